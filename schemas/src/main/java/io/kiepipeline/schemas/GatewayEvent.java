@@ -1,0 +1,33 @@
+package io.kiepipeline.schemas;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Topic {@code gateway.events}, keyed by job id: what came in from users and from KIE. */
+public sealed interface GatewayEvent extends Message {
+    JobId jobId();
+
+    @Override
+    default String key() {
+        return jobId().toString();
+    }
+
+    /** A user asked for a generation. The job id is derived from the idempotency key, so a repeat gets the same id. */
+    record GenerationRequested(JobId jobId, String idempotencyKey, UserId userId, ChatId chatId, String model,
+                               Map<String, Object> input, Instant requestedAt, RequestSource source)
+            implements GatewayEvent {
+        public GenerationRequested {
+            input = input == null ? Map.of() : Map.copyOf(input);
+        }
+    }
+
+    /** KIE called back with a task's terminal state. {@code raw} is the body as received, for audit. */
+    record CallbackReceived(JobId jobId, String taskId, KieTaskState state, List<String> resultUrls, String failCode,
+                            String failMessage, Long creditsConsumed, Instant receivedAt, String raw)
+            implements GatewayEvent {
+        public CallbackReceived {
+            resultUrls = resultUrls == null ? List.of() : List.copyOf(resultUrls);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.kiepipeline.schemas;
+
+import java.util.Map;
+
+/** Topic {@code kie-worker.commands}, keyed by job id. */
+public sealed interface KieCommand extends Message {
+    JobId jobId();
+
+    @Override
+    default String key() {
+        return jobId().toString();
+    }
+
+    /** Create the KIE task for a job whose hold is placed (or whose model is free). */
+    record SubmitKieTask(JobId jobId, UserId userId, String model, Map<String, Object> input) implements KieCommand {
+        public SubmitKieTask {
+            input = input == null ? Map.of() : Map.copyOf(input);
+        }
+    }
+
+    /** Ask KIE for a task's state (polling mode, and the fallback for a callback that never comes). */
+    record PollKieTask(JobId jobId, String taskId, int attempt) implements KieCommand {
+    }
+}

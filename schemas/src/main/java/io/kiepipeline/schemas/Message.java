@@ -1,0 +1,9 @@
+package io.kiepipeline.schemas;
+
+/**
+ * A message on a topic. Every message family is a sealed interface per topic; {@link #key()} is the Kafka key: the
+ * job id on job streams and the user id on money streams.
+ */
+public interface Message {
+    String key();
+}

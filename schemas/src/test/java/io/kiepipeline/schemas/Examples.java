@@ -1,0 +1,57 @@
+package io.kiepipeline.schemas;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** One realistic instance of every message type (test data as plain static factories). */
+final class Examples {
+    static final JobId JOB = new JobId(UUID.fromString("5b2c6f1e-2a4b-3c8d-9e0f-112233445566"));
+    static final UserId USER = new UserId(424242L);
+    static final ChatId CHAT = new ChatId(424242L);
+    static final HoldId HOLD = Ids.holdIdForJob(JOB);
+    static final Instant AT = Instant.parse("2026-11-28T12:00:00Z");
+    static final List<String> URLS = List.of("http://127.0.0.1:9001/files/result.png");
+
+    private Examples() {
+    }
+
+    static List<Message> everyMessageType() {
+        return List.of(
+                new GatewayEvent.GenerationRequested(JOB, "key-1", USER, CHAT, "google/nano-banana",
+                        Map.of("prompt", "a red fox", "aspect_ratio", "1:1"), AT, RequestSource.API),
+                new GatewayEvent.CallbackReceived(JOB, "task_google_1765178615729", KieTaskState.SUCCESS, URLS, null,
+                        null, 4L, AT, "{\"code\":200}"),
+                new LedgerCommand.PlaceHold(HOLD, JOB, USER, 1500, "RUB"),
+                new LedgerCommand.CaptureHold(HOLD, JOB, USER),
+                new LedgerCommand.ReleaseHold(HOLD, JOB, USER, ReleaseReason.TASK_FAILED),
+                new LedgerCommand.DepositRequested(Ids.depositIdForReference("ref-1"), USER, 10000, "RUB", "ref-1"),
+                new LedgerEvent.HoldPlaced(HOLD, JOB, USER, 1500, "RUB", 8500, 1500),
+                new LedgerEvent.HoldRejected(HOLD, JOB, USER, 1500, "RUB", HoldRejectionReason.INSUFFICIENT_FUNDS,
+                        100, 0),
+                new LedgerEvent.HoldCaptured(HOLD, JOB, USER, 1500, "RUB", 8500, 0),
+                new LedgerEvent.HoldReleased(HOLD, JOB, USER, 1500, "RUB", ReleaseReason.KIE_REJECTED, 10000, 0),
+                new LedgerEvent.FundsDeposited(Ids.depositIdForReference("ref-1"), USER, 10000, "RUB", "ref-1",
+                        10000, 0),
+                new KieCommand.SubmitKieTask(JOB, USER, "google/nano-banana", Map.of("prompt", "a red fox")),
+                new KieCommand.PollKieTask(JOB, "task_1", 3),
+                new KieEvent.KieTaskAccepted(JOB, "task_1", true, AT),
+                new KieEvent.KieTaskRejected(JOB, 422, "Invalid prompt", AT),
+                new KieEvent.KieTaskStatusObserved(JOB, "task_1", KieTaskState.FAIL, List.of(), "500",
+                        "Internal server error", 0L, AT),
+                new JobEvent.JobCreated(JOB, USER, CHAT, "google/nano-banana", OutputType.IMAGE, 1500, "RUB",
+                        RequestSource.TELEGRAM, AT),
+                new JobEvent.JobRejected(JOB, USER, CHAT, "nope/model", JobRejectionReason.UNKNOWN_MODEL,
+                        "no such model: nope/model", AT),
+                new JobEvent.JobSubmitted(JOB, USER, "task_1", AT),
+                new JobEvent.JobSucceeded(JOB, USER, CHAT, "google/nano-banana", OutputType.IMAGE, URLS, 1500, "RUB",
+                        AT),
+                new JobEvent.JobFailed(JOB, USER, CHAT, "google/nano-banana", JobFailureReason.TASK_FAILED,
+                        "500: Internal server error", AT),
+                new JobEvent.JobDelivered(JOB, USER, AT),
+                new DeliveryEvent.ResultDelivered(JOB, CHAT, NoticeKind.RESULT, 1, AT),
+                new DeliveryEvent.DeliveryFailed(JOB, CHAT, NoticeKind.RESULT, DeliveryFailureReason.BOT_BLOCKED, 403,
+                        "Forbidden: bot was blocked by the user", AT));
+    }
+}
