@@ -1,0 +1,32 @@
+package io.kiepipeline.ledger.accounts;
+
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Read side for the gateway: a user's balances. Writes only ever arrive through Kafka. */
+@RestController
+class AccountController {
+    private final AccountRepository accounts;
+    private final String currency;
+
+    AccountController(AccountRepository accounts, @Value("${pipeline.currency}") String currency) {
+        this.accounts = accounts;
+        this.currency = currency;
+    }
+
+    @GetMapping("/internal/accounts/{userId}")
+    @Transactional(readOnly = true)
+    ResponseEntity<Map<String, Object>> account(@PathVariable long userId) {
+        return ResponseEntity.ok(accounts.findById(userId)
+                .map(a -> Map.<String, Object>of("userId", userId, "availableMinor", a.availableMinor(),
+                        "heldMinor", a.heldMinor(), "capturedMinor", a.capturedMinor(),
+                        "depositedMinor", a.depositedMinor(), "currency", a.currency()))
+                .orElseGet(() -> Map.of("userId", userId, "availableMinor", 0L, "heldMinor", 0L,
+                        "capturedMinor", 0L, "depositedMinor", 0L, "currency", currency)));
+    }
+}

@@ -1,0 +1,21 @@
+package io.kiepipeline.ledger.accounts;
+
+import io.kiepipeline.platform.messaging.Envelopes;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/** Consumes {@code ledger.commands}: one partition per group of users, so one balance is changed by one thread. */
+@Component
+class LedgerCommandListener {
+    private final Ledger ledger;
+
+    LedgerCommandListener(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    @KafkaListener(id = "ledger-commands", topics = "ledger.commands")
+    void on(ConsumerRecord<String, String> record) {
+        ledger.handle(Envelopes.read(record));
+    }
+}

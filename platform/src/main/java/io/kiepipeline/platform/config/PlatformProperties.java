@@ -1,0 +1,47 @@
+package io.kiepipeline.platform.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings every service shares.
+ *
+ * @param serviceName  the service's name: its database schema, its consumer group prefix, its log tag
+ * @param partitions   partitions per topic created at start (dead-letter topics get as many)
+ * @param outbox       the outbox relay's settings
+ * @param retry        the blocking retries before a record goes to its dead-letter topic
+ */
+@ConfigurationProperties("pipeline")
+public record PlatformProperties(String serviceName, Integer partitions, Outbox outbox, Retry retry) {
+    public PlatformProperties {
+        partitions = partitions == null ? 3 : partitions;
+        outbox = outbox == null ? new Outbox(null, null, null, null, null, null, null) : outbox;
+        retry = retry == null ? new Retry(null, null, null) : retry;
+    }
+
+    public record Outbox(Boolean enabled, Integer batchSize, Integer lanes, Duration idlePoll, Duration failurePause,
+                         Duration ackTimeout, Duration retention) {
+        public Outbox {
+            enabled = enabled == null || enabled;
+            batchSize = batchSize == null ? 500 : batchSize;
+            lanes = lanes == null ? 16 : lanes;
+            idlePoll = idlePoll == null ? Duration.ofMillis(500) : idlePoll;
+            failurePause = failurePause == null ? Duration.ofSeconds(1) : failurePause;
+            ackTimeout = ackTimeout == null ? Duration.ofSeconds(30) : ackTimeout;
+            retention = retention == null ? Duration.ofHours(24) : retention;
+        }
+    }
+
+    /**
+     * @param initialInterval the first pause before a failed record is tried again
+     * @param maxInterval     the longest pause
+     * @param maxAttempts     deliveries before the record goes to the dead-letter topic
+     */
+    public record Retry(Duration initialInterval, Duration maxInterval, Integer maxAttempts) {
+        public Retry {
+            initialInterval = initialInterval == null ? Duration.ofMillis(500) : initialInterval;
+            maxInterval = maxInterval == null ? Duration.ofSeconds(10) : maxInterval;
+            maxAttempts = maxAttempts == null ? 6 : maxAttempts;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.kiepipeline.platform.logging;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Replaces secrets in log output with {@code ****}. Services register every secret value they are given at start
+ * (bot token, KIE key, API and admin tokens, HMAC keys, database password); query parameters named like credentials
+ * are masked whatever their value.
+ */
+public final class SecretMasker {
+    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+    private static final Pattern CREDENTIAL_PARAM =
+            Pattern.compile("((?:token|secret|password|api_key|apikey|key)=)[^&\\s\"']+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern BEARER = Pattern.compile("(Bearer )[A-Za-z0-9._~+/=-]+");
+    private static final Pattern BOT_PATH = Pattern.compile("(/bot)\\d+:[A-Za-z0-9_-]+");
+
+    private SecretMasker() {
+    }
+
+    /** Registers a secret value; values shorter than 6 characters are ignored to keep output readable. */
+    public static void register(String secret) {
+        if (secret != null && secret.length() >= 6) {
+            SECRETS.add(secret);
+        }
+    }
+
+    public static String mask(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String secret : SECRETS) {
+            if (out.contains(secret)) {
+                out = out.replace(secret, "****");
+            }
+        }
+        out = CREDENTIAL_PARAM.matcher(out).replaceAll("$1****");
+        out = BEARER.matcher(out).replaceAll("$1****");
+        out = BOT_PATH.matcher(out).replaceAll("$1****");
+        return out;
+    }
+}

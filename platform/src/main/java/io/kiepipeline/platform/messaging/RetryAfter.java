@@ -1,0 +1,11 @@
+package io.kiepipeline.platform.messaging;
+
+import java.time.Duration;
+
+/**
+ * An exception that knows how long to wait before the record is tried again (Telegram's {@code retry_after}, KIE's
+ * rate limit). The listener error handler waits that long instead of its own back-off.
+ */
+public interface RetryAfter {
+    Duration retryAfter();
+}

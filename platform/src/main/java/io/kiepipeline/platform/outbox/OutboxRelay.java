@@ -1,0 +1,216 @@
+package io.kiepipeline.platform.outbox;
+
+import io.kiepipeline.platform.messaging.Envelopes;
+import java.sql.Array;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes the outbox to Kafka, at least once, in order per key.
+ *
+ * <p>Each message sits in one of a fixed number of lanes chosen by its key. A relay run locks the lanes that have work
+ * with {@code FOR UPDATE SKIP LOCKED}, so several instances of a service share the lanes and never publish the same
+ * lane at once; inside a lane it publishes in id order, waits for the broker's acks, then marks the rows published in
+ * the same transaction that held the lane locks. A crash before that commit leaves the rows unpublished: they go out
+ * again (consumers dedupe on event-id). A commit in this service wakes the relay at once; the idle poll only serves
+ * rows written by another instance, or left behind by a crash.
+ */
+public class OutboxRelay implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final KafkaTemplate<String, String> kafka;
+    private final Settings settings;
+    private final Semaphore wake = new Semaphore(0);
+    private final AtomicLong published = new AtomicLong();
+    private volatile boolean running;
+    private volatile Thread thread;
+
+    /**
+     * @param batchSize   the most rows one run publishes
+     * @param idlePoll    how long the relay waits for a wake-up before looking anyway
+     * @param failurePause how long it waits after a failed run
+     * @param ackTimeout  how long it waits for the broker's acks
+     * @param retention   how long published rows are kept for inspection before they are purged
+     */
+    public record Settings(String serviceName, int batchSize, Duration idlePoll, Duration failurePause,
+                           Duration ackTimeout, Duration retention, boolean enabled) {
+    }
+
+    public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, String> kafka,
+                       Settings settings) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.kafka = kafka;
+        this.settings = settings;
+    }
+
+    public void wakeUp() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    /** Messages this relay has published since it started. */
+    public long publishedCount() {
+        return published.get();
+    }
+
+    /**
+     * Publishes one batch. Returns how many messages went out.
+     */
+    public int publishOnce() {
+        Integer count = tx.execute(status -> {
+            List<Integer> lanes = jdbc.queryForList("""
+                    select l.lane from outbox_lane l
+                    where exists (select 1 from outbox_message m where m.lane = l.lane and m.published_at is null)
+                    order by l.lane
+                    for update skip locked""", Integer.class);
+            if (lanes.isEmpty()) {
+                return 0;
+            }
+            List<Row> rows = jdbc.query(con -> {
+                var ps = con.prepareStatement("""
+                        select id, event_id, topic, message_key, event_type, payload, correlation_id, causation_id,
+                               occurred_at
+                        from outbox_message
+                        where lane = any(?) and published_at is null
+                        order by id
+                        limit ?""");
+                Array array = con.createArrayOf("integer", lanes.toArray());
+                ps.setArray(1, array);
+                ps.setInt(2, settings.batchSize());
+                return ps;
+            }, (rs, n) -> new Row(rs.getLong("id"), rs.getObject("event_id", UUID.class), rs.getString("topic"),
+                    rs.getString("message_key"), rs.getString("event_type"), rs.getString("payload"),
+                    rs.getString("correlation_id"), rs.getString("causation_id"),
+                    rs.getTimestamp("occurred_at").toInstant()));
+            if (rows.isEmpty()) {
+                return 0;
+            }
+            List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                ProducerRecord<String, String> record = Envelopes.record(row.topic(), row.key(), row.type(),
+                        row.payload(), row.eventId(), row.correlationId(), row.causationId(), row.occurredAt());
+                acks.add(kafka.send(record));
+            }
+            kafka.flush();
+            try {
+                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                        .get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // Roll back: nothing is marked published, so the whole batch goes out again on the next run.
+                throw new OutboxPublishException("broker did not ack the outbox batch", e);
+            }
+            Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
+            jdbc.update(con -> {
+                var ps = con.prepareStatement("update outbox_message set published_at = now() where id = any(?)");
+                ps.setArray(1, con.createArrayOf("bigint", ids));
+                return ps;
+            });
+            return rows.size();
+        });
+        int n = count == null ? 0 : count;
+        published.addAndGet(n);
+        return n;
+    }
+
+    /** Deletes rows published longer ago than the retention. */
+    public int purgePublished() {
+        return jdbc.update("delete from outbox_message where published_at < now() - make_interval(secs => ?)",
+                (double) settings.retention().toSeconds());
+    }
+
+    private void loop() {
+        long lastPurge = System.nanoTime();
+        while (running) {
+            try {
+                int n = publishOnce();
+                if (n == 0) {
+                    wake.tryAcquire(settings.idlePoll().toMillis(), TimeUnit.MILLISECONDS);
+                    wake.drainPermits();
+                }
+                if (System.nanoTime() - lastPurge > Duration.ofMinutes(1).toNanos()) {
+                    purgePublished();
+                    lastPurge = System.nanoTime();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.atWarn().addKeyValue("service", settings.serviceName()).setCause(e)
+                        .log("outbox.publish-failed; retrying");
+                try {
+                    Thread.sleep(settings.failurePause().toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        if (!settings.enabled() || running) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofPlatform().name(settings.serviceName() + "-outbox-relay").daemon().start(this::loop);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            wakeUp();
+            try {
+                t.join(settings.ackTimeout().toMillis() + 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                t.interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stop the relay before the Kafka producer and the data source go away. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1000;
+    }
+
+    private record Row(long id, UUID eventId, String topic, String key, String type, String payload,
+                       String correlationId, String causationId, java.time.Instant occurredAt) {
+    }
+
+    public static final class OutboxPublishException extends RuntimeException {
+        OutboxPublishException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

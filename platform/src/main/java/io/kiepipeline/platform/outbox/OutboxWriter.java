@@ -1,0 +1,64 @@
+package io.kiepipeline.platform.outbox;
+
+import io.kiepipeline.schemas.Message;
+import io.kiepipeline.schemas.MessageCodec;
+import io.kiepipeline.schemas.MessageTypes;
+import io.kiepipeline.schemas.Topics;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Appends messages to the service's outbox table inside the caller's database transaction: the message exists if and
+ * only if the business write committed. The relay publishes it afterwards; a commit wakes the relay at once.
+ */
+public class OutboxWriter {
+    private final JdbcTemplate jdbc;
+    private final OutboxRelay relay;
+    private final Clock clock;
+    private final int lanes;
+
+    public OutboxWriter(JdbcTemplate jdbc, OutboxRelay relay, Clock clock, int lanes) {
+        this.jdbc = jdbc;
+        this.relay = relay;
+        this.clock = clock;
+        this.lanes = lanes;
+    }
+
+    /** Appends a message; {@code correlationId} is the job id where there is one. */
+    public UUID append(Message message, String correlationId, String causationId) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("the outbox must be written in the business transaction");
+        }
+        UUID eventId = UUID.randomUUID();
+        String key = message.key();
+        jdbc.update("""
+                        insert into outbox_message
+                          (event_id, topic, message_key, lane, event_type, payload, correlation_id, causation_id,
+                           occurred_at)
+                        values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                eventId, Topics.carrying(message.getClass()).name(), key, laneOf(key, lanes),
+                MessageTypes.nameOf(message.getClass()), MessageCodec.toJson(message), correlationId, causationId,
+                Timestamp.from(clock.instant()));
+        WakeRelay wake = new WakeRelay(relay);
+        if (!TransactionSynchronizationManager.getSynchronizations().contains(wake)) {
+            TransactionSynchronizationManager.registerSynchronization(wake);
+        }
+        return eventId;
+    }
+
+    /** All messages of one key land in one lane, so publishing a lane in id order keeps per-key order. */
+    static int laneOf(String key, int lanes) {
+        return Math.floorMod(key.hashCode(), lanes);
+    }
+
+    private record WakeRelay(OutboxRelay relay) implements TransactionSynchronization {
+        @Override
+        public void afterCommit() {
+            relay.wakeUp();
+        }
+    }
+}
