@@ -18,7 +18,7 @@ public sealed interface GatewayEvent extends Message {
                                Map<String, Object> input, Instant requestedAt, RequestSource source)
             implements GatewayEvent {
         public GenerationRequested {
-            input = input == null ? Map.of() : Map.copyOf(input);
+            input = input == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(input));
         }
     }
 

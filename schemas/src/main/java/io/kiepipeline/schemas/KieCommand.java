@@ -14,7 +14,7 @@ public sealed interface KieCommand extends Message {
     /** Create the KIE task for a job whose hold is placed (or whose model is free). */
     record SubmitKieTask(JobId jobId, UserId userId, String model, Map<String, Object> input) implements KieCommand {
         public SubmitKieTask {
-            input = input == null ? Map.of() : Map.copyOf(input);
+            input = input == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(input));
         }
     }
 

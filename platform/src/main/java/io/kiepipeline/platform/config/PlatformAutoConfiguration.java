@@ -15,7 +15,11 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -44,13 +48,14 @@ public class PlatformAutoConfiguration {
             "ADMIN_TOKEN", "CALLBACK_SECRET", "DATABASE_PASSWORD", "KIE_WEBHOOK_HMAC_KEY",
             "TELEGRAM_WEBHOOK_SECRET");
 
+    /** Registers every secret with the log masker before anything else is created. */
     @Bean
-    static BeanPostProcessor serviceSchemaCreator(Environment env) {
-        String schema = env.getRequiredProperty("pipeline.db-schema");
+    static BeanFactoryPostProcessor secretMasking(Environment env) {
         for (String name : SECRET_VARIABLES) {
             SecretMasker.register(env.getProperty(name));
         }
-        return new SchemaCreatingPostProcessor(schema);
+        return beanFactory -> {
+        };
     }
 
     @Bean
@@ -59,23 +64,34 @@ public class PlatformAutoConfiguration {
         return Clock.systemUTC();
     }
 
-    @Bean
-    Inbox inbox(JdbcTemplate jdbc) {
-        return new Inbox(jdbc);
-    }
+    /** The service's own schema, its outbox and its inbox: for every service that has a database. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.jdbc.core.JdbcTemplate")
+    @ConditionalOnProperty(name = "pipeline.database.enabled", matchIfMissing = true)
+    static class Database {
+        @Bean
+        static BeanPostProcessor serviceSchemaCreator(Environment env) {
+            return new SchemaCreatingPostProcessor(env.getRequiredProperty("pipeline.db-schema"));
+        }
 
-    @Bean
-    OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager txManager,
-                            KafkaTemplate<String, String> kafka, PlatformProperties props) {
-        PlatformProperties.Outbox o = props.outbox();
-        return new OutboxRelay(jdbc, new TransactionTemplate(txManager), kafka,
-                new OutboxRelay.Settings(props.serviceName(), o.batchSize(), o.idlePoll(), o.failurePause(),
-                        o.ackTimeout(), o.retention(), o.enabled()));
-    }
+        @Bean
+        Inbox inbox(JdbcTemplate jdbc) {
+            return new Inbox(jdbc);
+        }
 
-    @Bean
-    OutboxWriter outboxWriter(JdbcTemplate jdbc, OutboxRelay relay, Clock clock, PlatformProperties props) {
-        return new OutboxWriter(jdbc, relay, clock, props.outbox().lanes());
+        @Bean
+        OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager txManager,
+                                KafkaTemplate<String, String> kafka, PlatformProperties props) {
+            PlatformProperties.Outbox o = props.outbox();
+            return new OutboxRelay(jdbc, new TransactionTemplate(txManager), kafka,
+                    new OutboxRelay.Settings(props.serviceName(), o.batchSize(), o.idlePoll(), o.failurePause(),
+                            o.ackTimeout(), o.retention(), o.enabled()));
+        }
+
+        @Bean
+        OutboxWriter outboxWriter(JdbcTemplate jdbc, OutboxRelay relay, Clock clock, PlatformProperties props) {
+            return new OutboxWriter(jdbc, relay, clock, props.outbox().lanes());
+        }
     }
 
     /** Every topic and its dead-letter topic, with as many partitions (the recoverer keeps the partition). */

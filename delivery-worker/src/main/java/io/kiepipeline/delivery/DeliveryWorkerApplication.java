@@ -1,0 +1,46 @@
+package io.kiepipeline.delivery;
+
+import io.kiepipeline.delivery.sending.TelegramSettings;
+import io.kiepipeline.platform.config.RequiredSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.TelegramUrl;
+import org.telegram.telegrambots.meta.generics.TelegramClient;
+
+/** The delivery-worker: sends results and notices to Telegram chats. */
+@SpringBootApplication
+public class DeliveryWorkerApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(DeliveryWorkerApplication.class, args);
+    }
+
+    @Bean
+    TelegramSettings telegramSettings(Environment env, @Value("${pipeline.telegram.attempts}") int attempts,
+                                      @Value("${pipeline.telegram.retry-initial}") Duration retryInitial,
+                                      @Value("${pipeline.telegram.max-retry-after}") Duration maxRetryAfter) {
+        RequiredSettings.check(env, "delivery-worker", Map.of("TELEGRAM_BOT_TOKEN", "the bot's token"));
+        return new TelegramSettings(Math.max(1, attempts), retryInitial, maxRetryAfter);
+    }
+
+    @Bean
+    TelegramClient telegramClient(TelegramSettings settings, @Value("${pipeline.telegram.base-url}") String baseUrl,
+                                  @Value("${pipeline.telegram.bot-token}") String token) {
+        return new OkHttpTelegramClient(new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(60)).build(), token,
+                telegramUrl(baseUrl));
+    }
+
+    /** {@code https://api.telegram.org} or an emulator's {@code http://127.0.0.1:9002}. */
+    public static TelegramUrl telegramUrl(String baseUrl) {
+        URI uri = URI.create(baseUrl);
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        return new TelegramUrl(uri.getScheme(), uri.getHost(), port, false);
+    }
+}

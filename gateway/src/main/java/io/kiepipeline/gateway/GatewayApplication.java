@@ -1,0 +1,66 @@
+package io.kiepipeline.gateway;
+
+import io.kiepipeline.gateway.api.Backends;
+import io.kiepipeline.gateway.publishing.Publisher;
+import io.kiepipeline.gateway.telegram.TelegramBot;
+import io.kiepipeline.gateway.telegram.TelegramPolling;
+import io.kiepipeline.platform.callbacks.CallbackToken;
+import io.kiepipeline.platform.config.RequiredSettings;
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.TelegramUrl;
+import org.telegram.telegrambots.meta.generics.TelegramClient;
+
+/** The gateway: everything from outside comes in here and goes onto Kafka. */
+@SpringBootApplication
+public class GatewayApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(GatewayApplication.class, args);
+    }
+
+    @Bean
+    CallbackToken callbackToken(Environment env) {
+        Map<String, String> required = new LinkedHashMap<>();
+        required.put("API_TOKEN", "the bearer token of the HTTP API");
+        required.put("ADMIN_TOKEN", "the bearer token of admin top-ups");
+        required.put("CALLBACK_SECRET", "checks the tokens of KIE callbacks");
+        if (env.getProperty("pipeline.telegram.enabled", Boolean.class, true)) {
+            required.put("TELEGRAM_BOT_TOKEN", "the bot's token (or set TELEGRAM_POLLING_ENABLED=false)");
+        }
+        RequiredSettings.check(env, "gateway", required);
+        return new CallbackToken(env.getProperty("CALLBACK_SECRET"));
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
+    TelegramClient telegramClient(@Value("${pipeline.telegram.base-url}") String baseUrl,
+                                  @Value("${pipeline.telegram.bot-token}") String token) {
+        return new OkHttpTelegramClient(token, telegramUrl(baseUrl));
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
+    TelegramPolling telegramPolling(TelegramClient telegram, Publisher publisher, Backends backends, Clock clock,
+                                    @Value("${pipeline.telegram.base-url}") String baseUrl,
+                                    @Value("${pipeline.telegram.bot-token}") String token,
+                                    @Value("${pipeline.telegram.long-poll-timeout-seconds}") int timeout) {
+        long botId = Long.parseLong(token.substring(0, Math.max(token.indexOf(':'), 1)).replaceAll("\\D", "0"));
+        return new TelegramPolling(new TelegramBot(telegram, publisher, backends, clock, botId), token,
+                telegramUrl(baseUrl), timeout);
+    }
+
+    static TelegramUrl telegramUrl(String baseUrl) {
+        URI uri = URI.create(baseUrl);
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        return new TelegramUrl(uri.getScheme(), uri.getHost(), port, false);
+    }
+}

@@ -1,0 +1,205 @@
+package io.kiepipeline.gateway.api;
+
+import io.kiepipeline.gateway.publishing.Publisher;
+import io.kiepipeline.schemas.ChatId;
+import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
+import io.kiepipeline.schemas.Ids;
+import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.LedgerCommand.DepositRequested;
+import io.kiepipeline.schemas.MessageCodec;
+import io.kiepipeline.schemas.RequestSource;
+import io.kiepipeline.schemas.UserId;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.RestClientException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The HTTP API. Writes are published to Kafka (and answered 202 once the broker took them); reads ask the service
+ * that owns the data. {@code Authorization: Bearer $API_TOKEN} for users' calls, {@code $ADMIN_TOKEN} for top-ups.
+ */
+@RestController
+class ApiController {
+    private static final Logger log = LoggerFactory.getLogger(ApiController.class);
+    private static final int MAX_KEY_LENGTH = 200;
+
+    private final Publisher publisher;
+    private final Backends backends;
+    private final Clock clock;
+    private final String apiToken;
+    private final String adminToken;
+    private final String currency;
+
+    ApiController(Publisher publisher, Backends backends, Clock clock,
+                  @Value("${pipeline.gateway.api-token}") String apiToken,
+                  @Value("${pipeline.gateway.admin-token}") String adminToken,
+                  @Value("${pipeline.currency}") String currency) {
+        this.publisher = publisher;
+        this.backends = backends;
+        this.clock = clock;
+        this.apiToken = apiToken;
+        this.adminToken = adminToken;
+        this.currency = currency;
+    }
+
+    @PostMapping("/api/v1/generations")
+    ResponseEntity<Object> requestGeneration(@RequestHeader(value = "Authorization", required = false) String auth,
+                                             @RequestHeader(value = "Idempotency-Key", required = false) String key,
+                                             @RequestBody(required = false) String body) {
+        if (!Tokens.bearerMatches(auth, apiToken)) {
+            return unauthorized();
+        }
+        if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+            return ApiError.of(HttpStatus.BAD_REQUEST, "idempotency_key_required",
+                    "send an Idempotency-Key header of 1 to " + MAX_KEY_LENGTH + " characters");
+        }
+        JsonNode json = parse(body);
+        if (json == null || !json.isObject()) {
+            return ApiError.of(HttpStatus.BAD_REQUEST, "malformed_body", "the body must be a JSON object");
+        }
+        JsonNode userId = json.get("userId");
+        JsonNode chatId = json.get("chatId");
+        JsonNode model = json.get("model");
+        JsonNode input = json.get("input");
+        if (userId == null || !userId.isIntegralNumber() || userId.asLong() <= 0) {
+            return invalid("userId must be a positive integer (the Telegram user id)");
+        }
+        if (chatId == null || !chatId.isIntegralNumber()) {
+            return invalid("chatId must be an integer (the Telegram chat to deliver to)");
+        }
+        if (model == null || !model.isString() || model.asString().isBlank()) {
+            return invalid("model must be a model id, see GET /api/v1/models");
+        }
+        if (input == null || !input.isObject()) {
+            return invalid("input must be a JSON object with the model's fields, e.g. {\"prompt\": \"...\"}");
+        }
+        UserId user = new UserId(userId.asLong());
+        JobId jobId = Ids.jobIdForApiRequest(user, key);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = MessageCodec.mapper().convertValue(input, Map.class);
+        publisher.publish(new GenerationRequested(jobId, key, user, new ChatId(chatId.asLong()), model.asString(),
+                fields, clock.instant(), RequestSource.API), jobId.toString());
+        log.atInfo().addKeyValue("jobId", jobId).addKeyValue("userId", user).addKeyValue("model", model.asString())
+                .log("generation.requested");
+        return ResponseEntity.accepted().body(Map.of("jobId", jobId.toString()));
+    }
+
+    @GetMapping("/api/v1/jobs/{jobId}")
+    ResponseEntity<Object> job(@RequestHeader(value = "Authorization", required = false) String auth,
+                               @PathVariable String jobId) {
+        if (!Tokens.bearerMatches(auth, apiToken)) {
+            return unauthorized();
+        }
+        try {
+            UUID.fromString(jobId);
+        } catch (IllegalArgumentException e) {
+            return ApiError.of(HttpStatus.BAD_REQUEST, "invalid_job_id", "a job id is a UUID");
+        }
+        Optional<Map<String, Object>> job = backends.job(jobId);
+        return job.<ResponseEntity<Object>>map(ResponseEntity::ok)
+                .orElseGet(() -> ApiError.of(HttpStatus.NOT_FOUND, "job_not_found",
+                        "no job " + jobId + " (yet: a job appears a moment after its request was accepted)"));
+    }
+
+    @GetMapping("/api/v1/accounts/{userId}")
+    ResponseEntity<Object> account(@RequestHeader(value = "Authorization", required = false) String auth,
+                                   @PathVariable long userId) {
+        if (!Tokens.bearerMatches(auth, apiToken) && !Tokens.bearerMatches(auth, adminToken)) {
+            return unauthorized();
+        }
+        Map<String, Object> a = backends.account(userId);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userId", userId);
+        body.put("availableMinor", a.get("availableMinor"));
+        body.put("heldMinor", a.get("heldMinor"));
+        body.put("currency", a.getOrDefault("currency", currency));
+        return ResponseEntity.ok(body);
+    }
+
+    @GetMapping("/api/v1/models")
+    ResponseEntity<Object> models(@RequestHeader(value = "Authorization", required = false) String auth) {
+        if (!Tokens.bearerMatches(auth, apiToken)) {
+            return unauthorized();
+        }
+        return ResponseEntity.ok(backends.models());
+    }
+
+    @PostMapping("/api/v1/admin/deposits")
+    ResponseEntity<Object> deposit(@RequestHeader(value = "Authorization", required = false) String auth,
+                                   @RequestBody(required = false) String body) {
+        if (!Tokens.bearerMatches(auth, adminToken)) {
+            return unauthorized();
+        }
+        JsonNode json = parse(body);
+        if (json == null || !json.isObject()) {
+            return ApiError.of(HttpStatus.BAD_REQUEST, "malformed_body", "the body must be a JSON object");
+        }
+        JsonNode userId = json.get("userId");
+        JsonNode amount = json.get("amountMinor");
+        JsonNode reference = json.get("reference");
+        if (userId == null || !userId.isIntegralNumber() || userId.asLong() <= 0) {
+            return invalid("userId must be a positive integer");
+        }
+        if (amount == null || !amount.isIntegralNumber() || amount.asLong() <= 0) {
+            return invalid("amountMinor must be a positive integer number of minor units (kopecks for RUB)");
+        }
+        if (reference == null || !reference.isString() || reference.asString().isBlank()
+                || reference.asString().length() > 200) {
+            return invalid("reference must be a unique string of 1 to 200 characters (repeats are ignored)");
+        }
+        UserId user = new UserId(userId.asLong());
+        var depositId = Ids.depositIdForReference(reference.asString());
+        publisher.publish(new DepositRequested(depositId, user, amount.asLong(), currency, reference.asString()),
+                null);
+        log.atInfo().addKeyValue("userId", user).addKeyValue("amountMinor", amount.asLong())
+                .addKeyValue("reference", reference.asString()).log("deposit.requested");
+        return ResponseEntity.accepted().body(Map.of("depositId", depositId.toString(), "status", "accepted"));
+    }
+
+    @ExceptionHandler(Publisher.Unavailable.class)
+    ResponseEntity<Object> kafkaDown(Publisher.Unavailable e) {
+        log.atError().setCause(e).log("gateway.publish-failed");
+        return ApiError.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the pipeline is unavailable, retry later");
+    }
+
+    @ExceptionHandler(RestClientException.class)
+    ResponseEntity<Object> backendDown(RestClientException e) {
+        log.atError().addKeyValue("reason", e.getMessage()).log("gateway.backend-failed");
+        return ApiError.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the owning service did not answer");
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return MessageCodec.mapper().readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static ResponseEntity<Object> invalid(String message) {
+        return ApiError.of(HttpStatus.BAD_REQUEST, "invalid_request", message);
+    }
+
+    private static ResponseEntity<Object> unauthorized() {
+        return ApiError.of(HttpStatus.UNAUTHORIZED, "unauthorized", "missing or wrong bearer token");
+    }
+}

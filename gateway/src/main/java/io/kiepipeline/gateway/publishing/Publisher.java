@@ -1,0 +1,45 @@
+package io.kiepipeline.gateway.publishing;
+
+import io.kiepipeline.platform.messaging.Envelopes;
+import io.kiepipeline.schemas.Message;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes what the gateway takes in and waits for the broker's ack, so that a 2xx answer means the message is on
+ * the topic. The gateway has no database: nothing is accepted that Kafka did not take.
+ */
+@Component
+public class Publisher {
+    private final KafkaTemplate<String, String> kafka;
+    private final Duration timeout;
+
+    public Publisher(KafkaTemplate<String, String> kafka, @Value("${pipeline.gateway.publish-timeout}") Duration timeout) {
+        this.kafka = kafka;
+        this.timeout = timeout;
+    }
+
+    public void publish(Message message, String correlationId) {
+        try {
+            kafka.send(Envelopes.record(message, correlationId)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted while publishing", e);
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            throw new Unavailable("Kafka did not take the message", e);
+        }
+    }
+
+    /** Kafka is unreachable: the caller answers 503, and KIE or the client retries. */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.kiepipeline.gateway.telegram;
+
+import io.kiepipeline.gateway.api.Backends;
+import io.kiepipeline.gateway.publishing.Publisher;
+import io.kiepipeline.schemas.ChatId;
+import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
+import io.kiepipeline.schemas.Ids;
+import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.Money;
+import io.kiepipeline.schemas.RequestSource;
+import io.kiepipeline.schemas.UserId;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telegram.telegrambots.longpolling.util.LongPollingSingleThreadUpdateConsumer;
+import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
+import org.telegram.telegrambots.meta.api.objects.Update;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+import org.telegram.telegrambots.meta.generics.TelegramClient;
+
+/**
+ * The bot's commands: {@code /start}, {@code /balance}, {@code /models}, {@code /generate <model> <prompt>}.
+ * A generation's idempotency key is the update's id, so a re-delivered update never makes a second job.
+ */
+public class TelegramBot implements LongPollingSingleThreadUpdateConsumer {
+    private static final Logger log = LoggerFactory.getLogger(TelegramBot.class);
+
+    private final TelegramClient telegram;
+    private final Publisher publisher;
+    private final Backends backends;
+    private final Clock clock;
+    private final long botId;
+
+    public TelegramBot(TelegramClient telegram, Publisher publisher, Backends backends, Clock clock, long botId) {
+        this.telegram = telegram;
+        this.publisher = publisher;
+        this.backends = backends;
+        this.clock = clock;
+        this.botId = botId;
+    }
+
+    @Override
+    public void consume(Update update) {
+        try {
+            handle(update);
+        } catch (Publisher.Unavailable e) {
+            // Not acked by Kafka: rethrowing would not make Telegram resend, so tell the user to try again.
+            log.atError().addKeyValue("updateId", update.getUpdateId()).setCause(e).log("telegram.update-not-accepted");
+            if (update.hasMessage()) {
+                reply(update.getMessage().getChatId(), "⚠️ The service is busy, please send the command again.");
+            }
+        } catch (RuntimeException e) {
+            log.atError().addKeyValue("updateId", update.getUpdateId()).setCause(e).log("telegram.update-failed");
+        }
+    }
+
+    void handle(Update update) {
+        if (!update.hasMessage() || !update.getMessage().hasText() || update.getMessage().getFrom() == null) {
+            return;
+        }
+        Message message = update.getMessage();
+        long chatId = message.getChatId();
+        long userId = message.getFrom().getId();
+        String text = message.getText().trim();
+        String command = text.split("\\s+", 2)[0].toLowerCase();
+        int at = command.indexOf('@');
+        if (at > 0) {
+            command = command.substring(0, at);
+        }
+        log.atInfo().addKeyValue("updateId", update.getUpdateId()).addKeyValue("userId", userId)
+                .addKeyValue("command", command).log("telegram.update");
+        switch (command) {
+            case "/start" -> reply(chatId, "Hi! I make images and videos with AI models.\n"
+                    + balanceLine(userId) + "\n\n"
+                    + "/models: what I can make and what it costs\n"
+                    + "/generate <model> <prompt>: start a generation\n"
+                    + "/balance: your balance\n"
+                    + "You are charged only when a result arrives.");
+            case "/balance" -> reply(chatId, balanceLine(userId));
+            case "/models" -> reply(chatId, modelsText());
+            case "/generate" -> generate(update, message, chatId, userId, text);
+            case "/help" -> reply(chatId, "/models, /generate <model> <prompt>, /balance");
+            default -> reply(chatId, "I don't know that command. Send /help.");
+        }
+    }
+
+    private void generate(Update update, Message message, long chatId, long userId, String text) {
+        String[] parts = text.split("\\s+", 3);
+        if (parts.length < 3 || parts[2].isBlank()) {
+            reply(chatId, "Usage: /generate <model> <prompt>\nExample: /generate google/nano-banana a red fox in snow");
+            return;
+        }
+        String model = parts[1];
+        String prompt = parts[2].trim();
+        JobId jobId = Ids.jobIdForTelegramUpdate(botId, update.getUpdateId());
+        publisher.publish(new GenerationRequested(jobId, Ids.idempotencyKeyForTelegramUpdate(botId,
+                update.getUpdateId()), new UserId(userId), new ChatId(chatId), model, Map.of("prompt", prompt),
+                clock.instant(), RequestSource.TELEGRAM), jobId.toString());
+        log.atInfo().addKeyValue("jobId", jobId).addKeyValue("userId", userId).addKeyValue("model", model)
+                .addKeyValue("updateId", update.getUpdateId()).log("generation.requested");
+        reply(chatId, "⏳ Working on it (job " + jobId.toString().substring(0, 8)
+                + "). I'll send the result here; you pay only if it arrives.");
+    }
+
+    private String balanceLine(long userId) {
+        try {
+            Map<String, Object> a = backends.account(userId);
+            String currency = String.valueOf(a.get("currency"));
+            long available = ((Number) a.get("availableMinor")).longValue();
+            long held = ((Number) a.get("heldMinor")).longValue();
+            return "Balance: " + Money.of(available, currency).display()
+                    + (held > 0 ? " (+ " + Money.of(held, currency).display() + " held for running jobs)" : "");
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("userId", userId).addKeyValue("reason", e.getMessage())
+                    .log("telegram.balance-unavailable");
+            return "Balance: unavailable right now, try again in a minute.";
+        }
+    }
+
+    private String modelsText() {
+        try {
+            List<Map<String, Object>> models = backends.models();
+            StringBuilder sb = new StringBuilder("Models:\n");
+            for (Map<String, Object> m : models) {
+                long price = ((Number) m.get("priceMinor")).longValue();
+                sb.append("• ").append(m.get("id")).append(" (").append(m.get("outputType")).append("): ")
+                        .append(price == 0 ? "free" : Money.of(price, String.valueOf(m.get("currency"))).display())
+                        .append('\n');
+            }
+            return sb.toString();
+        } catch (RuntimeException e) {
+            return "The model list is unavailable right now, try again in a minute.";
+        }
+    }
+
+    private void reply(long chatId, String text) {
+        try {
+            telegram.execute(SendMessage.builder().chatId(Long.toString(chatId)).text(text).build());
+        } catch (TelegramApiException e) {
+            log.atWarn().addKeyValue("chatId", chatId).addKeyValue("reason", e.getMessage()).log("telegram.reply-failed");
+        }
+    }
+}

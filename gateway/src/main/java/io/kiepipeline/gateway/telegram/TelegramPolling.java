@@ -1,0 +1,59 @@
+package io.kiepipeline.gateway.telegram;
+
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
+import org.telegram.telegrambots.meta.TelegramUrl;
+import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+
+/** Runs the bot's long polling while the gateway runs. */
+public class TelegramPolling implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(TelegramPolling.class);
+
+    private final TelegramBot bot;
+    private final String token;
+    private final TelegramUrl url;
+    private final int timeoutSeconds;
+    private TelegramBotsLongPollingApplication application;
+
+    public TelegramPolling(TelegramBot bot, String token, TelegramUrl url, int timeoutSeconds) {
+        this.bot = bot;
+        this.token = token;
+        this.url = url;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    @Override
+    public void start() {
+        application = new TelegramBotsLongPollingApplication();
+        Function<Integer, GetUpdates> getUpdates = lastUpdateId -> GetUpdates.builder().offset(lastUpdateId + 1)
+                .timeout(timeoutSeconds).limit(100).allowedUpdates(java.util.List.of("message")).build();
+        try {
+            application.registerBot(token, () -> url, getUpdates, bot);
+            log.atInfo().addKeyValue("host", url.getHost()).addKeyValue("port", url.getPort())
+                    .log("telegram.polling-started");
+        } catch (TelegramApiException e) {
+            throw new IllegalStateException("cannot start Telegram long polling", e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (application != null) {
+            try {
+                application.close();
+            } catch (Exception e) {
+                log.atWarn().addKeyValue("reason", e.getMessage()).log("telegram.polling-stop-failed");
+            }
+            application = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return application != null;
+    }
+}

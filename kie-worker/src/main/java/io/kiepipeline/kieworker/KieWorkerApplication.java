@@ -1,0 +1,52 @@
+package io.kiepipeline.kieworker;
+
+import io.kiepipeline.kieworker.client.CreateTaskThrottle;
+import io.kiepipeline.kieworker.client.KieClient;
+import io.kiepipeline.kieworker.tasks.KieSettings;
+import io.kiepipeline.platform.callbacks.CallbackToken;
+import io.kiepipeline.platform.config.RequiredSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/** The kie-worker: the only service that talks to KIE. */
+@SpringBootApplication
+public class KieWorkerApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(KieWorkerApplication.class, args);
+    }
+
+    @Bean
+    KieSettings kieSettings(Environment env, @Value("${pipeline.kie.public-base-url}") String publicBaseUrl,
+                            @Value("${pipeline.kie.retry.attempts}") int attempts,
+                            @Value("${pipeline.kie.retry.initial}") Duration initial,
+                            @Value("${pipeline.kie.retry.max}") Duration max) {
+        Map<String, String> required = new LinkedHashMap<>();
+        required.put("KIE_API_KEY", "the KIE API key");
+        if (!publicBaseUrl.isBlank()) {
+            required.put("CALLBACK_SECRET", "signs the callback URLs written into KIE tasks");
+        }
+        RequiredSettings.check(env, "kie-worker", required);
+        CallbackToken tokens = publicBaseUrl.isBlank() ? null : new CallbackToken(env.getProperty("CALLBACK_SECRET"));
+        return new KieSettings(publicBaseUrl, tokens, Math.max(1, attempts), initial, max);
+    }
+
+    @Bean
+    KieClient kieClient(@Value("${pipeline.kie.base-url}") String baseUrl,
+                        @Value("${pipeline.kie.api-key}") String apiKey,
+                        @Value("${pipeline.kie.request-timeout}") Duration timeout) {
+        return new KieClient(baseUrl, apiKey, timeout);
+    }
+
+    @Bean
+    CreateTaskThrottle createTaskThrottle(@Value("${pipeline.kie.rate-limit.requests}") int requests,
+                                          @Value("${pipeline.kie.rate-limit.per}") Duration per, Clock clock) {
+        return new CreateTaskThrottle(requests, per, clock);
+    }
+}

@@ -1,0 +1,85 @@
+package io.kiepipeline.kieworker.client;
+
+import io.kiepipeline.schemas.MessageCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** The KIE Market jobs API: createTask and recordInfo. Never logs the API key. */
+public class KieClient {
+    private final HttpClient http;
+    private final String baseUrl;
+    private final String apiKey;
+    private final Duration timeout;
+
+    public KieClient(String baseUrl, String apiKey, Duration timeout) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.apiKey = apiKey;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    public KieResponse createTask(String model, String callBackUrl, Map<String, Object> input) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", model);
+        if (callBackUrl != null) {
+            body.put("callBackUrl", callBackUrl);
+        }
+        body.put("input", input);
+        HttpRequest request = request("/api/v1/jobs/createTask")
+                .POST(HttpRequest.BodyPublishers.ofString(MessageCodec.mapper().writeValueAsString(body)))
+                .build();
+        return send(request);
+    }
+
+    public KieResponse recordInfo(String taskId) {
+        String query = "?taskId=" + URLEncoder.encode(taskId, StandardCharsets.UTF_8);
+        return send(request("/api/v1/jobs/recordInfo" + query).GET().build());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                // KIE sits behind a CDN that refuses clients without a User-Agent
+                .header("User-Agent", "kie-pipeline/0.1 (+https://github.com/kie-pipeline)");
+    }
+
+    private KieResponse send(HttpRequest request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new KieResponse(0, 0, "network error: " + e.getClass().getSimpleName() + " " + e.getMessage(),
+                    null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new KieResponse(0, 0, "interrupted", null);
+        }
+        int status = response.statusCode();
+        JsonNode root;
+        try {
+            root = MessageCodec.mapper().readTree(response.body());
+        } catch (JacksonException e) {
+            root = null;
+        }
+        if (root == null || !root.isObject() || !root.has("code")) {
+            String text = response.body() == null ? "" : response.body();
+            return new KieResponse(status, status, "no KIE envelope: " + text.substring(0, Math.min(200,
+                    text.length())), null);
+        }
+        JsonNode data = root.get("data");
+        return new KieResponse(status, root.get("code").asInt(), root.path("msg").asString(""),
+                data == null || data.isNull() ? null : data);
+    }
+}

@@ -1,0 +1,44 @@
+package io.kiepipeline.orchestrator;
+
+import io.kiepipeline.orchestrator.catalog.ModelCatalog;
+import io.kiepipeline.orchestrator.jobs.JobIntake;
+import io.kiepipeline.orchestrator.jobs.JobSaga;
+import io.kiepipeline.orchestrator.jobs.SagaSettings;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** The orchestrator: owns jobs and drives each job's saga. */
+@SpringBootApplication
+@EnableScheduling
+public class OrchestratorApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(OrchestratorApplication.class, args);
+    }
+
+    @Bean
+    ModelCatalog modelCatalog(@Value("${pipeline.catalog:catalog/models.json}") String resource) {
+        return ModelCatalog.fromClasspath(resource);
+    }
+
+    @Bean
+    SagaSettings sagaSettings(@Value("${pipeline.jobs.timeout}") Duration timeout,
+                              @Value("${pipeline.jobs.poll-interval}") Duration pollInterval,
+                              @Value("${pipeline.jobs.poll-max-interval}") Duration pollMaxInterval,
+                              @Value("${pipeline.jobs.callback-grace}") Duration callbackGrace) {
+        return new SagaSettings(timeout, pollInterval, pollMaxInterval, callbackGrace);
+    }
+
+    @Bean
+    JobSaga jobSaga(SagaSettings settings) {
+        return new JobSaga(settings);
+    }
+
+    @Bean
+    JobIntake jobIntake(ModelCatalog catalog, SagaSettings settings, @Value("${pipeline.currency}") String currency) {
+        return new JobIntake(catalog, settings, currency);
+    }
+}

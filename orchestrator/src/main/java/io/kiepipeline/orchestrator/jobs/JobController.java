@@ -1,0 +1,50 @@
+package io.kiepipeline.orchestrator.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Read side for the gateway: one job as the API shows it. */
+@RestController
+class JobController {
+    private final JobRepository jobs;
+
+    JobController(JobRepository jobs) {
+        this.jobs = jobs;
+    }
+
+    @GetMapping("/internal/jobs/{jobId}")
+    @Transactional(readOnly = true)
+    ResponseEntity<Map<String, Object>> job(@PathVariable UUID jobId) {
+        return jobs.findById(jobId).map(r -> {
+            JobState s = r.state();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("jobId", s.jobId().toString());
+            body.put("userId", s.userId().value());
+            body.put("chatId", s.chatId().value());
+            body.put("model", s.model());
+            body.put("status", s.status().name());
+            body.put("priceMinor", s.priceMinor());
+            body.put("currency", s.currency());
+            body.put("holdState", s.hold().name());
+            body.put("taskId", s.taskId());
+            body.put("resultUrls", s.resultUrls());
+            body.put("failureReason", s.reason());
+            body.put("failureDetail", s.detail());
+            body.put("deliveryFailure", r.deliveryFailure());
+            body.put("source", r.source().name());
+            body.put("createdAt", r.createdAt());
+            body.put("updatedAt", r.updatedAt());
+            body.put("submittedAt", r.submittedAt());
+            body.put("finishedAt", r.finishedAt());
+            body.put("deliveredAt", r.deliveredAt());
+            body.put("notifiedAt", r.notifiedAt());
+            return ResponseEntity.ok(body);
+        }).orElseGet(() -> ResponseEntity.notFound().build());
+    }
+}

@@ -1,0 +1,62 @@
+package io.kiepipeline.orchestrator.jobs;
+
+import io.kiepipeline.orchestrator.catalog.ModelCatalog;
+import io.kiepipeline.orchestrator.catalog.ModelCatalog.Checked;
+import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
+import io.kiepipeline.schemas.JobEvent;
+import io.kiepipeline.schemas.JobRejectionReason;
+import io.kiepipeline.schemas.KieCommand;
+import io.kiepipeline.schemas.LedgerCommand;
+import io.kiepipeline.schemas.Message;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Decides what a generation request becomes: a job that is held (paid model) or submitted (free model), or a job
+ * rejected with its reason. Pure: the caller stores the state and the messages in one transaction.
+ */
+public final class JobIntake {
+    private final ModelCatalog catalog;
+    private final SagaSettings settings;
+    private final String currency;
+
+    public JobIntake(ModelCatalog catalog, SagaSettings settings, String currency) {
+        this.catalog = catalog;
+        this.settings = settings;
+        this.currency = currency;
+    }
+
+    public Reaction decide(GenerationRequested r, Instant now) {
+        return switch (catalog.check(r.model(), r.input())) {
+            case Checked.UnknownModel u -> rejected(r, null, 0, JobRejectionReason.UNKNOWN_MODEL,
+                    "unknown model: " + u.model(), now);
+            case Checked.InvalidInput i -> rejected(r, i.model().outputType(), i.model().priceMinor(),
+                    JobRejectionReason.INVALID_INPUT, "invalid input for " + r.model() + ": " + i.problems(), now);
+            case Checked.Valid v -> {
+                boolean paid = !v.model().isFree();
+                JobState job = new JobState(r.jobId(), r.userId(), r.chatId(), r.model(), v.input(),
+                        v.model().outputType(), v.model().priceMinor(), currency,
+                        paid ? JobStatus.AWAITING_HOLD : JobStatus.SUBMITTING,
+                        paid ? HoldState.REQUESTED : HoldState.NONE, null, false, List.of(), null, null, 0, null,
+                        now.plus(settings.timeout()));
+                Message created = new JobEvent.JobCreated(r.jobId(), r.userId(), r.chatId(), r.model(),
+                        v.model().outputType(), v.model().priceMinor(), currency, r.source(), now);
+                Message next = paid
+                        ? new LedgerCommand.PlaceHold(job.holdId(), r.jobId(), r.userId(), v.model().priceMinor(),
+                        currency)
+                        : new KieCommand.SubmitKieTask(r.jobId(), r.userId(), r.model(), v.input());
+                yield new Reaction(job, List.of(created, next), paid ? "job.created; hold requested"
+                        : "job.created; free model, submit requested", true);
+            }
+        };
+    }
+
+    private Reaction rejected(GenerationRequested r, io.kiepipeline.schemas.OutputType outputType, long price,
+                              JobRejectionReason reason, String detail, Instant now) {
+        JobState job = new JobState(r.jobId(), r.userId(), r.chatId(), r.model(), r.input(), outputType, price,
+                currency, JobStatus.REJECTED, HoldState.NONE, null, false, List.of(), reason.name(), detail, 0, null,
+                null);
+        return new Reaction(job, List.of(new JobEvent.JobRejected(r.jobId(), r.userId(), r.chatId(), r.model(),
+                reason, detail, now)), "job.rejected", true);
+    }
+}

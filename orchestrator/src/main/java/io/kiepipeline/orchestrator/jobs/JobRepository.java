@@ -1,0 +1,30 @@
+package io.kiepipeline.orchestrator.jobs;
+
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.jpa.repository.QueryHints;
+import jakarta.persistence.QueryHint;
+
+public interface JobRepository extends JpaRepository<JobRecord, UUID> {
+    /** Loads a job and locks its row: events for one job arrive on several topics, and are applied one at a time. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select j from JobRecord j where j.jobId = :jobId")
+    Optional<JobRecord> lockById(UUID jobId);
+
+    /** Jobs with a poll or a deadline due, locked and skipped by other instances. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @QueryHints(@QueryHint(name = "jakarta.persistence.lock.timeout", value = "-2"))
+    @Query("""
+            select j from JobRecord j
+            where j.status in (io.kiepipeline.orchestrator.jobs.JobStatus.SUBMITTING,
+                               io.kiepipeline.orchestrator.jobs.JobStatus.RUNNING)
+              and (j.nextPollAt <= :now or j.deadlineAt <= :now)
+            order by j.nextPollAt""")
+    List<JobRecord> lockDue(Instant now, org.springframework.data.domain.Limit limit);
+}

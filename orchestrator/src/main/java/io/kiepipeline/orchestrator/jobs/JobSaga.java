@@ -1,0 +1,216 @@
+package io.kiepipeline.orchestrator.jobs;
+
+import static io.kiepipeline.orchestrator.jobs.JobStatus.AWAITING_HOLD;
+import static io.kiepipeline.orchestrator.jobs.JobStatus.DELIVERED;
+import static io.kiepipeline.orchestrator.jobs.JobStatus.FAILED;
+import static io.kiepipeline.orchestrator.jobs.JobStatus.REJECTED;
+import static io.kiepipeline.orchestrator.jobs.JobStatus.RUNNING;
+import static io.kiepipeline.orchestrator.jobs.JobStatus.SUBMITTING;
+import static io.kiepipeline.orchestrator.jobs.JobStatus.SUCCEEDED;
+
+import io.kiepipeline.schemas.DeliveryEvent;
+import io.kiepipeline.schemas.DeliveryEvent.DeliveryFailed;
+import io.kiepipeline.schemas.DeliveryEvent.ResultDelivered;
+import io.kiepipeline.schemas.GatewayEvent.CallbackReceived;
+import io.kiepipeline.schemas.JobEvent;
+import io.kiepipeline.schemas.JobFailureReason;
+import io.kiepipeline.schemas.JobRejectionReason;
+import io.kiepipeline.schemas.KieCommand;
+import io.kiepipeline.schemas.KieEvent;
+import io.kiepipeline.schemas.KieEvent.KieTaskAccepted;
+import io.kiepipeline.schemas.KieEvent.KieTaskRejected;
+import io.kiepipeline.schemas.KieEvent.KieTaskStatusObserved;
+import io.kiepipeline.schemas.KieTaskState;
+import io.kiepipeline.schemas.LedgerCommand;
+import io.kiepipeline.schemas.LedgerEvent;
+import io.kiepipeline.schemas.LedgerEvent.HoldCaptured;
+import io.kiepipeline.schemas.LedgerEvent.HoldPlaced;
+import io.kiepipeline.schemas.LedgerEvent.HoldRejected;
+import io.kiepipeline.schemas.LedgerEvent.HoldReleased;
+import io.kiepipeline.schemas.Message;
+import io.kiepipeline.schemas.NoticeKind;
+import io.kiepipeline.schemas.ReleaseReason;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The job's saga as one table of pure reactions. No Spring, Kafka or JPA here: state and time come in, the next
+ * state and the messages to emit go out.
+ *
+ * <pre>
+ * step             | on                         | in status               | to         | emits (compensation)
+ * -----------------+----------------------------+-------------------------+------------+-----------------------------
+ * hold             | HoldPlaced                 | AWAITING_HOLD           | SUBMITTING | SubmitKieTask
+ * hold refused     | HoldRejected               | AWAITING_HOLD           | REJECTED   | JobRejected
+ * submit           | KieTaskAccepted            | SUBMITTING              | RUNNING    | JobSubmitted
+ * submit refused   | KieTaskRejected            | SUBMITTING              | FAILED     | ReleaseHold, JobFailed
+ * result           | callback / poll: success   | SUBMITTING, RUNNING     | SUCCEEDED  | CaptureHold, JobSucceeded
+ * task failed      | callback / poll: fail      | SUBMITTING, RUNNING     | FAILED     | ReleaseHold, JobFailed
+ * poll             | poll due                   | RUNNING                 | RUNNING    | PollKieTask
+ * timeout          | deadline passed            | SUBMITTING, RUNNING     | FAILED     | ReleaseHold, JobFailed
+ * delivery         | ResultDelivered(RESULT)    | SUCCEEDED               | DELIVERED  | JobDelivered
+ * </pre>
+ *
+ * Every other combination is ignored and says why: a duplicate callback, a callback for a finished job, a late
+ * KieTaskAccepted after the callback already came. So each input is idempotent and a hold is captured at most once.
+ * The ledger's own answers (HoldCaptured, HoldReleased) only record what the ledger did.
+ */
+public final class JobSaga {
+    private final SagaSettings settings;
+
+    public JobSaga(SagaSettings settings) {
+        this.settings = settings;
+    }
+
+    public Reaction react(JobState job, Message input, Instant now) {
+        return switch (input) {
+            case HoldPlaced e -> onHoldPlaced(job);
+            case HoldRejected e -> onHoldRejected(job, e, now);
+            case HoldCaptured e -> onHoldResolved(job, HoldState.CAPTURED, "hold.capture-confirmed");
+            case HoldReleased e -> onHoldResolved(job, HoldState.RELEASED, "hold.release-confirmed");
+            case KieTaskAccepted e -> onAccepted(job, e, now);
+            case KieTaskRejected e -> onKieRejected(job, e, now);
+            case KieTaskStatusObserved e ->
+                    onTaskReport(job, e.taskId(), e.state(), e.resultUrls(), e.failCode(), e.failMessage(), now,
+                            "poll");
+            case CallbackReceived e ->
+                    onTaskReport(job, e.taskId(), e.state(), e.resultUrls(), e.failCode(), e.failMessage(), now,
+                            "callback");
+            case ResultDelivered e -> onDelivered(job, e, now);
+            case DeliveryFailed e -> Reaction.ignore(job, "delivery.failed-recorded");
+            case LedgerEvent.FundsDeposited e -> Reaction.ignore(job, "not a job event");
+            default -> throw new IllegalArgumentException("the saga does not handle " + input.getClass());
+        };
+    }
+
+    /** The timer: the deadline passed, or a poll is due. */
+    public Reaction tick(JobState job, Instant now) {
+        if (!job.status().awaitsKie()) {
+            return Reaction.ignore(job, "job.tick-ignored; job is " + job.status());
+        }
+        if (job.deadlineAt() != null && !now.isBefore(job.deadlineAt())) {
+            return fail(job, JobFailureReason.TIMED_OUT, ReleaseReason.TIMED_OUT,
+                    "KIE did not finish the task in time", now, "job.timed-out");
+        }
+        if (job.status() == RUNNING && job.nextPollAt() != null && !now.isBefore(job.nextPollAt())) {
+            int attempts = job.pollAttempts() + 1;
+            return Reaction.to(job.withPoll(attempts, now.plus(settings.pollDelay(job.callbackExpected(), attempts))),
+                    "kie.poll-requested", new KieCommand.PollKieTask(job.jobId(), job.taskId(), attempts));
+        }
+        return Reaction.ignore(job, "job.tick-nothing-due");
+    }
+
+    private Reaction onHoldPlaced(JobState job) {
+        if (job.status() != AWAITING_HOLD) {
+            return Reaction.ignore(job.hold() == HoldState.REQUESTED ? job.withHold(HoldState.PLACED) : job,
+                    "hold.placed-ignored; job is " + job.status());
+        }
+        return Reaction.to(job.withStatus(SUBMITTING).withHold(HoldState.PLACED), "job.submit-requested",
+                submit(job));
+    }
+
+    private Reaction onHoldRejected(JobState job, HoldRejected e, Instant now) {
+        if (job.status() != AWAITING_HOLD) {
+            return Reaction.ignore(job, "hold.rejected-ignored; job is " + job.status());
+        }
+        JobRejectionReason reason = switch (e.reason()) {
+            case INSUFFICIENT_FUNDS -> JobRejectionReason.INSUFFICIENT_FUNDS;
+            default -> JobRejectionReason.HOLD_REJECTED;
+        };
+        String detail = e.reason() == io.kiepipeline.schemas.HoldRejectionReason.INSUFFICIENT_FUNDS
+                ? "insufficient funds: the job costs " + e.amountMinor() + " and " + e.availableMinor()
+                + " is available (minor units of " + e.currency() + ")"
+                : "the ledger refused the hold: " + e.reason();
+        JobState next = job.withStatus(REJECTED).withHold(HoldState.REJECTED).withReason(reason.name(), detail);
+        return Reaction.to(next, "job.rejected", new JobEvent.JobRejected(job.jobId(), job.userId(), job.chatId(),
+                job.model(), reason, detail, now));
+    }
+
+    private Reaction onHoldResolved(JobState job, HoldState resolved, String step) {
+        if (job.hold() == resolved) {
+            return Reaction.ignore(job, step + "-duplicate");
+        }
+        return new Reaction(job.withHold(resolved), List.of(), step, true);
+    }
+
+    private Reaction onAccepted(JobState job, KieTaskAccepted e, Instant now) {
+        if (job.status() != SUBMITTING) {
+            // The callback may have come first: the job is already finished. Keep the task id for the record.
+            JobState kept = job.taskId() == null ? job.withTask(e.taskId(), e.callbackExpected()) : job;
+            return new Reaction(kept, List.of(), "kie.accepted-late; job is " + job.status(), kept != job);
+        }
+        JobState next = job.withStatus(RUNNING).withTask(e.taskId(), e.callbackExpected())
+                .withPoll(0, now.plus(settings.pollDelay(e.callbackExpected(), 0)));
+        return Reaction.to(next, "job.submitted", new JobEvent.JobSubmitted(job.jobId(), job.userId(), e.taskId(),
+                now));
+    }
+
+    private Reaction onKieRejected(JobState job, KieTaskRejected e, Instant now) {
+        if (job.status() != SUBMITTING) {
+            return Reaction.ignore(job, "kie.rejected-ignored; job is " + job.status());
+        }
+        return fail(job, JobFailureReason.KIE_REJECTED, ReleaseReason.KIE_REJECTED,
+                "KIE refused the task: " + e.code() + " " + e.message(), now, "job.failed");
+    }
+
+    private Reaction onTaskReport(JobState job, String taskId, KieTaskState state, List<String> urls,
+                                  String failCode, String failMessage, Instant now, String via) {
+        if (!state.isTerminal()) {
+            return Reaction.ignore(job, via + ".in-progress; state " + state.wire());
+        }
+        if (!job.status().awaitsKie()) {
+            return Reaction.ignore(job, via + ".ignored; job is already " + job.status());
+        }
+        if (job.taskId() != null && taskId != null && !job.taskId().equals(taskId)) {
+            return Reaction.ignore(job, via + ".ignored; task " + taskId + " is not the job's task " + job.taskId());
+        }
+        JobState withTask = job.taskId() == null ? job.withTask(taskId, job.callbackExpected()) : job;
+        if (state == KieTaskState.FAIL) {
+            String detail = "KIE task failed" + (failCode == null || failCode.isBlank() ? "" : ": " + failCode)
+                    + (failMessage == null || failMessage.isBlank() ? "" : " " + failMessage);
+            return fail(withTask, JobFailureReason.TASK_FAILED, ReleaseReason.TASK_FAILED, detail, now,
+                    "job.failed");
+        }
+        if (urls.isEmpty()) {
+            return fail(withTask, JobFailureReason.NO_RESULT, ReleaseReason.TASK_FAILED,
+                    "KIE reported success without a result URL", now, "job.failed");
+        }
+        JobState next = withTask.withStatus(SUCCEEDED).withResult(urls)
+                .withHold(job.isPaid() ? HoldState.CAPTURING : HoldState.NONE);
+        List<Message> emit = new ArrayList<>();
+        if (job.isPaid()) {
+            emit.add(new LedgerCommand.CaptureHold(job.holdId(), job.jobId(), job.userId()));
+        }
+        emit.add(new JobEvent.JobSucceeded(job.jobId(), job.userId(), job.chatId(), job.model(), job.outputType(),
+                urls, job.priceMinor(), job.currency(), now));
+        return new Reaction(next, emit, "job.succeeded", true);
+    }
+
+    private Reaction onDelivered(JobState job, ResultDelivered e, Instant now) {
+        if (e.kind() != NoticeKind.RESULT) {
+            return Reaction.ignore(job, "notice.delivered");
+        }
+        if (job.status() != SUCCEEDED) {
+            return Reaction.ignore(job, "delivery.ignored; job is " + job.status());
+        }
+        return Reaction.to(job.withStatus(DELIVERED), "job.delivered",
+                new JobEvent.JobDelivered(job.jobId(), job.userId(), now));
+    }
+
+    private Reaction fail(JobState job, JobFailureReason reason, ReleaseReason release, String detail, Instant now,
+                          String step) {
+        JobState next = job.withStatus(FAILED).withReason(reason.name(), detail)
+                .withHold(job.isPaid() ? HoldState.RELEASING : HoldState.NONE);
+        List<Message> emit = new ArrayList<>();
+        if (job.isPaid()) {
+            emit.add(new LedgerCommand.ReleaseHold(job.holdId(), job.jobId(), job.userId(), release));
+        }
+        emit.add(new JobEvent.JobFailed(job.jobId(), job.userId(), job.chatId(), job.model(), reason, detail, now));
+        return new Reaction(next, emit, step, true);
+    }
+
+    private static KieCommand.SubmitKieTask submit(JobState job) {
+        return new KieCommand.SubmitKieTask(job.jobId(), job.userId(), job.model(), job.input());
+    }
+}

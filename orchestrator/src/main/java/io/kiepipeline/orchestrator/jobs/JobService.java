@@ -1,0 +1,161 @@
+package io.kiepipeline.orchestrator.jobs;
+
+import io.kiepipeline.platform.inbox.Inbox;
+import io.kiepipeline.platform.messaging.Envelope;
+import io.kiepipeline.platform.outbox.OutboxWriter;
+import io.kiepipeline.schemas.DeliveryEvent;
+import io.kiepipeline.schemas.GatewayEvent;
+import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
+import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.KieEvent;
+import io.kiepipeline.schemas.LedgerEvent;
+import io.kiepipeline.schemas.Message;
+import io.kiepipeline.schemas.NoticeKind;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Applies the saga to stored jobs. Each input runs in one transaction: dedupe its event id, lock the job row, react,
+ * store the new state and append the emitted messages to the outbox. Either all of it commits or none of it.
+ */
+@Service
+public class JobService {
+    static final String CONSUMER = "orchestrator";
+    private static final Logger log = LoggerFactory.getLogger(JobService.class);
+
+    private final JobRepository jobs;
+    private final JobSaga saga;
+    private final JobIntake intake;
+    private final Inbox inbox;
+    private final OutboxWriter outbox;
+    private final Clock clock;
+
+    public JobService(JobRepository jobs, JobSaga saga, JobIntake intake, Inbox inbox, OutboxWriter outbox,
+                      Clock clock) {
+        this.jobs = jobs;
+        this.saga = saga;
+        this.intake = intake;
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public void handle(Envelope envelope) {
+        if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
+            log.atDebug().addKeyValue("eventId", envelope.eventId()).log("message.duplicate-skipped");
+            return;
+        }
+        Message message = envelope.message();
+        Instant now = clock.instant();
+        if (message instanceof GenerationRequested request) {
+            create(request, envelope, now);
+            return;
+        }
+        Optional<JobId> jobId = jobIdOf(message);
+        if (jobId.isEmpty()) {
+            return;
+        }
+        Optional<JobRecord> found = jobs.lockById(jobId.get().value());
+        if (found.isEmpty()) {
+            log.atWarn().addKeyValue("jobId", jobId.get()).addKeyValue("type", envelope.type())
+                    .log("job.unknown; message ignored");
+            return;
+        }
+        JobRecord record = found.get();
+        Reaction reaction = saga.react(record.state(), message, now);
+        if (message instanceof DeliveryEvent.DeliveryFailed failed) {
+            record.deliveryFailed(failed.reason() + ": " + failed.detail(), now);
+            log.atWarn().addKeyValue("jobId", failed.jobId()).addKeyValue("chatId", failed.chatId())
+                    .addKeyValue("kind", failed.kind()).addKeyValue("reason", failed.reason())
+                    .log("delivery.failed");
+        }
+        if (message instanceof DeliveryEvent.ResultDelivered delivered && delivered.kind() != NoticeKind.RESULT) {
+            record.notified(now);
+        }
+        apply(record, reaction, envelope.eventId().toString(), now);
+    }
+
+    /** Times out and polls the jobs that are due; several instances share the work (SKIP LOCKED). */
+    @Transactional
+    public int tick(int batch) {
+        Instant now = clock.instant();
+        List<JobRecord> due = jobs.lockDue(now, Limit.of(batch));
+        for (JobRecord record : due) {
+            apply(record, saga.tick(record.state(), now), null, now);
+        }
+        return due.size();
+    }
+
+    private void create(GenerationRequested request, Envelope envelope, Instant now) {
+        if (jobs.existsById(request.jobId().value())) {
+            log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
+                    .log("job.duplicate-request; same idempotency key, same job");
+            return;
+        }
+        Reaction reaction = intake.decide(request, now);
+        JobRecord record = JobRecord.create(reaction.next(), request.idempotencyKey(), request.source(), now);
+        jobs.save(record);
+        log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
+                .addKeyValue("model", request.model()).addKeyValue("source", request.source())
+                .log("job.requested");
+        emit(reaction, envelope.eventId().toString());
+        logStep(reaction);
+    }
+
+    private void apply(JobRecord record, Reaction reaction, String causation, Instant now) {
+        if (!reaction.changed()) {
+            log.atDebug().addKeyValue("jobId", reaction.next().jobId()).log(reaction.step());
+            if (reaction.step().contains("ignored")) {
+                log.atInfo().addKeyValue("jobId", reaction.next().jobId())
+                        .addKeyValue("status", reaction.next().status()).log(reaction.step());
+            }
+            return;
+        }
+        record.apply(reaction.next(), now);
+        jobs.save(record);
+        emit(reaction, causation);
+        logStep(reaction);
+    }
+
+    private void emit(Reaction reaction, String causation) {
+        String correlation = reaction.next().jobId().toString();
+        for (Message m : reaction.emit()) {
+            outbox.append(m, correlation, causation);
+        }
+    }
+
+    private static void logStep(Reaction reaction) {
+        JobState s = reaction.next();
+        var line = log.atInfo().addKeyValue("jobId", s.jobId()).addKeyValue("userId", s.userId())
+                .addKeyValue("model", s.model()).addKeyValue("status", s.status());
+        if (s.taskId() != null) {
+            line = line.addKeyValue("taskId", s.taskId());
+        }
+        if (s.reason() != null && s.status().isFinished()) {
+            line = line.addKeyValue("reason", s.reason());
+        }
+        line.log(reaction.step());
+    }
+
+    private static Optional<JobId> jobIdOf(Message message) {
+        return switch (message) {
+            case GatewayEvent e -> Optional.of(e.jobId());
+            case KieEvent e -> Optional.of(e.jobId());
+            case DeliveryEvent e -> Optional.of(e.jobId());
+            case LedgerEvent.HoldPlaced e -> Optional.of(e.jobId());
+            case LedgerEvent.HoldRejected e -> Optional.of(e.jobId());
+            case LedgerEvent.HoldCaptured e -> Optional.of(e.jobId());
+            case LedgerEvent.HoldReleased e -> Optional.of(e.jobId());
+            case LedgerEvent.FundsDeposited e -> Optional.empty();
+            default -> throw new IllegalArgumentException("orchestrator does not consume " + message.getClass());
+        };
+    }
+}
