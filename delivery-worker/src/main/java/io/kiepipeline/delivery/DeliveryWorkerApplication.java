@@ -18,8 +18,13 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 /** The delivery-worker: sends results and notices to Telegram chats. */
 @SpringBootApplication
 public class DeliveryWorkerApplication {
+    /** The service's configuration file, delivery-worker.yml: the services share one classpath in the all-in-one run. */
+    public static final String CONFIG_NAME = "delivery-worker";
+
     public static void main(String[] args) {
-        SpringApplication.run(DeliveryWorkerApplication.class, args);
+        SpringApplication app = new SpringApplication(DeliveryWorkerApplication.class);
+        app.setDefaultProperties(java.util.Map.of("spring.config.name", CONFIG_NAME));
+        app.run(args);
     }
 
     @Bean

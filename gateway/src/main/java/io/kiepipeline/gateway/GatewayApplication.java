@@ -23,8 +23,13 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 /** The gateway: everything from outside comes in here and goes onto Kafka. */
 @SpringBootApplication
 public class GatewayApplication {
+    /** The service's configuration file, gateway.yml: the services share one classpath in the all-in-one run. */
+    public static final String CONFIG_NAME = "gateway";
+
     public static void main(String[] args) {
-        SpringApplication.run(GatewayApplication.class, args);
+        SpringApplication app = new SpringApplication(GatewayApplication.class);
+        app.setDefaultProperties(java.util.Map.of("spring.config.name", CONFIG_NAME));
+        app.run(args);
     }
 
     @Bean

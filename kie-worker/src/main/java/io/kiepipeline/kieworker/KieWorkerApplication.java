@@ -18,8 +18,13 @@ import org.springframework.core.env.Environment;
 /** The kie-worker: the only service that talks to KIE. */
 @SpringBootApplication
 public class KieWorkerApplication {
+    /** The service's configuration file, kie-worker.yml: the services share one classpath in the all-in-one run. */
+    public static final String CONFIG_NAME = "kie-worker";
+
     public static void main(String[] args) {
-        SpringApplication.run(KieWorkerApplication.class, args);
+        SpringApplication app = new SpringApplication(KieWorkerApplication.class);
+        app.setDefaultProperties(java.util.Map.of("spring.config.name", CONFIG_NAME));
+        app.run(args);
     }
 
     @Bean

@@ -15,8 +15,13 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @EnableScheduling
 public class OrchestratorApplication {
+    /** The service's configuration file, orchestrator.yml: the services share one classpath in the all-in-one run. */
+    public static final String CONFIG_NAME = "orchestrator";
+
     public static void main(String[] args) {
-        SpringApplication.run(OrchestratorApplication.class, args);
+        SpringApplication app = new SpringApplication(OrchestratorApplication.class);
+        app.setDefaultProperties(java.util.Map.of("spring.config.name", CONFIG_NAME));
+        app.run(args);
     }
 
     @Bean

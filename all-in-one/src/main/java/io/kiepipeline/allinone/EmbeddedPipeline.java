@@ -1,0 +1,212 @@
+package io.kiepipeline.allinone;
+
+import io.kiepipeline.delivery.DeliveryWorkerApplication;
+import io.kiepipeline.emulators.KieEmulator;
+import io.kiepipeline.emulators.TelegramEmulator;
+import io.kiepipeline.gateway.GatewayApplication;
+import io.kiepipeline.kieworker.KieWorkerApplication;
+import io.kiepipeline.ledger.LedgerApplication;
+import io.kiepipeline.orchestrator.OrchestratorApplication;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.Banner;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+
+/**
+ * The whole system in one JVM: embedded PostgreSQL, an in-process KRaft broker, the five services (each its own
+ * Spring Boot context, exactly as it runs alone) and, where no real credentials are given, the KIE and Telegram
+ * emulators in place of the outside world.
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+    /** The services, in the order they start (readers before the gateway that asks them). */
+    public enum Service {
+        LEDGER(LedgerApplication.class, LedgerApplication.CONFIG_NAME),
+        ORCHESTRATOR(OrchestratorApplication.class, OrchestratorApplication.CONFIG_NAME),
+        KIE_WORKER(KieWorkerApplication.class, KieWorkerApplication.CONFIG_NAME),
+        DELIVERY_WORKER(DeliveryWorkerApplication.class, DeliveryWorkerApplication.CONFIG_NAME),
+        GATEWAY(GatewayApplication.class, GatewayApplication.CONFIG_NAME);
+
+        final Class<?> application;
+        final String configName;
+
+        Service(Class<?> application, String configName) {
+            this.application = application;
+            this.configName = configName;
+        }
+    }
+
+    /**
+     * How to run.
+     *
+     * @param dataDir       where PostgreSQL and Kafka keep their data (kept between runs)
+     * @param environment   the variables every service sees (tokens, URLs, timings); embedded infrastructure
+     *                      addresses are added here
+     * @param kiePort       the KIE emulator's port (0: any), when it runs
+     * @param telegramPort  the Telegram emulator's port (0: any), when it runs
+     * @param kieDelayMs    how long emulated KIE tasks take
+     */
+    public record Options(Path dataDir, Map<String, String> environment, int postgresPort, int kafkaPort,
+                          int kiePort, int telegramPort, long kieDelayMs) {
+    }
+
+    private final Options options;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<Service, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
+    private EmbeddedPostgres postgres;
+    private EmbeddedKafka kafka;
+    private KieEmulator kieEmulator;
+    private TelegramEmulator telegramEmulator;
+
+    private EmbeddedPipeline(Options options) {
+        this.options = options;
+        this.env.putAll(options.environment());
+    }
+
+    public static EmbeddedPipeline start(Options options) throws Exception {
+        EmbeddedPipeline p = new EmbeddedPipeline(options);
+        try {
+            p.startInfrastructure();
+            for (Service s : Service.values()) {
+                p.startService(s);
+            }
+            return p;
+        } catch (Exception | Error e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void startInfrastructure() throws Exception {
+        Path pgDir = options.dataDir().resolve("postgres");
+        Files.createDirectories(pgDir);
+        postgres = EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(false)
+                .setPort(options.postgresPort()).setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start();
+        env.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
+        env.put("DATABASE_USER", "postgres");
+        env.put("DATABASE_PASSWORD", env.getOrDefault("DATABASE_PASSWORD", ""));
+        kafka = EmbeddedKafka.start(options.dataDir().resolve("kafka"), options.kafkaPort(), 3);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        if (blank(env.get("KIE_API_KEY"))) {
+            env.put("KIE_API_KEY", env.getOrDefault("KIE_EMULATOR_KEY", "emulator-kie-key"));
+            kieEmulator = KieEmulator.start(options.kiePort(), env.get("KIE_API_KEY"), options.kieDelayMs());
+            env.put("KIE_API_BASE_URL", kieEmulator.baseUrl());
+        }
+        if (blank(env.get("TELEGRAM_BOT_TOKEN"))) {
+            env.put("TELEGRAM_BOT_TOKEN", "7000000001:emulator-bot-token");
+            telegramEmulator = TelegramEmulator.start(options.telegramPort(), env.get("TELEGRAM_BOT_TOKEN"));
+            env.put("TELEGRAM_API_BASE_URL", telegramEmulator.baseUrl());
+        }
+        // callbacks reach the local gateway when KIE is emulated; a real KIE needs a real PUBLIC_BASE_URL
+        if (kieEmulator != null && blank(env.get("PUBLIC_BASE_URL"))) {
+            env.put("PUBLIC_BASE_URL", "http://127.0.0.1:" + env.getOrDefault("GATEWAY_PORT", "8080"));
+        }
+    }
+
+    /** Starts (or restarts) one service with the shared environment. */
+    public ConfigurableApplicationContext startService(Service service) {
+        Map<String, Object> props = new HashMap<>(env);
+        props.put("spring.config.name", service.configName);
+        props.put("spring.jmx.enabled", "false");
+        props.put("server.port", service == Service.GATEWAY ? env.getOrDefault("GATEWAY_PORT", "8080") : "0");
+        if (service == Service.GATEWAY) {
+            props.put("ORCHESTRATOR_URL", "http://127.0.0.1:" + port(Service.ORCHESTRATOR));
+            props.put("LEDGER_URL", "http://127.0.0.1:" + port(Service.LEDGER));
+        }
+        // first in line: the embedded infrastructure wins over anything in the shell's environment
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new MapPropertySource("embedded-pipeline", props));
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(service.application)
+                .environment(environment).bannerMode(Banner.Mode.OFF).registerShutdownHook(false).logStartupInfo(false)
+                .run();
+        contexts.put(service, ctx);
+        return ctx;
+    }
+
+    public void stopService(Service service) {
+        ConfigurableApplicationContext ctx = contexts.remove(service);
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    public int port(Service service) {
+        ConfigurableApplicationContext ctx = contexts.get(service);
+        return ctx == null ? -1 : Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
+    }
+
+    public ConfigurableApplicationContext context(Service service) {
+        return contexts.get(service);
+    }
+
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + port(Service.GATEWAY);
+    }
+
+    public String env(String name) {
+        return env.get(name);
+    }
+
+    public String jdbcUrl() {
+        return env.get("DATABASE_URL");
+    }
+
+    public EmbeddedPostgres postgres() {
+        return postgres;
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public KieEmulator kie() {
+        return kieEmulator;
+    }
+
+    public TelegramEmulator telegram() {
+        return telegramEmulator;
+    }
+
+    /** Stops everything in order: services (gateway first), then the emulators, Kafka, PostgreSQL. */
+    @Override
+    public void close() {
+        List<Service> order = new ArrayList<>(contexts.keySet());
+        java.util.Collections.reverse(order);
+        for (Service s : order) {
+            try {
+                stopService(s);
+            } catch (RuntimeException e) {
+                System.err.println("stopping " + s + ": " + e);
+            }
+        }
+        if (telegramEmulator != null) {
+            telegramEmulator.close();
+        }
+        if (kieEmulator != null) {
+            kieEmulator.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (Exception e) {
+                System.err.println("stopping PostgreSQL: " + e);
+            }
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,62 @@
+package io.kiepipeline.allinone;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One running system shared by every end-to-end test in the JVM: starting it costs tens of seconds, and tests keep
+ * out of each other's way with their own users and prompts. Timings are shortened so that polls, retries and
+ * timeouts happen within a test's patience.
+ */
+final class TestPipeline {
+    static final String API_TOKEN = "test-api-token-0123456789";
+    static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    static final String CALLBACK_SECRET = "test-callback-secret-0123456789";
+
+    private static EmbeddedPipeline pipeline;
+
+    private TestPipeline() {
+    }
+
+    static synchronized void closeIfStarted() {
+        if (pipeline != null) {
+            long started = System.nanoTime();
+            pipeline.close();
+            pipeline = null;
+            System.out.printf("pipeline stopped in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    static synchronized EmbeddedPipeline get() {
+        if (pipeline == null) {
+            try {
+                Path dir = Files.createTempDirectory("kie-pipeline-e2e");
+                Map<String, String> env = new HashMap<>();
+                env.put("API_TOKEN", API_TOKEN);
+                env.put("ADMIN_TOKEN", ADMIN_TOKEN);
+                env.put("CALLBACK_SECRET", CALLBACK_SECRET);
+                env.put("GATEWAY_PORT", Integer.toString(EmbeddedKafka.freePort()));
+                env.put("CURRENCY", "RUB");
+                env.put("KIE_RETRY_INITIAL", "100ms");
+                env.put("KIE_RETRY_MAX", "400ms");
+                env.put("KIE_RETRY_ATTEMPTS", "4");
+                env.put("KIE_POLL_INTERVAL", "300ms");
+                env.put("KIE_POLL_MAX_INTERVAL", "1s");
+                env.put("KIE_CALLBACK_GRACE", "5s");
+                env.put("JOB_TIMEOUT", "60s");
+                env.put("TELEGRAM_RETRY_INITIAL", "100ms");
+                env.put("TELEGRAM_LONG_POLL_TIMEOUT", "2");
+                env.put("pipeline.jobs.scheduler-period", "200ms");
+                env.put("pipeline.retry.initial-interval", "100ms");
+                env.put("pipeline.retry.max-interval", "500ms");
+                env.put("pipeline.retry.max-attempts", "3");
+                pipeline = EmbeddedPipeline.start(new EmbeddedPipeline.Options(dir, env, 0, 0, 0, 0, 300));
+            } catch (Exception e) {
+                throw new IllegalStateException("the pipeline did not start", e);
+            }
+        }
+        return pipeline;
+    }
+}

@@ -1,0 +1,424 @@
+package io.kiepipeline.emulators;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An emulator of the KIE Market jobs API, following {@code shared/reference/kie-api.md}: HTTP 200 with the outcome
+ * in the envelope's {@code code}; {@code createTask}, {@code recordInfo} (422 "recordInfo is null" for unknown ids),
+ * {@code chat/credit}; callbacks with the real §4.1 bodies after a delay, retried like KIE does when the receiver
+ * does not answer 200; result URLs that point at real small media files it serves itself.
+ *
+ * <p>Failure injection is per test, by rules matched on a substring of the prompt (so that tests sharing one
+ * emulator do not disturb each other): scripted createTask answers (429, 5xx, a 4xx code in a 200 envelope), a task
+ * that fails, a duplicate callback, a callback sent before createTask answers, no callback at all, a delay.
+ */
+public final class KieEmulator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KieEmulator.class);
+
+    /** A scripted answer to one createTask call. */
+    public record Answer(int httpStatus, int code, String msg) {
+        public static Answer httpError(int status) {
+            return new Answer(status, status, status == 429 ? "Rate limit exceeded" : "Server Error");
+        }
+
+        public static Answer envelope(int code, String msg) {
+            return new Answer(200, code, msg);
+        }
+    }
+
+    /**
+     * What happens to tasks whose prompt contains {@code promptContains}.
+     *
+     * @param createTask           answers for the first createTask calls, in order; then the call succeeds
+     * @param fail                 whether the task ends in state fail
+     * @param failCode             the failCode of a failed task
+     * @param failMsg              the failMsg of a failed task
+     * @param delayMs              how long the task runs (null: the emulator default)
+     * @param duplicateCallback    send the callback twice
+     * @param callbackBeforeAccept send the callback before answering createTask
+     * @param noCallback           never call back (the pipeline must poll)
+     * @param resultUrls           override the result URLs (an empty list: success without a result)
+     */
+    public record Rule(String promptContains, List<Answer> createTask, boolean fail, String failCode, String failMsg,
+                       Long delayMs, boolean duplicateCallback, boolean callbackBeforeAccept, boolean noCallback,
+                       List<String> resultUrls) {
+        public static Rule forPrompt(String promptContains) {
+            return new Rule(promptContains, List.of(), false, null, null, null, false, false, false, null);
+        }
+
+        public Rule answering(Answer... answers) {
+            return new Rule(promptContains, List.of(answers), fail, failCode, failMsg, delayMs, duplicateCallback,
+                    callbackBeforeAccept, noCallback, resultUrls);
+        }
+
+        public Rule failing(String code, String msg) {
+            return new Rule(promptContains, createTask, true, code, msg, delayMs, duplicateCallback,
+                    callbackBeforeAccept, noCallback, resultUrls);
+        }
+
+        public Rule taking(long ms) {
+            return new Rule(promptContains, createTask, fail, failCode, failMsg, ms, duplicateCallback,
+                    callbackBeforeAccept, noCallback, resultUrls);
+        }
+
+        public Rule withDuplicateCallback() {
+            return new Rule(promptContains, createTask, fail, failCode, failMsg, delayMs, true,
+                    callbackBeforeAccept, noCallback, resultUrls);
+        }
+
+        public Rule withCallbackBeforeAccept() {
+            return new Rule(promptContains, createTask, fail, failCode, failMsg, delayMs, duplicateCallback, true,
+                    noCallback, resultUrls);
+        }
+
+        public Rule withoutCallback() {
+            return new Rule(promptContains, createTask, fail, failCode, failMsg, delayMs, duplicateCallback,
+                    callbackBeforeAccept, true, resultUrls);
+        }
+    }
+
+    /** A task as the emulator keeps it. */
+    public record Task(String taskId, String model, JsonNode input, String callBackUrl, long createTime,
+                       long completeTime, boolean fail, String failCode, String failMsg, List<String> resultUrls) {
+    }
+
+    /** A createTask call as received. */
+    public record Call(String model, String prompt, int httpStatus, int code) {
+    }
+
+    private final HttpServer server;
+    private final String apiKey;
+    private final long defaultDelayMs;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform()
+            .name("kie-emulator-", 0).daemon().factory());
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final Map<Rule, AtomicInteger> answered = new ConcurrentHashMap<>();
+    private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final AtomicLong taskCounter = new AtomicLong();
+    private final AtomicLong callbacksSent = new AtomicLong();
+    private volatile long callbackRetryDelayMs = 1000;
+    private volatile long credits = 100_000;
+
+    private KieEmulator(int port, String apiKey, long defaultDelayMs) throws IOException {
+        this.apiKey = apiKey;
+        this.defaultDelayMs = defaultDelayMs;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/api/v1/jobs/createTask", this::createTask);
+        server.createContext("/api/v1/jobs/recordInfo", this::recordInfo);
+        server.createContext("/api/v1/chat/credit", this::credit);
+        server.createContext("/files/", this::file);
+        server.createContext("/control/", this::control);
+    }
+
+    /** Starts on a port (0: any free port). */
+    public static KieEmulator start(int port, String apiKey, long defaultDelayMs) throws IOException {
+        KieEmulator e = new KieEmulator(port, apiKey, defaultDelayMs);
+        e.server.start();
+        return e;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public void addRule(Rule rule) {
+        rules.add(0, rule);
+    }
+
+    public void setCallbackRetryDelayMs(long ms) {
+        this.callbackRetryDelayMs = ms;
+    }
+
+    /** createTask calls whose prompt contains the text (including refused ones). */
+    public List<Call> callsFor(String promptContains) {
+        return calls.stream().filter(c -> c.prompt() != null && c.prompt().contains(promptContains)).toList();
+    }
+
+    public List<Task> tasksFor(String promptContains) {
+        return tasks.values().stream().filter(t -> t.input().path("prompt").asString("").contains(promptContains))
+                .toList();
+    }
+
+    public long callbacksSent() {
+        return callbacksSent.get();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        server.stop(0);
+    }
+
+    private boolean authorized(HttpExchange ex) throws IOException {
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.equals("Bearer " + apiKey)) {
+            Http.json(ex, 200, Map.of("code", 401, "msg", "You do not have access permissions"));
+            return false;
+        }
+        return true;
+    }
+
+    private void createTask(HttpExchange ex) throws IOException {
+        if (!"POST".equals(ex.getRequestMethod())) {
+            Http.json(ex, 200, Map.of("code", 404, "msg", "Not Found"));
+            return;
+        }
+        if (!authorized(ex)) {
+            return;
+        }
+        JsonNode body;
+        try {
+            body = Http.jsonBody(ex);
+        } catch (RuntimeException e) {
+            Http.json(ex, 200, Map.of("code", 400, "msg", "Bad request: body is not JSON"));
+            return;
+        }
+        String model = body.path("model").asString("");
+        JsonNode input = body.get("input");
+        String prompt = input == null ? null : input.path("prompt").asString(null);
+        Rule rule = ruleFor(prompt);
+        if (rule != null) {
+            int n = answered.computeIfAbsent(rule, r -> new AtomicInteger()).getAndIncrement();
+            if (n < rule.createTask().size()) {
+                Answer a = rule.createTask().get(n);
+                calls.add(new Call(model, prompt, a.httpStatus(), a.code()));
+                if (a.httpStatus() != 200) {
+                    Http.json(ex, a.httpStatus(), Map.of("code", a.code(), "msg", a.msg()));
+                } else {
+                    Map<String, Object> env = new LinkedHashMap<>();
+                    env.put("code", a.code());
+                    env.put("msg", a.msg());
+                    env.put("data", null);
+                    Http.json(ex, 200, env);
+                }
+                return;
+            }
+        }
+        if (model.isBlank() || input == null || !input.isObject()) {
+            calls.add(new Call(model, prompt, 200, 422));
+            Http.json(ex, 200, Map.of("code", 422, "msg", model.isBlank() ? "model is required"
+                    : "input is required"));
+            return;
+        }
+        if (!model.matches("[a-z0-9./_-]+") || model.startsWith("unknown")) {
+            calls.add(new Call(model, prompt, 200, 422));
+            Http.json(ex, 200, Map.of("code", 422, "msg", "The page does not exist or is not published"));
+            return;
+        }
+        String callBackUrl = body.path("callBackUrl").asString(null);
+        long now = System.currentTimeMillis();
+        long delay = rule != null && rule.delayMs() != null ? rule.delayMs() : defaultDelayMs;
+        String taskId = "task_emu_" + taskCounter.incrementAndGet() + "_" + now;
+        List<String> urls = rule != null && rule.resultUrls() != null ? rule.resultUrls()
+                : List.of(baseUrl() + "/files/" + fileFor(model));
+        Task task = new Task(taskId, model, input, callBackUrl, now, now + delay, rule != null && rule.fail(),
+                rule != null && rule.fail() ? (rule.failCode() == null ? "500" : rule.failCode()) : null,
+                rule != null && rule.fail() ? (rule.failMsg() == null ? "Internal server error" : rule.failMsg())
+                        : null, urls);
+        tasks.put(taskId, task);
+        calls.add(new Call(model, prompt, 200, 200));
+        boolean callback = callBackUrl != null && (rule == null || !rule.noCallback());
+        if (callback && rule != null && rule.callbackBeforeAccept()) {
+            deliverCallback(task, 1);
+        } else if (callback) {
+            scheduler.schedule(() -> deliverCallback(task, 1), delay, TimeUnit.MILLISECONDS);
+        }
+        if (callback && rule != null && rule.duplicateCallback()) {
+            scheduler.schedule(() -> deliverCallback(task, 1), delay + 150, TimeUnit.MILLISECONDS);
+        }
+        Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", Map.of("taskId", taskId)));
+    }
+
+    private void recordInfo(HttpExchange ex) throws IOException {
+        if (!authorized(ex)) {
+            return;
+        }
+        String taskId = Http.query(ex).get("taskId");
+        if (taskId == null || taskId.isBlank()) {
+            Http.json(ex, 200, Map.of("code", 400, "msg", "taskId parameter is required"));
+            return;
+        }
+        Task task = tasks.get(taskId);
+        if (task == null) {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("code", 422);
+            env.put("msg", "recordInfo is null");
+            env.put("data", null);
+            Http.json(ex, 200, env);
+            return;
+        }
+        Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", data(task, System.currentTimeMillis())));
+    }
+
+    private void credit(HttpExchange ex) throws IOException {
+        if (authorized(ex)) {
+            Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", credits));
+        }
+    }
+
+    private void file(HttpExchange ex) throws IOException {
+        String name = ex.getRequestURI().getPath().substring("/files/".length());
+        if (!name.matches("result\\.(png|mp4|mp3)")) {
+            Http.bytes(ex, 404, "text/plain", "not found".getBytes());
+            return;
+        }
+        try (InputStream in = KieEmulator.class.getResourceAsStream("/emulator-files/" + name)) {
+            byte[] bytes = in.readAllBytes();
+            String type = name.endsWith(".png") ? "image/png" : name.endsWith(".mp4") ? "video/mp4" : "audio/mpeg";
+            if ("HEAD".equals(ex.getRequestMethod())) {
+                ex.getResponseHeaders().set("Content-Type", type);
+                ex.sendResponseHeaders(200, -1);
+                ex.close();
+                return;
+            }
+            Http.bytes(ex, 200, type, bytes);
+        }
+    }
+
+    /** HTTP control API for tests in other processes and for the sandbox run: rules and what was received. */
+    private void control(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        if (path.equals("/control/rules") && "POST".equals(ex.getRequestMethod())) {
+            JsonNode b = Http.jsonBody(ex);
+            List<Answer> answers = new ArrayList<>();
+            for (JsonNode a : b.path("createTask")) {
+                answers.add(new Answer(a.path("httpStatus").asInt(200), a.path("code").asInt(200),
+                        a.path("msg").asString("")));
+            }
+            addRule(new Rule(b.path("promptContains").asString(""), answers, b.path("fail").asBoolean(false),
+                    b.path("failCode").asString(null), b.path("failMsg").asString(null),
+                    b.has("delayMs") ? b.get("delayMs").asLong() : null, b.path("duplicateCallback").asBoolean(false),
+                    b.path("callbackBeforeAccept").asBoolean(false), b.path("noCallback").asBoolean(false), null));
+            Http.json(ex, 200, Map.of("ok", true));
+        } else if (path.equals("/control/tasks")) {
+            Http.json(ex, 200, tasks.values());
+        } else if (path.equals("/control/calls")) {
+            Http.json(ex, 200, calls);
+        } else {
+            Http.json(ex, 404, Map.of("error", "no such control endpoint"));
+        }
+    }
+
+    private Rule ruleFor(String prompt) {
+        if (prompt == null) {
+            return null;
+        }
+        for (Rule r : rules) {
+            if (!r.promptContains().isEmpty() && prompt.contains(r.promptContains())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private Map<String, Object> data(Task task, long now) {
+        boolean done = now >= task.completeTime();
+        String state = done ? (task.fail() ? "fail" : "success")
+                : now < task.createTime() + (task.completeTime() - task.createTime()) / 5 ? "waiting" : "generating";
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("taskId", task.taskId());
+        d.put("model", task.model());
+        d.put("state", state);
+        d.put("param", Http.JSON.writeValueAsString(Map.of("model", task.model(), "input", task.input(),
+                "callBackUrl", task.callBackUrl() == null ? "" : task.callBackUrl())));
+        d.put("resultJson", done && !task.fail()
+                ? Http.JSON.writeValueAsString(Map.of("resultUrls", task.resultUrls())) : "");
+        d.put("failCode", done && task.fail() ? task.failCode() : "");
+        d.put("failMsg", done && task.fail() ? task.failMsg() : "");
+        d.put("costTime", done ? task.completeTime() - task.createTime() : 0);
+        d.put("completeTime", done ? task.completeTime() : null);
+        d.put("createTime", task.createTime());
+        d.put("updateTime", done ? task.completeTime() : task.createTime());
+        return d;
+    }
+
+    /** The Market callback body of kie-api.md §4.1, for success (code 200) or failure (code 501). */
+    Map<String, Object> callbackBody(Task task) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("taskId", task.taskId());
+        d.put("model", task.model());
+        d.put("state", task.fail() ? "fail" : "success");
+        d.put("param", Http.JSON.writeValueAsString(Map.of("model", task.model(),
+                "input", Http.JSON.writeValueAsString(task.input()), "callBackUrl", task.callBackUrl())));
+        if (task.fail()) {
+            d.put("resultJson", null);
+            d.put("failCode", task.failCode());
+            d.put("failMsg", task.failMsg());
+        } else {
+            d.put("resultJson", Http.JSON.writeValueAsString(Map.of("resultUrls", task.resultUrls())));
+        }
+        d.put("costTime", Math.max(1, (task.completeTime() - task.createTime()) / 1000));
+        d.put("completeTime", task.completeTime());
+        d.put("createTime", task.createTime());
+        d.put("updateTime", task.completeTime());
+        d.put("creditsConsumed", task.fail() ? 0 : 4);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", task.fail() ? 501 : 200);
+        body.put("msg", task.fail() ? "Playground task failed." : "Playground task completed successfully.");
+        body.put("data", d);
+        return body;
+    }
+
+    /** Like KIE: POST the callback; on anything but HTTP 200 retry (KIE waits 1, 5, 15 minutes; here scaled down). */
+    private void deliverCallback(Task task, int attempt) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(task.callBackUrl()))
+                    .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(callbackBody(task))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            callbacksSent.incrementAndGet();
+            if (r.statusCode() == 200) {
+                return;
+            }
+            log.info("kie-emulator: callback for {} answered {}", task.taskId(), r.statusCode());
+        } catch (IOException e) {
+            log.info("kie-emulator: callback for {} failed: {}", task.taskId(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (attempt <= 3) {
+            scheduler.schedule(() -> deliverCallback(task, attempt + 1), callbackRetryDelayMs * attempt,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static String fileFor(String model) {
+        String m = model.toLowerCase();
+        if (m.contains("video") || m.contains("veo") || m.contains("kling") || m.contains("hailuo")
+                || m.contains("sora") || m.contains("wan/")) {
+            return "result.mp4";
+        }
+        if (m.contains("audio") || m.contains("suno") || m.contains("music") || m.contains("speech")
+                || m.contains("elevenlabs") || m.contains("tts")) {
+            return "result.mp3";
+        }
+        return "result.png";
+    }
+}
