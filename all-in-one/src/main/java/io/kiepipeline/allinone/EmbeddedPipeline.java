@@ -71,7 +71,16 @@ public final class EmbeddedPipeline implements AutoCloseable {
         this.env.putAll(options.environment());
     }
 
+    /**
+     * Keeps the one Logback setup (platform's logback.xml) for the whole JVM: without this, each of the five
+     * Spring Boot contexts would reset logging as it starts.
+     */
+    public static void useOneLoggingSetup() {
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+    }
+
     public static EmbeddedPipeline start(Options options) throws Exception {
+        useOneLoggingSetup();
         EmbeddedPipeline p = new EmbeddedPipeline(options);
         try {
             p.startInfrastructure();
@@ -89,7 +98,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
         Path pgDir = options.dataDir().resolve("postgres");
         Files.createDirectories(pgDir);
         postgres = EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(false)
-                .setPort(options.postgresPort()).setServerConfig("max_connections", "200")
+                .setPort(options.postgresPort()).setRegisterShutdownHook(false).setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start();
         env.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
         env.put("DATABASE_USER", "postgres");
@@ -112,12 +121,24 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
     }
 
-    /** Starts (or restarts) one service with the shared environment. */
+    /** Stops a service and starts it again on the same port, as after a crash and a restart. */
+    public ConfigurableApplicationContext restartService(Service service) {
+        int port = port(service);
+        stopService(service);
+        return startService(service, port);
+    }
+
+    /** Starts one service with the shared environment. */
     public ConfigurableApplicationContext startService(Service service) {
+        return startService(service, 0);
+    }
+
+    private ConfigurableApplicationContext startService(Service service, int port) {
         Map<String, Object> props = new HashMap<>(env);
         props.put("spring.config.name", service.configName);
         props.put("spring.jmx.enabled", "false");
-        props.put("server.port", service == Service.GATEWAY ? env.getOrDefault("GATEWAY_PORT", "8080") : "0");
+        props.put("server.port", service == Service.GATEWAY ? env.getOrDefault("GATEWAY_PORT", "8080")
+                : Integer.toString(port));
         if (service == Service.GATEWAY) {
             props.put("ORCHESTRATOR_URL", "http://127.0.0.1:" + port(Service.ORCHESTRATOR));
             props.put("LEDGER_URL", "http://127.0.0.1:" + port(Service.LEDGER));

@@ -31,6 +31,8 @@ final class TestPipeline {
 
     static synchronized EmbeddedPipeline get() {
         if (pipeline == null) {
+            EmbeddedPipeline.useOneLoggingSetup();
+            LogCapture.install();
             try {
                 Path dir = Files.createTempDirectory("kie-pipeline-e2e");
                 Map<String, String> env = new HashMap<>();

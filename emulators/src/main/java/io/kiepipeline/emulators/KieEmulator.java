@@ -106,7 +106,7 @@ public final class KieEmulator implements AutoCloseable {
     }
 
     /** A createTask call as received. */
-    public record Call(String model, String prompt, int httpStatus, int code) {
+    public record Call(long at, String model, String prompt, int httpStatus, int code) {
     }
 
     private final HttpServer server;
@@ -121,6 +121,7 @@ public final class KieEmulator implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicLong taskCounter = new AtomicLong();
     private final AtomicLong callbacksSent = new AtomicLong();
+    private final Map<String, AtomicInteger> callbacksAccepted = new ConcurrentHashMap<>();
     private volatile long callbackRetryDelayMs = 1000;
     private volatile long credits = 100_000;
 
@@ -169,6 +170,12 @@ public final class KieEmulator implements AutoCloseable {
         return callbacksSent.get();
     }
 
+    /** How many callbacks for the task the receiver answered with HTTP 200. */
+    public int callbacksAccepted(String taskId) {
+        AtomicInteger n = callbacksAccepted.get(taskId);
+        return n == null ? 0 : n.get();
+    }
+
     @Override
     public void close() {
         scheduler.shutdownNow();
@@ -207,7 +214,7 @@ public final class KieEmulator implements AutoCloseable {
             int n = answered.computeIfAbsent(rule, r -> new AtomicInteger()).getAndIncrement();
             if (n < rule.createTask().size()) {
                 Answer a = rule.createTask().get(n);
-                calls.add(new Call(model, prompt, a.httpStatus(), a.code()));
+                calls.add(new Call(System.currentTimeMillis(), model, prompt, a.httpStatus(), a.code()));
                 if (a.httpStatus() != 200) {
                     Http.json(ex, a.httpStatus(), Map.of("code", a.code(), "msg", a.msg()));
                 } else {
@@ -221,13 +228,13 @@ public final class KieEmulator implements AutoCloseable {
             }
         }
         if (model.isBlank() || input == null || !input.isObject()) {
-            calls.add(new Call(model, prompt, 200, 422));
+            calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 422));
             Http.json(ex, 200, Map.of("code", 422, "msg", model.isBlank() ? "model is required"
                     : "input is required"));
             return;
         }
         if (!model.matches("[a-z0-9./_-]+") || model.startsWith("unknown")) {
-            calls.add(new Call(model, prompt, 200, 422));
+            calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 422));
             Http.json(ex, 200, Map.of("code", 422, "msg", "The page does not exist or is not published"));
             return;
         }
@@ -242,7 +249,7 @@ public final class KieEmulator implements AutoCloseable {
                 rule != null && rule.fail() ? (rule.failMsg() == null ? "Internal server error" : rule.failMsg())
                         : null, urls);
         tasks.put(taskId, task);
-        calls.add(new Call(model, prompt, 200, 200));
+        calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 200));
         boolean callback = callBackUrl != null && (rule == null || !rule.noCallback());
         if (callback && rule != null && rule.callbackBeforeAccept()) {
             deliverCallback(task, 1);
@@ -394,6 +401,7 @@ public final class KieEmulator implements AutoCloseable {
                     .build(), HttpResponse.BodyHandlers.ofString());
             callbacksSent.incrementAndGet();
             if (r.statusCode() == 200) {
+                callbacksAccepted.computeIfAbsent(task.taskId(), t -> new AtomicInteger()).incrementAndGet();
                 return;
             }
             log.info("kie-emulator: callback for {} answered {}", task.taskId(), r.statusCode());

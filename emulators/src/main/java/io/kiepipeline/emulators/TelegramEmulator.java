@@ -66,6 +66,7 @@ public final class TelegramEmulator implements AutoCloseable {
     private final Set<Long> blocked = ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final AtomicInteger getUpdatesCalls = new AtomicInteger();
+    private final AtomicInteger getUpdatesInFlight = new AtomicInteger();
 
     private TelegramEmulator(int port, String token) throws IOException {
         this.token = token;
@@ -146,6 +147,11 @@ public final class TelegramEmulator implements AutoCloseable {
         return getUpdatesCalls.get();
     }
 
+    /** Long polls being held open right now. */
+    public int getUpdatesInFlight() {
+        return getUpdatesInFlight.get();
+    }
+
     @Override
     public void close() {
         synchronized (updatesLock) {
@@ -196,6 +202,15 @@ public final class TelegramEmulator implements AutoCloseable {
 
     private void getUpdates(HttpExchange ex, Map<String, String> fields) throws IOException {
         getUpdatesCalls.incrementAndGet();
+        getUpdatesInFlight.incrementAndGet();
+        try {
+            longPoll(ex, fields);
+        } finally {
+            getUpdatesInFlight.decrementAndGet();
+        }
+    }
+
+    private void longPoll(HttpExchange ex, Map<String, String> fields) throws IOException {
         long offset = Long.parseLong(fields.getOrDefault("offset", "0"));
         int limit = Integer.parseInt(fields.getOrDefault("limit", "100"));
         long timeoutMs = Long.parseLong(fields.getOrDefault("timeout", "0")) * 1000;

@@ -101,7 +101,8 @@ public final class ModelCatalog {
         if (!errors.isEmpty()) {
             List<String> problems = new ArrayList<>();
             for (Error e : errors) {
-                problems.add(e.getMessage());
+                String where = String.valueOf(e.getInstanceLocation()).replaceFirst("^\\$\\.?", "");
+                problems.add(where.isEmpty() ? e.getMessage() : where + ": " + e.getMessage());
             }
             return new Checked.InvalidInput(entry.model(), String.join("; ", problems));
         }

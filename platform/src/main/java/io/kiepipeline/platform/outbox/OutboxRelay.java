@@ -183,12 +183,14 @@ public class OutboxRelay implements SmartLifecycle {
         if (t != null) {
             wakeUp();
             try {
-                t.join(settings.ackTimeout().toMillis() + 1000);
+                // a batch in flight gets a few seconds to finish; what it leaves unmarked goes out again later
+                t.join(5_000);
+                if (t.isAlive()) {
+                    t.interrupt();
+                    t.join(2_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                t.interrupt();
             }
         }
     }

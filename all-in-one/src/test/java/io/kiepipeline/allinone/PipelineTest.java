@@ -1,0 +1,83 @@
+package io.kiepipeline.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kiepipeline.emulators.KieEmulator;
+import io.kiepipeline.emulators.TelegramEmulator;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What every end-to-end test shares: the running system, its API, its database, and small steps that read like the
+ * scenario (a user with a balance, a request, waiting for a job's status).
+ */
+abstract class PipelineTest {
+    private static final AtomicLong USERS = new AtomicLong(500_000);
+    static final Duration PATIENCE = Duration.ofSeconds(40);
+
+    final EmbeddedPipeline pipeline = TestPipeline.get();
+    final Api api = new Api(pipeline.gatewayUrl());
+    final Db db = new Db(pipeline);
+    final KieEmulator kie = pipeline.kie();
+    final TelegramEmulator telegram = pipeline.telegram();
+
+    static long aNewUser() {
+        return USERS.incrementAndGet();
+    }
+
+    /** A prompt no other test uses, so that emulator rules and call counts are this test's own. */
+    static String aPrompt(String what) {
+        return what + " " + UUID.randomUUID();
+    }
+
+    long aUserWithBalance(long amountMinor) {
+        long user = aNewUser();
+        assertThat(api.deposit(user, amountMinor, "topup-" + user).status()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> api.account(user).body().path("availableMinor").asLong() == amountMinor);
+        return user;
+    }
+
+    String request(long user, String model, String prompt) {
+        return request(user, model, Map.of("prompt", prompt), "key-" + UUID.randomUUID());
+    }
+
+    String request(long user, String model, Map<String, Object> input, String idempotencyKey) {
+        Api.Response r = api.requestGeneration(idempotencyKey, user, model, input);
+        assertThat(r.status()).as("request accepted: %s", r.body()).isEqualTo(202);
+        return r.body().get("jobId").asString();
+    }
+
+    JsonNode awaitStatus(String jobId, String status) {
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(api.job(jobId).body().path("status").asString()).isEqualTo(status));
+        return api.job(jobId).body();
+    }
+
+    long available(long user) {
+        return api.account(user).body().path("availableMinor").asLong();
+    }
+
+    long held(long user) {
+        return api.account(user).body().path("heldMinor").asLong();
+    }
+
+    List<TelegramEmulator.Sent> awaitMessages(long chat, int count) {
+        await().atMost(PATIENCE).until(() -> telegram.sentTo(chat).size() >= count);
+        return telegram.sentTo(chat);
+    }
+
+    long capturesOf(String jobId) {
+        return db.count("select count(*) from ledger.ledger_transaction t join ledger.hold h "
+                + "on t.reference = 'CAPTURE:' || h.hold_id where h.job_id = ?::uuid", jobId);
+    }
+
+    long releasesOf(String jobId) {
+        return db.count("select count(*) from ledger.ledger_transaction t join ledger.hold h "
+                + "on t.reference = 'RELEASE:' || h.hold_id where h.job_id = ?::uuid", jobId);
+    }
+}
