@@ -1,16 +1,13 @@
 package io.kiepipeline.delivery;
 
 import io.kiepipeline.delivery.sending.TelegramSettings;
-import io.kiepipeline.platform.config.RequiredSettings;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import okhttp3.OkHttpClient;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
@@ -28,10 +25,9 @@ public class DeliveryWorkerApplication {
     }
 
     @Bean
-    TelegramSettings telegramSettings(Environment env, @Value("${pipeline.telegram.attempts}") int attempts,
+    TelegramSettings telegramSettings(@Value("${pipeline.telegram.attempts}") int attempts,
                                       @Value("${pipeline.telegram.retry-initial}") Duration retryInitial,
                                       @Value("${pipeline.telegram.max-retry-after}") Duration maxRetryAfter) {
-        RequiredSettings.check(env, "delivery-worker", Map.of("TELEGRAM_BOT_TOKEN", "the bot's token"));
         return new TelegramSettings(Math.max(1, attempts), retryInitial, maxRetryAfter);
     }
 

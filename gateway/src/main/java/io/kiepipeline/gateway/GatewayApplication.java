@@ -5,11 +5,8 @@ import io.kiepipeline.gateway.publishing.Publisher;
 import io.kiepipeline.gateway.telegram.TelegramBot;
 import io.kiepipeline.gateway.telegram.TelegramPolling;
 import io.kiepipeline.platform.callbacks.CallbackToken;
-import io.kiepipeline.platform.config.RequiredSettings;
 import java.net.URI;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -34,14 +31,6 @@ public class GatewayApplication {
 
     @Bean
     CallbackToken callbackToken(Environment env) {
-        Map<String, String> required = new LinkedHashMap<>();
-        required.put("API_TOKEN", "the bearer token of the HTTP API");
-        required.put("ADMIN_TOKEN", "the bearer token of admin top-ups");
-        required.put("CALLBACK_SECRET", "checks the tokens of KIE callbacks");
-        if (env.getProperty("pipeline.telegram.enabled", Boolean.class, true)) {
-            required.put("TELEGRAM_BOT_TOKEN", "the bot's token (or set TELEGRAM_POLLING_ENABLED=false)");
-        }
-        RequiredSettings.check(env, "gateway", required);
         return new CallbackToken(env.getProperty("CALLBACK_SECRET"));
     }
 

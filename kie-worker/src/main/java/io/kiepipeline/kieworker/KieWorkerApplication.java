@@ -4,11 +4,8 @@ import io.kiepipeline.kieworker.client.CreateTaskThrottle;
 import io.kiepipeline.kieworker.client.KieClient;
 import io.kiepipeline.kieworker.tasks.KieSettings;
 import io.kiepipeline.platform.callbacks.CallbackToken;
-import io.kiepipeline.platform.config.RequiredSettings;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -32,12 +29,6 @@ public class KieWorkerApplication {
                             @Value("${pipeline.kie.retry.attempts}") int attempts,
                             @Value("${pipeline.kie.retry.initial}") Duration initial,
                             @Value("${pipeline.kie.retry.max}") Duration max) {
-        Map<String, String> required = new LinkedHashMap<>();
-        required.put("KIE_API_KEY", "the KIE API key");
-        if (!publicBaseUrl.isBlank()) {
-            required.put("CALLBACK_SECRET", "signs the callback URLs written into KIE tasks");
-        }
-        RequiredSettings.check(env, "kie-worker", required);
         CallbackToken tokens = publicBaseUrl.isBlank() ? null : new CallbackToken(env.getProperty("CALLBACK_SECRET"));
         return new KieSettings(publicBaseUrl, tokens, Math.max(1, attempts), initial, max);
     }

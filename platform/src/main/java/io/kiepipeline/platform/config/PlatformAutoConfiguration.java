@@ -48,9 +48,13 @@ public class PlatformAutoConfiguration {
             "ADMIN_TOKEN", "CALLBACK_SECRET", "DATABASE_PASSWORD", "KIE_WEBHOOK_HMAC_KEY",
             "TELEGRAM_WEBHOOK_SECRET");
 
-    /** Registers every secret with the log masker before anything else is created. */
+    /**
+     * Before anything else is created: stops the service when a required variable is missing (naming it), and
+     * registers every secret with the log masker.
+     */
     @Bean
-    static BeanFactoryPostProcessor secretMasking(Environment env) {
+    static BeanFactoryPostProcessor requiredSettingsAndSecretMasking(Environment env) {
+        RequiredSettings.checkListed(env);
         for (String name : SECRET_VARIABLES) {
             SecretMasker.register(env.getProperty(name));
         }

@@ -13,6 +13,32 @@ public final class RequiredSettings {
     private RequiredSettings() {
     }
 
+    /** The property that lists a service's required variables, in its own configuration file. */
+    public static final String LIST = "pipeline.required-variables";
+    /** Variables required only when another setting is on: variable → setting. */
+    public static final String CONDITIONAL = "pipeline.conditionally-required";
+
+    /** Checks the variables the service's configuration lists under {@value #LIST}. */
+    public static void checkListed(Environment env) {
+        String service = env.getProperty("pipeline.service-name", "the service");
+        Map<String, String> required = new java.util.LinkedHashMap<>();
+        for (String name : env.getProperty(LIST, "").split("\\s*,\\s*")) {
+            if (!name.isBlank()) {
+                required.put(name.trim(), "required by " + service);
+            }
+        }
+        org.springframework.boot.context.properties.bind.Binder.get(env)
+                .bind(CONDITIONAL, org.springframework.boot.context.properties.bind.Bindable.mapOf(String.class,
+                        String.class))
+                .ifBound(conditional -> conditional.forEach((name, condition) -> {
+                    String value = env.getProperty(condition, "");
+                    if (!value.isBlank() && !"false".equalsIgnoreCase(value)) {
+                        required.put(name, "required by " + service + " when " + condition + " is set");
+                    }
+                }));
+        check(env, service, required);
+    }
+
     /**
      * @param required environment variable name → why the service needs it
      */
