@@ -1,9 +1,9 @@
 package io.kiepipeline.orchestrator;
 
 import io.kiepipeline.orchestrator.catalog.ModelCatalog;
-import io.kiepipeline.orchestrator.jobs.JobIntake;
-import io.kiepipeline.orchestrator.jobs.JobSaga;
-import io.kiepipeline.orchestrator.jobs.SagaSettings;
+import io.kiepipeline.orchestrator.jobs.core.JobIntake;
+import io.kiepipeline.orchestrator.jobs.core.JobSaga;
+import io.kiepipeline.orchestrator.jobs.core.SagaSettings;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;

@@ -1,5 +1,7 @@
 package io.kiepipeline.orchestrator.jobs;
 
+import io.kiepipeline.orchestrator.jobs.core.JobState;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;

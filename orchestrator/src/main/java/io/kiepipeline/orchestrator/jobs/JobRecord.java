@@ -1,5 +1,9 @@
 package io.kiepipeline.orchestrator.jobs;
 
+import io.kiepipeline.orchestrator.jobs.core.JobState;
+import io.kiepipeline.orchestrator.jobs.core.JobStatus;
+import io.kiepipeline.orchestrator.jobs.core.HoldState;
+
 import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.MessageCodec;

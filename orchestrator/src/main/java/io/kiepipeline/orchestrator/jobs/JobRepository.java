@@ -1,5 +1,6 @@
 package io.kiepipeline.orchestrator.jobs;
 
+
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +23,8 @@ public interface JobRepository extends JpaRepository<JobRecord, UUID> {
     @QueryHints(@QueryHint(name = "jakarta.persistence.lock.timeout", value = "-2"))
     @Query("""
             select j from JobRecord j
-            where j.status in (io.kiepipeline.orchestrator.jobs.JobStatus.SUBMITTING,
-                               io.kiepipeline.orchestrator.jobs.JobStatus.RUNNING)
+            where j.status in (io.kiepipeline.orchestrator.jobs.core.JobStatus.SUBMITTING,
+                               io.kiepipeline.orchestrator.jobs.core.JobStatus.RUNNING)
               and (j.nextPollAt <= :now or j.deadlineAt <= :now)
             order by j.nextPollAt""")
     List<JobRecord> lockDue(Instant now, org.springframework.data.domain.Limit limit);

@@ -1,5 +1,10 @@
 package io.kiepipeline.orchestrator.jobs;
 
+import io.kiepipeline.orchestrator.jobs.core.JobSaga;
+import io.kiepipeline.orchestrator.jobs.core.JobIntake;
+import io.kiepipeline.orchestrator.jobs.core.JobState;
+import io.kiepipeline.orchestrator.jobs.core.Reaction;
+
 import io.kiepipeline.platform.inbox.Inbox;
 import io.kiepipeline.platform.messaging.Envelope;
 import io.kiepipeline.platform.outbox.OutboxWriter;

@@ -1,4 +1,4 @@
-package io.kiepipeline.orchestrator.jobs;
+package io.kiepipeline.orchestrator.jobs.core;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.kiepipeline.orchestrator.jobs;
+package io.kiepipeline.orchestrator.jobs.core;
 
 import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.HoldId;

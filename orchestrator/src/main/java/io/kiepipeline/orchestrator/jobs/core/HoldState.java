@@ -1,4 +1,4 @@
-package io.kiepipeline.orchestrator.jobs;
+package io.kiepipeline.orchestrator.jobs.core;
 
 /** What the orchestrator knows of the job's hold in the ledger. */
 public enum HoldState {

@@ -1,4 +1,4 @@
-package io.kiepipeline.orchestrator.jobs;
+package io.kiepipeline.orchestrator.jobs.core;
 
 import io.kiepipeline.orchestrator.catalog.ModelCatalog;
 import io.kiepipeline.orchestrator.catalog.ModelCatalog.Checked;

@@ -1,4 +1,4 @@
-package io.kiepipeline.orchestrator.jobs;
+package io.kiepipeline.orchestrator.jobs.core;
 
 /** Where a job is in its life. */
 public enum JobStatus {

@@ -1,12 +1,12 @@
-package io.kiepipeline.orchestrator.jobs;
+package io.kiepipeline.orchestrator.jobs.core;
 
-import static io.kiepipeline.orchestrator.jobs.JobStatus.AWAITING_HOLD;
-import static io.kiepipeline.orchestrator.jobs.JobStatus.DELIVERED;
-import static io.kiepipeline.orchestrator.jobs.JobStatus.FAILED;
-import static io.kiepipeline.orchestrator.jobs.JobStatus.REJECTED;
-import static io.kiepipeline.orchestrator.jobs.JobStatus.RUNNING;
-import static io.kiepipeline.orchestrator.jobs.JobStatus.SUBMITTING;
-import static io.kiepipeline.orchestrator.jobs.JobStatus.SUCCEEDED;
+import static io.kiepipeline.orchestrator.jobs.core.JobStatus.AWAITING_HOLD;
+import static io.kiepipeline.orchestrator.jobs.core.JobStatus.DELIVERED;
+import static io.kiepipeline.orchestrator.jobs.core.JobStatus.FAILED;
+import static io.kiepipeline.orchestrator.jobs.core.JobStatus.REJECTED;
+import static io.kiepipeline.orchestrator.jobs.core.JobStatus.RUNNING;
+import static io.kiepipeline.orchestrator.jobs.core.JobStatus.SUBMITTING;
+import static io.kiepipeline.orchestrator.jobs.core.JobStatus.SUCCEEDED;
 
 import io.kiepipeline.schemas.DeliveryEvent;
 import io.kiepipeline.schemas.DeliveryEvent.DeliveryFailed;

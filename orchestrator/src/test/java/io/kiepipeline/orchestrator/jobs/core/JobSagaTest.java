@@ -1,0 +1,163 @@
+package io.kiepipeline.orchestrator.jobs.core;
+
+import static io.kiepipeline.orchestrator.jobs.core.Jobs.aFreeJob;
+import static io.kiepipeline.orchestrator.jobs.core.Jobs.aPaidJob;
+import static io.kiepipeline.orchestrator.jobs.core.SagaSpec.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kiepipeline.schemas.JobEvent;
+import io.kiepipeline.schemas.KieCommand;
+import io.kiepipeline.schemas.KieTaskState;
+import io.kiepipeline.schemas.LedgerCommand;
+import io.kiepipeline.schemas.ReleaseReason;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class JobSagaTest {
+    // Holding
+    @Test
+    void submitsTheTaskOnceTheHoldIsPlaced() {
+        given(aPaidJob(JobStatus.AWAITING_HOLD, HoldState.REQUESTED)).when(Jobs.holdPlaced())
+                .thenStatus(JobStatus.SUBMITTING).thenHold(HoldState.PLACED)
+                .thenEmits(KieCommand.SubmitKieTask.class);
+    }
+
+    @Test
+    void rejectsTheJobWhenTheHoldIsRefused() {
+        var spec = given(aPaidJob(JobStatus.AWAITING_HOLD, HoldState.REQUESTED)).when(Jobs.holdRejected())
+                .thenStatus(JobStatus.REJECTED).thenHold(HoldState.REJECTED).thenEmits(JobEvent.JobRejected.class);
+        assertThat(spec.state().detail()).contains("insufficient funds");
+    }
+
+    @Test
+    void submitsOnlyOnceWhenTheHoldIsReportedTwice() {
+        given(aPaidJob(JobStatus.AWAITING_HOLD, HoldState.REQUESTED)).when(Jobs.holdPlaced())
+                .and(Jobs.holdPlaced()).thenIgnores().thenStatus(JobStatus.SUBMITTING);
+    }
+
+    // Submitting
+    @Test
+    void recordsTheTaskAndSchedulesTheFallbackPollWhenKieAccepts() {
+        var spec = given(aPaidJob(JobStatus.SUBMITTING, HoldState.PLACED)).when(Jobs.accepted())
+                .thenStatus(JobStatus.RUNNING).thenEmits(JobEvent.JobSubmitted.class);
+        assertThat(spec.state().taskId()).isEqualTo(Jobs.TASK);
+        assertThat(spec.state().nextPollAt()).isEqualTo(Jobs.NOW.plus(Jobs.SETTINGS.callbackGrace()));
+    }
+
+    @Test
+    void releasesTheHoldWhenKieRejectsTheTask() {
+        var spec = given(aPaidJob(JobStatus.SUBMITTING, HoldState.PLACED)).when(Jobs.kieRejected())
+                .thenStatus(JobStatus.FAILED).thenHold(HoldState.RELEASING)
+                .thenEmits(LedgerCommand.ReleaseHold.class, JobEvent.JobFailed.class);
+        assertThat(((LedgerCommand.ReleaseHold) spec.emitted().getFirst()).reason())
+                .isEqualTo(ReleaseReason.KIE_REJECTED);
+    }
+
+    @Test
+    void failsAFreeJobWithoutTouchingTheLedger() {
+        given(aFreeJob(JobStatus.SUBMITTING)).when(Jobs.kieRejected()).thenStatus(JobStatus.FAILED)
+                .thenHold(HoldState.NONE).thenEmits(JobEvent.JobFailed.class);
+    }
+
+    // Results
+    @Test
+    void capturesTheHoldWhenTheCallbackReportsSuccess() {
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.successCallback())
+                .thenStatus(JobStatus.SUCCEEDED).thenHold(HoldState.CAPTURING)
+                .thenEmits(LedgerCommand.CaptureHold.class, JobEvent.JobSucceeded.class);
+    }
+
+    @Test
+    void capturesOnlyOnceForADuplicateCallback() {
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.successCallback())
+                .and(Jobs.successCallback()).thenIgnores().thenStatus(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void takesACallbackThatArrivesBeforeKieTaskAccepted() {
+        var spec = given(aPaidJob(JobStatus.SUBMITTING, HoldState.PLACED)).when(Jobs.successCallback())
+                .thenStatus(JobStatus.SUCCEEDED)
+                .thenEmits(LedgerCommand.CaptureHold.class, JobEvent.JobSucceeded.class);
+        assertThat(spec.state().taskId()).isEqualTo(Jobs.TASK);
+        spec.and(Jobs.accepted()).thenStatus(JobStatus.SUCCEEDED);
+        assertThat(spec.emitted()).isEmpty();
+    }
+
+    @Test
+    void ignoresASuccessForAJobThatAlreadyFailed() {
+        given(aPaidJob(JobStatus.FAILED, HoldState.RELEASING)).when(Jobs.successCallback()).thenIgnores()
+                .thenStatus(JobStatus.FAILED);
+    }
+
+    @Test
+    void ignoresACallbackForAnotherTask() {
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.callbackFor("task_someone_else"))
+                .thenIgnores().thenStatus(JobStatus.RUNNING);
+    }
+
+    @Test
+    void releasesTheHoldWhenTheTaskFails() {
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.failureCallback())
+                .thenStatus(JobStatus.FAILED).thenHold(HoldState.RELEASING)
+                .thenEmits(LedgerCommand.ReleaseHold.class, JobEvent.JobFailed.class);
+    }
+
+    @Test
+    void treatsAPolledTerminalStateLikeACallback() {
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.observed(KieTaskState.GENERATING))
+                .thenIgnores().and(Jobs.observed(KieTaskState.SUCCESS)).thenStatus(JobStatus.SUCCEEDED)
+                .thenEmits(LedgerCommand.CaptureHold.class, JobEvent.JobSucceeded.class)
+                .and(Jobs.successCallback()).thenIgnores();
+    }
+
+    @Test
+    void failsASuccessWithoutAResultInsteadOfCharging() {
+        var noUrls = new io.kiepipeline.schemas.GatewayEvent.CallbackReceived(Jobs.JOB, Jobs.TASK,
+                KieTaskState.SUCCESS, java.util.List.of(), null, null, 4L, Jobs.NOW, "{}");
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(noUrls).thenStatus(JobStatus.FAILED)
+                .thenEmits(LedgerCommand.ReleaseHold.class, JobEvent.JobFailed.class);
+    }
+
+    @Test
+    void marksTheJobDeliveredOnce() {
+        given(aPaidJob(JobStatus.SUCCEEDED, HoldState.CAPTURED)).when(Jobs.resultDelivered())
+                .thenStatus(JobStatus.DELIVERED).thenEmits(JobEvent.JobDelivered.class)
+                .and(Jobs.resultDelivered()).thenIgnores();
+    }
+
+    // Timing
+    @Test
+    void pollsWhenThePollIsDueAndBacksOff() {
+        var spec = given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).whenTimeIs(Jobs.NOW.plusSeconds(121))
+                .thenStatus(JobStatus.RUNNING).thenEmits(KieCommand.PollKieTask.class);
+        assertThat(spec.state().pollAttempts()).isEqualTo(1);
+        assertThat(spec.state().nextPollAt()).isEqualTo(Jobs.NOW.plusSeconds(121).plusSeconds(6));
+    }
+
+    @Test
+    void doesNothingBeforeThePollIsDue() {
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).whenTimeIs(Jobs.NOW.plusSeconds(10)).thenIgnores();
+    }
+
+    @Test
+    void timesOutAndReleasesTheHoldAfterTheDeadline() {
+        var spec = given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED))
+                .whenTimeIs(Jobs.NOW.plus(Duration.ofMinutes(21))).thenStatus(JobStatus.FAILED)
+                .thenEmits(LedgerCommand.ReleaseHold.class, JobEvent.JobFailed.class);
+        assertThat(((LedgerCommand.ReleaseHold) spec.emitted().getFirst()).reason())
+                .isEqualTo(ReleaseReason.TIMED_OUT);
+    }
+
+    @Test
+    void neverTimesOutAFinishedJob() {
+        given(aPaidJob(JobStatus.DELIVERED, HoldState.CAPTURED)).whenTimeIs(Jobs.NOW.plus(Duration.ofDays(1)))
+                .thenIgnores();
+    }
+
+    @Test
+    void capsThePollIntervalAtTheMaximum() {
+        assertThat(Jobs.SETTINGS.pollDelay(false, 10)).isEqualTo(Jobs.SETTINGS.pollMaxInterval());
+        assertThat(Jobs.SETTINGS.pollDelay(false, 0)).isEqualTo(Jobs.SETTINGS.pollInterval());
+        assertThat(Jobs.SETTINGS.pollDelay(true, 0)).isEqualTo(Jobs.SETTINGS.callbackGrace());
+    }
+}
