@@ -77,6 +77,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
      */
     public static void useOneLoggingSetup() {
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+            // Tomcat logs through java.util.logging: route it into the same Logback output
+            org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+            org.slf4j.bridge.SLF4JBridgeHandler.install();
+        }
     }
 
     public static EmbeddedPipeline start(Options options) throws Exception {
@@ -123,18 +128,24 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
     /** Stops a service and starts it again on the same port, as after a crash and a restart. */
     public ConfigurableApplicationContext restartService(Service service) {
+        return restartService(service, Map.of());
+    }
+
+    /** Restarts a service with some variables changed (an empty value unsets one), on the same port. */
+    public ConfigurableApplicationContext restartService(Service service, Map<String, String> changed) {
         int port = port(service);
         stopService(service);
-        return startService(service, port);
+        return startService(service, port, changed);
     }
 
     /** Starts one service with the shared environment. */
     public ConfigurableApplicationContext startService(Service service) {
-        return startService(service, 0);
+        return startService(service, 0, Map.of());
     }
 
-    private ConfigurableApplicationContext startService(Service service, int port) {
+    private ConfigurableApplicationContext startService(Service service, int port, Map<String, String> changed) {
         Map<String, Object> props = new HashMap<>(env);
+        props.putAll(changed);
         props.put("spring.config.name", service.configName);
         props.put("spring.jmx.enabled", "false");
         props.put("server.port", service == Service.GATEWAY ? env.getOrDefault("GATEWAY_PORT", "8080")

@@ -44,6 +44,8 @@ public class TelegramPolling implements SmartLifecycle {
     public void stop() {
         if (application != null) {
             try {
+                // unregistering stops the bot's session; closing alone leaves a session polling
+                application.unregisterBot(token);
                 application.close();
             } catch (Exception e) {
                 log.atWarn().addKeyValue("reason", e.getMessage()).log("telegram.polling-stop-failed");
