@@ -2,12 +2,12 @@ package io.kiepipeline.gateway.callbacks;
 
 import io.kiepipeline.gateway.publishing.Publisher;
 import io.kiepipeline.platform.callbacks.CallbackToken;
+import io.kiepipeline.platform.kie.KieTaskData;
 import io.kiepipeline.schemas.GatewayEvent.CallbackReceived;
 import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.KieTaskState;
 import io.kiepipeline.schemas.MessageCodec;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -91,53 +91,28 @@ class KieCallbackController {
         if (data == null || !data.isObject()) {
             throw new MalformedCallback("no data object");
         }
-        String taskId = text(data, "taskId");
-        if (taskId == null) {
-            taskId = text(data, "task_id");
-        }
+        String taskId = KieTaskData.taskId(data);
         if (taskId == null) {
             throw new MalformedCallback("no data.taskId");
         }
         KieTaskState state;
         try {
-            state = KieTaskState.fromWire(text(data, "state"));
+            state = KieTaskState.fromWire(KieTaskData.text(data, "state"));
         } catch (IllegalArgumentException e) {
             throw new MalformedCallback(e.getMessage());
         }
-        List<String> urls = new ArrayList<>();
-        JsonNode resultJson = data.get("resultJson");
-        if (resultJson != null && !resultJson.isNull()) {
-            JsonNode result;
-            try {
-                result = resultJson.isString() ? MessageCodec.mapper().readTree(resultJson.asString()) : resultJson;
-            } catch (JacksonException e) {
-                throw new MalformedCallback("resultJson is not JSON");
-            }
-            for (JsonNode u : result.path("resultUrls")) {
-                if (u.isString() && !u.asString().isBlank()) {
-                    urls.add(u.asString());
-                }
-            }
+        List<String> urls;
+        try {
+            urls = KieTaskData.resultUrls(data);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedCallback(e.getMessage());
         }
-        Long credits = null;
-        for (String f : List.of("creditsConsumed", "consumeCredits")) {
-            if (data.has(f) && data.get(f).isNumber()) {
-                credits = data.get(f).asLong();
-                break;
-            }
-        }
-        return new CallbackReceived(jobId, taskId, state, urls, text(data, "failCode"), text(data, "failMsg"),
+        Long credits = KieTaskData.credits(data);
+        return new CallbackReceived(jobId, taskId, state, urls, KieTaskData.text(data, "failCode"),
+                KieTaskData.text(data, "failMsg"),
                 credits, clock.instant(), body.length() > 20_000 ? body.substring(0, 20_000) : body);
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        String s = v.isString() ? v.asString() : v.toString();
-        return s.isBlank() ? null : s;
-    }
 
     private static ResponseEntity<Object> answer(HttpStatus status, int code, String msg) {
         return ResponseEntity.status(status).body(Map.of("code", code, "msg", msg));

@@ -5,6 +5,7 @@ import io.kiepipeline.kieworker.client.KieClient;
 import io.kiepipeline.kieworker.client.KieResponse;
 import io.kiepipeline.platform.callbacks.CallbackToken;
 import io.kiepipeline.platform.inbox.Inbox;
+import io.kiepipeline.platform.kie.KieTaskData;
 import io.kiepipeline.platform.messaging.Envelope;
 import io.kiepipeline.platform.outbox.OutboxWriter;
 import io.kiepipeline.schemas.KieCommand;
@@ -14,7 +15,6 @@ import io.kiepipeline.schemas.KieEvent;
 import io.kiepipeline.schemas.KieTaskState;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -146,50 +146,18 @@ public class KieTaskService {
         if (!state.isTerminal()) {
             return;
         }
-        outbox.append(new KieEvent.KieTaskStatusObserved(c.jobId(), c.taskId(), state, resultUrls(data),
-                blankToNull(data.path("failCode").asString(null)), blankToNull(data.path("failMsg").asString(null)),
-                credits(data), now), jobId, causation);
-    }
-
-    /** {@code resultJson} is a JSON string inside the JSON: {@code {"resultUrls":[...]}}. */
-    public static List<String> resultUrls(JsonNode data) {
-        List<String> urls = new ArrayList<>();
-        JsonNode result = data.get("resultJson");
-        if (result == null || result.isNull()) {
-            return urls;
-        }
-        JsonNode parsed = result.isString() ? parse(result.asString()) : result;
-        if (parsed != null) {
-            for (JsonNode u : parsed.path("resultUrls")) {
-                if (u.isString() && !u.asString().isBlank()) {
-                    urls.add(u.asString());
-                }
-            }
-        }
-        return urls;
-    }
-
-    static Long credits(JsonNode data) {
-        for (String field : List.of("creditsConsumed", "consumeCredits")) {
-            JsonNode n = data.get(field);
-            if (n != null && n.isNumber()) {
-                return n.asLong();
-            }
-        }
-        return null;
-    }
-
-    private static JsonNode parse(String json) {
+        List<String> urls;
         try {
-            return io.kiepipeline.schemas.MessageCodec.mapper().readTree(json);
-        } catch (RuntimeException e) {
-            return null;
+            urls = KieTaskData.resultUrls(data);
+        } catch (IllegalArgumentException e) {
+            // an unreadable result is no result: the saga fails the job and releases the hold
+            urls = List.of();
         }
+        outbox.append(new KieEvent.KieTaskStatusObserved(c.jobId(), c.taskId(), state, urls,
+                KieTaskData.text(data, "failCode"), KieTaskData.text(data, "failMsg"), KieTaskData.credits(data), now),
+                jobId, causation);
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
-    }
 
     private String callbackUrl(String jobId) {
         CallbackToken tokens = settings.callbackTokens();
