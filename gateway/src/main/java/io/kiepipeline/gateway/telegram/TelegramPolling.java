@@ -1,10 +1,13 @@
 package io.kiepipeline.gateway.telegram;
 
 import java.util.function.Function;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
+import org.telegram.telegrambots.longpolling.util.TelegramOkHttpClientFactory;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
@@ -18,6 +21,7 @@ public class TelegramPolling implements SmartLifecycle {
     private final TelegramUrl url;
     private final int timeoutSeconds;
     private TelegramBotsLongPollingApplication application;
+    private OkHttpClient http;
 
     public TelegramPolling(TelegramBot bot, String token, TelegramUrl url, int timeoutSeconds) {
         this.bot = bot;
@@ -28,7 +32,11 @@ public class TelegramPolling implements SmartLifecycle {
 
     @Override
     public void start() {
-        application = new TelegramBotsLongPollingApplication();
+        sessionLogger().setLevel(null);
+        // our own client (the library's default timeouts), so that stop() can cancel the long poll in flight
+        http = new TelegramOkHttpClientFactory.DefaultOkHttpClientCreator().get();
+        OkHttpClient client = http;
+        application = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> client);
         Function<Integer, GetUpdates> getUpdates = lastUpdateId -> GetUpdates.builder().offset(lastUpdateId + 1)
                 .timeout(timeoutSeconds).limit(100).allowedUpdates(java.util.List.of("message")).build();
         try {
@@ -47,11 +55,19 @@ public class TelegramPolling implements SmartLifecycle {
                 // unregistering stops the bot's session; closing alone leaves a session polling
                 application.unregisterBot(token);
                 application.close();
+                // the library logs the cancelled poll as an ERROR; on a deliberate stop it is not one
+                sessionLogger().setLevel(ch.qos.logback.classic.Level.OFF);
+                http.dispatcher().cancelAll();
             } catch (Exception e) {
                 log.atWarn().addKeyValue("reason", e.getMessage()).log("telegram.polling-stop-failed");
             }
             application = null;
         }
+    }
+
+    private static ch.qos.logback.classic.Logger sessionLogger() {
+        return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+                org.telegram.telegrambots.longpolling.BotSession.class);
     }
 
     @Override
