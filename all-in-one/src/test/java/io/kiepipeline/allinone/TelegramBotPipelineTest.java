@@ -1,0 +1,65 @@
+package io.kiepipeline.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kiepipeline.emulators.TelegramEmulator.Sent;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bot's commands, as a user sees them in the chat. */
+class TelegramBotPipelineTest extends PipelineTest {
+    @Test
+    void greetsWithTheBalanceOnStart() {
+        long user = aUserWithBalance(12_345);
+
+        telegram.userSays(user, user, "/start");
+
+        assertThat(awaitMessages(user, 1).getFirst().text()).contains("Hi!").contains("Balance: 123.45 RUB")
+                .contains("/generate");
+    }
+
+    @Test
+    void showsTheBalanceAndWhatIsHeld() {
+        long user = aUserWithBalance(5_000);
+
+        telegram.userSays(user, user, "/balance");
+
+        assertThat(awaitMessages(user, 1).getFirst().text()).isEqualTo("Balance: 50.00 RUB");
+    }
+
+    @Test
+    void listsTheModelsWithTheirPrices() {
+        long user = aNewUser();
+
+        telegram.userSays(user, user, "/models");
+
+        assertThat(awaitMessages(user, 1).getFirst().text()).contains("google/nano-banana (IMAGE): free")
+                .contains("nano-banana-pro (IMAGE): 15.00 RUB");
+    }
+
+    @Test
+    void generatesAPaidImageFromTheChatAndChargesOnce() {
+        long user = aUserWithBalance(10_000);
+        String prompt = aPrompt("a fox drawn from the chat");
+
+        telegram.userSays(user, user, "/generate nano-banana-pro " + prompt);
+
+        await().atMost(PATIENCE).until(() -> telegram.sentTo(user).stream()
+                .anyMatch(m -> "sendPhoto".equals(m.method())));
+        List<Sent> sent = telegram.sentTo(user);
+        assertThat(sent.getFirst().text()).startsWith("⏳");
+        assertThat(kie.callsFor(prompt)).hasSize(1);
+        await().atMost(PATIENCE).until(() -> held(user) == 0);
+        assertThat(available(user)).isEqualTo(10_000 - 1500);
+    }
+
+    @Test
+    void explainsHowToUseGenerateWithoutAPrompt() {
+        long user = aNewUser();
+
+        telegram.userSays(user, user, "/generate");
+
+        assertThat(awaitMessages(user, 1).getFirst().text()).startsWith("Usage: /generate <model> <prompt>");
+    }
+}
