@@ -1,0 +1,153 @@
+package io.kiepipeline.platform.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kiepipeline.schemas.Headers;
+import io.kiepipeline.schemas.Ids;
+import io.kiepipeline.schemas.LedgerCommand.DepositRequested;
+import io.kiepipeline.schemas.MessageCodec;
+import io.kiepipeline.schemas.UserId;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import liquibase.Liquibase;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The relay on real PostgreSQL and a real KRaft broker: two relays (two instances of a service) publish one outbox
+ * while writers keep appending; every message arrives once, and each key's messages arrive in the order they were
+ * committed.
+ */
+class OutboxRelayTest {
+    private static EmbeddedPostgres postgres;
+    private static EmbeddedKafkaKraftBroker kafka;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            new Liquibase("db/platform/outbox-inbox.yaml", new ClassLoaderResourceAccessor(),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c)))
+                    .update("");
+        }
+        kafka = new EmbeddedKafkaKraftBroker(1, 3, "ledger.commands");
+        kafka.afterPropertiesSet();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        kafka.destroy();
+        postgres.close();
+    }
+
+    @Test
+    void twoRelaysPublishEveryMessageOnceInOrderPerKey() throws Exception {
+        // one DataSource for both, as in a service: the relay's queries must run in the transaction holding the locks
+        javax.sql.DataSource dataSource = postgres.getPostgresDatabase();
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        KafkaTemplate<String, String> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)));
+        OutboxRelay.Settings settings = new OutboxRelay.Settings("test", 50, Duration.ofMillis(100),
+                Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofHours(1), true);
+        OutboxRelay first = new OutboxRelay(jdbc, tx, template, settings);
+        OutboxRelay second = new OutboxRelay(jdbc, tx, template, settings);
+        OutboxWriter writer = new OutboxWriter(jdbc, first, Clock.systemUTC(), 16);
+        first.start();
+        second.start();
+
+        int keys = 20;
+        int perKey = 60;
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        for (int k = 0; k < keys; k++) {
+            long user = 1_000 + k;
+            writers.submit(() -> {
+                for (int i = 0; i < perKey; i++) {
+                    int seq = i;
+                    tx.executeWithoutResult(s -> writer.append(new DepositRequested(
+                            Ids.depositIdForReference(user + "-" + seq), new UserId(user), seq + 1, "RUB",
+                            user + "-" + seq), null, null));
+                }
+            });
+        }
+        writers.shutdown();
+        assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        second.wakeUp();
+
+        Map<String, List<Long>> received = consume(keys * perKey);
+        first.stop();
+        second.stop();
+
+        assertThat(received).hasSize(keys);
+        for (var entry : received.entrySet()) {
+            List<Long> expected = new ArrayList<>();
+            for (long i = 1; i <= perKey; i++) {
+                expected.add(i);
+            }
+            assertThat(entry.getValue()).as("key %s, in commit order, once each", entry.getKey())
+                    .containsExactlyElementsOf(expected);
+        }
+        assertThat(first.publishedCount()).as("both relays took part").isPositive();
+        assertThat(second.publishedCount()).as("both relays took part").isPositive();
+        assertThat(jdbc.queryForObject("select count(*) from outbox_message where published_at is null",
+                Long.class)).isZero();
+    }
+
+    private Map<String, List<Long>> consume(int total) {
+        Map<String, List<Long>> byKey = new HashMap<>();
+        Set<String> eventIds = new HashSet<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG, "relay-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of("ledger.commands"));
+            int[] count = {0};
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    String id = new String(r.headers().lastHeader(Headers.EVENT_ID).value(), StandardCharsets.UTF_8);
+                    assertThat(eventIds.add(id)).as("event %s delivered twice", id).isTrue();
+                    DepositRequested d = (DepositRequested) MessageCodec.fromJson("ledger.deposit-requested.v1",
+                            r.value());
+                    byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(d.amountMinor());
+                    count[0]++;
+                });
+                return count[0] >= total;
+            });
+        }
+        return byKey;
+    }
+}
