@@ -103,8 +103,7 @@ public final class JobSaga {
 
     private Reaction onHoldPlaced(JobState job) {
         if (job.status() != AWAITING_HOLD) {
-            return Reaction.ignore(job.hold() == HoldState.REQUESTED ? job.withHold(HoldState.PLACED) : job,
-                    "hold.placed-ignored; job is " + job.status());
+            return Reaction.ignore(job, "hold.placed-ignored; job is " + job.status());
         }
         return Reaction.to(job.withStatus(SUBMITTING).withHold(HoldState.PLACED), "job.submit-requested",
                 submit(job));
