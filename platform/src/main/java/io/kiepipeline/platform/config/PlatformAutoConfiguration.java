@@ -98,13 +98,16 @@ public class PlatformAutoConfiguration {
         }
     }
 
-    /** Every topic and its dead-letter topic, with as many partitions (the recoverer keeps the partition). */
+    /**
+     * Every topic and its dead-letter topic, with as many partitions (the recoverer keeps the partition). The
+     * replication factor is the broker's {@code default.replication.factor}: 3 on a production cluster, 1 embedded.
+     */
     @Bean
     KafkaAdmin.NewTopics pipelineTopics(PlatformProperties props) {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<?> topic : Topics.ALL) {
             Stream.of(topic.name(), topic.deadLetter()).forEach(name ->
-                    topics.add(TopicBuilder.name(name).partitions(props.partitions()).replicas(1).build()));
+                    topics.add(TopicBuilder.name(name).partitions(props.partitions()).build()));
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
