@@ -32,7 +32,7 @@ class LedgerInvariantsPipelineTest extends PipelineTest {
         });
 
         List<Map<String, Object>> accounts = db.rows("select * from ledger.account");
-        assertThat(accounts).hasSizeGreaterThan(10);
+        assertThat(accounts).isNotEmpty();
         for (Map<String, Object> a : accounts) {
             long userId = (Long) a.get("user_id");
             long available = (Long) a.get("available_minor");
