@@ -31,6 +31,26 @@ class IdempotencyPipelineTest extends PipelineTest {
     }
 
     @Test
+    void refusesAnIdempotencyKeyReusedForADifferentRequest() {
+        long user = aUserWithBalance(10_000);
+        String prompt = aPrompt("a fox with a reused key");
+        String key = "reused-" + prompt;
+        String jobId = request(user, MODEL, Map.of("prompt", prompt), key);
+        awaitStatus(jobId, "DELIVERED");
+
+        var sameAgain = api.requestGeneration(key, user, MODEL, Map.of("prompt", prompt));
+        var otherPrompt = api.requestGeneration(key, user, MODEL, Map.of("prompt", prompt + " but blue"));
+        var otherModel = api.requestGeneration(key, user, "google/nano-banana", Map.of("prompt", prompt));
+
+        assertThat(sameAgain.status()).isEqualTo(202);
+        assertThat(sameAgain.body().get("jobId").asString()).isEqualTo(jobId);
+        assertThat(otherPrompt.status()).isEqualTo(409);
+        assertThat(otherPrompt.body().path("error").asString()).isEqualTo("idempotency_key_reused");
+        assertThat(otherModel.status()).isEqualTo(409);
+        assertThat(kie.callsFor(prompt)).hasSize(1);
+    }
+
+    @Test
     void makesOneJobForARedeliveredTelegramUpdate() {
         long user = aNewUser();
         String prompt = aPrompt("a fox from telegram");

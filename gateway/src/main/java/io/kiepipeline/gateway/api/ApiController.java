@@ -93,11 +93,37 @@ class ApiController {
         JobId jobId = Ids.jobIdForApiRequest(user, key);
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = MessageCodec.mapper().convertValue(input, Map.class);
+        if (reusedForAnotherRequest(jobId, chatId.asLong(), model.asString(), fields)) {
+            return ApiError.of(HttpStatus.CONFLICT, "idempotency_key_reused",
+                    "this Idempotency-Key was used for a different request (job " + jobId + ")");
+        }
         publisher.publish(new GenerationRequested(jobId, key, user, new ChatId(chatId.asLong()), model.asString(),
                 fields, clock.instant(), RequestSource.API), jobId.toString());
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("userId", user).addKeyValue("model", model.asString())
                 .log("generation.requested");
         return ResponseEntity.accepted().body(Map.of("jobId", jobId.toString()));
+    }
+
+    /**
+     * Best effort: a key already used for a job with another model, chat or input is refused. (The stored input also
+     * holds the model's defaults, so the request's fields must be a subset of it.) When the orchestrator does not
+     * answer, the request goes through: the orchestrator then keeps the first job and ignores this one.
+     */
+    private boolean reusedForAnotherRequest(JobId jobId, long chatId, String model, Map<String, Object> input) {
+        Optional<Map<String, Object>> existing;
+        try {
+            existing = backends.job(jobId.toString());
+        } catch (RestClientException e) {
+            return false;
+        }
+        if (existing.isEmpty()) {
+            return false;
+        }
+        Map<String, Object> job = existing.get();
+        Object stored = job.get("input");
+        boolean sameInput = stored instanceof Map<?, ?> storedInput && input.entrySet().stream()
+                .allMatch(e -> java.util.Objects.equals(storedInput.get(e.getKey()), e.getValue()));
+        return !model.equals(job.get("model")) || ((Number) job.get("chatId")).longValue() != chatId || !sameInput;
     }
 
     @GetMapping("/api/v1/jobs/{jobId}")

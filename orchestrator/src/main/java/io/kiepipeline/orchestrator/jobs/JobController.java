@@ -30,6 +30,7 @@ class JobController {
             body.put("userId", s.userId().value());
             body.put("chatId", s.chatId().value());
             body.put("model", s.model());
+            body.put("input", s.input());
             body.put("status", s.status().name());
             body.put("priceMinor", s.priceMinor());
             body.put("currency", s.currency());
