@@ -120,9 +120,9 @@ public final class KieEmulator implements AutoCloseable {
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicLong taskCounter = new AtomicLong();
-    private final AtomicLong callbacksSent = new AtomicLong();
     private final Map<String, AtomicInteger> callbacksAccepted = new ConcurrentHashMap<>();
-    private volatile long callbackRetryDelayMs = 1000;
+    /** KIE waits 1, 5 and 15 minutes between callback retries; the emulator waits seconds. */
+    private static final long CALLBACK_RETRY_DELAY_MS = 1000;
     private volatile long credits = 100_000;
 
     private KieEmulator(int port, String apiKey, long defaultDelayMs) throws IOException {
@@ -152,9 +152,6 @@ public final class KieEmulator implements AutoCloseable {
         rules.add(0, rule);
     }
 
-    public void setCallbackRetryDelayMs(long ms) {
-        this.callbackRetryDelayMs = ms;
-    }
 
     /** createTask calls whose prompt contains the text (including refused ones). */
     public List<Call> callsFor(String promptContains) {
@@ -166,9 +163,6 @@ public final class KieEmulator implements AutoCloseable {
                 .toList();
     }
 
-    public long callbacksSent() {
-        return callbacksSent.get();
-    }
 
     /** How many callbacks for the task the receiver answered with HTTP 200. */
     public int callbacksAccepted(String taskId) {
@@ -399,7 +393,6 @@ public final class KieEmulator implements AutoCloseable {
                     .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(callbackBody(task))))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            callbacksSent.incrementAndGet();
             if (r.statusCode() == 200) {
                 callbacksAccepted.computeIfAbsent(task.taskId(), t -> new AtomicInteger()).incrementAndGet();
                 return;
@@ -412,7 +405,7 @@ public final class KieEmulator implements AutoCloseable {
             return;
         }
         if (attempt <= 3) {
-            scheduler.schedule(() -> deliverCallback(task, attempt + 1), callbackRetryDelayMs * attempt,
+            scheduler.schedule(() -> deliverCallback(task, attempt + 1), CALLBACK_RETRY_DELAY_MS * attempt,
                     TimeUnit.MILLISECONDS);
         }
     }

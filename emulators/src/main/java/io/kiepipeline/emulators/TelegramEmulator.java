@@ -65,7 +65,6 @@ public final class TelegramEmulator implements AutoCloseable {
     private final Map<Long, Deque<Failure>> failures = new ConcurrentHashMap<>();
     private final Set<Long> blocked = ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private final AtomicInteger getUpdatesCalls = new AtomicInteger();
     private final AtomicInteger getUpdatesInFlight = new AtomicInteger();
 
     private TelegramEmulator(int port, String token) throws IOException {
@@ -143,9 +142,6 @@ public final class TelegramEmulator implements AutoCloseable {
         blocked.add(chatId);
     }
 
-    public int getUpdatesCalls() {
-        return getUpdatesCalls.get();
-    }
 
     /** Long polls being held open right now. */
     public int getUpdatesInFlight() {
@@ -201,7 +197,6 @@ public final class TelegramEmulator implements AutoCloseable {
     }
 
     private void getUpdates(HttpExchange ex, Map<String, String> fields) throws IOException {
-        getUpdatesCalls.incrementAndGet();
         getUpdatesInFlight.incrementAndGet();
         try {
             longPoll(ex, fields);

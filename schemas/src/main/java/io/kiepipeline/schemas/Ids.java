@@ -36,10 +36,6 @@ public final class Ids {
         return new DepositId(nameUuid("deposit:" + reference));
     }
 
-    /** A name-based id for an event that is caused by another one (same cause, same id). */
-    public static EventId eventIdCausedBy(UUID causationId, String type) {
-        return new EventId(nameUuid("event:" + causationId + ":" + type));
-    }
 
     public static UUID nameUuid(String name) {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));

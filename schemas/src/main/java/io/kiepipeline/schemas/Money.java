@@ -15,9 +15,6 @@ public record Money(long minor, String currency) {
         return new Money(minor, currency);
     }
 
-    public boolean isZero() {
-        return minor == 0;
-    }
 
     /** Formats for people: 12345 RUB minor units → "123.45 RUB". */
     public String display() {

@@ -117,11 +117,10 @@ public class JobService {
 
     private void apply(JobRecord record, Reaction reaction, String causation, Instant now) {
         if (!reaction.changed()) {
-            log.atDebug().addKeyValue("jobId", reaction.next().jobId()).log(reaction.step());
-            if (reaction.step().contains("ignored")) {
-                log.atInfo().addKeyValue("jobId", reaction.next().jobId())
-                        .addKeyValue("status", reaction.next().status()).log(reaction.step());
-            }
+            // an ignored input (a duplicate, a late or stray event) is worth an operator's eye; nothing due is not
+            var level = reaction.step().contains("ignored") ? org.slf4j.event.Level.INFO : org.slf4j.event.Level.DEBUG;
+            log.atLevel(level).addKeyValue("jobId", reaction.next().jobId())
+                    .addKeyValue("status", reaction.next().status()).log(reaction.step());
             return;
         }
         record.apply(reaction.next(), now);
