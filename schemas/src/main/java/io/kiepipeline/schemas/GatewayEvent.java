@@ -22,9 +22,14 @@ public sealed interface GatewayEvent extends Message {
         }
     }
 
-    /** KIE called back with a task's terminal state. {@code raw} is the body as received, for audit. */
+    /**
+     * KIE called back with a task's terminal state. {@code raw} is the body as received, for audit (capped).
+     * {@code signatureVerified} is true only when the callback carried a valid KIE {@code X-Webhook-Signature}; an
+     * unsigned callback is a hint that the orchestrator confirms with KIE before any money moves.
+     */
     record CallbackReceived(JobId jobId, String taskId, KieTaskState state, List<String> resultUrls, String failCode,
-                            String failMessage, Long creditsConsumed, Instant receivedAt, String raw)
+                            String failMessage, Long creditsConsumed, Instant receivedAt, String raw,
+                            boolean signatureVerified)
             implements GatewayEvent {
         public CallbackReceived {
             resultUrls = resultUrls == null ? List.of() : List.copyOf(resultUrls);

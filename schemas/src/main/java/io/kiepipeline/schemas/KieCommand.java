@@ -1,5 +1,6 @@
 package io.kiepipeline.schemas;
 
+import java.time.Instant;
 import java.util.Map;
 
 /** Topic {@code kie-worker.commands}, keyed by job id. */
@@ -11,8 +12,13 @@ public sealed interface KieCommand extends Message {
         return jobId().toString();
     }
 
-    /** Create the KIE task for a job whose hold is placed (or whose model is free). */
-    record SubmitKieTask(JobId jobId, UserId userId, String model, Map<String, Object> input) implements KieCommand {
+    /**
+     * Create the KIE task for a job whose hold is placed (or whose model is free). {@code deadlineAt} is when the job
+     * gives up on KIE: the worker refuses a command past it, so no paid task is made for a job that is already over
+     * ({@code null} only in commands written before the field existed).
+     */
+    record SubmitKieTask(JobId jobId, UserId userId, String model, Map<String, Object> input, Instant deadlineAt)
+            implements KieCommand {
         public SubmitKieTask {
             input = input == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(input));
         }

@@ -35,6 +35,20 @@ public sealed interface LedgerEvent extends Message {
                         ReleaseReason reason, long availableMinor, long heldMinor) implements LedgerEvent {
     }
 
+    /**
+     * The ledger refused a CaptureHold or ReleaseHold: the hold is unknown, or already resolved (the other way, or
+     * never placed). Said out loud instead of silence, so the orchestrator and operators see it.
+     */
+    record HoldCommandRefused(HoldId holdId, JobId jobId, UserId userId, HoldCommandKind command,
+                              HoldRefusalReason reason, String currency, long availableMinor, long heldMinor)
+            implements LedgerEvent {
+    }
+
+    /** A top-up the ledger refused; nothing moved. */
+    record DepositRefused(DepositId depositId, UserId userId, long amountMinor, String currency, String reference,
+                          DepositRefusalReason reason, long availableMinor, long heldMinor) implements LedgerEvent {
+    }
+
     record FundsDeposited(DepositId depositId, UserId userId, long amountMinor, String currency, String reference,
                           long availableMinor, long heldMinor) implements LedgerEvent {
     }

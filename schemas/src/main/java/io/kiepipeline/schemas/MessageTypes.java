@@ -27,11 +27,14 @@ public final class MessageTypes {
         register("ledger.hold-captured.v1", LedgerEvent.HoldCaptured.class);
         register("ledger.hold-released.v1", LedgerEvent.HoldReleased.class);
         register("ledger.funds-deposited.v1", LedgerEvent.FundsDeposited.class);
+        register("ledger.hold-command-refused.v1", LedgerEvent.HoldCommandRefused.class);
+        register("ledger.deposit-refused.v1", LedgerEvent.DepositRefused.class);
         register("kie.submit-task.v1", KieCommand.SubmitKieTask.class);
         register("kie.poll-task.v1", KieCommand.PollKieTask.class);
         register("kie.task-accepted.v1", KieEvent.KieTaskAccepted.class);
         register("kie.task-rejected.v1", KieEvent.KieTaskRejected.class);
         register("kie.task-status-observed.v1", KieEvent.KieTaskStatusObserved.class);
+        register("kie.task-submission-uncertain.v1", KieEvent.KieTaskSubmissionUncertain.class);
         register("job.created.v1", JobEvent.JobCreated.class);
         register("job.rejected.v1", JobEvent.JobRejected.class);
         register("job.submitted.v1", JobEvent.JobSubmitted.class);

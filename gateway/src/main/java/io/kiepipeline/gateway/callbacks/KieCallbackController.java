@@ -110,7 +110,7 @@ class KieCallbackController {
         Long credits = KieTaskData.credits(data);
         return new CallbackReceived(jobId, taskId, state, urls, KieTaskData.text(data, "failCode"),
                 KieTaskData.text(data, "failMsg"),
-                credits, clock.instant(), body.length() > 20_000 ? body.substring(0, 20_000) : body);
+                credits, clock.instant(), body.length() > 20_000 ? body.substring(0, 20_000) : body, false);
     }
 
 

@@ -158,7 +158,9 @@ public class JobService {
             case LedgerEvent.HoldRejected e -> Optional.of(e.jobId());
             case LedgerEvent.HoldCaptured e -> Optional.of(e.jobId());
             case LedgerEvent.HoldReleased e -> Optional.of(e.jobId());
+            case LedgerEvent.HoldCommandRefused e -> Optional.of(e.jobId());
             case LedgerEvent.FundsDeposited e -> Optional.empty();
+            case LedgerEvent.DepositRefused e -> Optional.empty();
             default -> throw new IllegalArgumentException("orchestrator does not consume " + message.getClass());
         };
     }

@@ -44,7 +44,8 @@ public final class JobIntake {
                 Message next = paid
                         ? new LedgerCommand.PlaceHold(job.holdId(), r.jobId(), r.userId(), v.model().priceMinor(),
                         currency)
-                        : new KieCommand.SubmitKieTask(r.jobId(), r.userId(), r.model(), v.input());
+                        : new KieCommand.SubmitKieTask(r.jobId(), r.userId(), r.model(), v.input(),
+                        job.deadlineAt());
                 yield new Reaction(job, List.of(created, next), paid ? "job.created; hold requested"
                         : "job.created; free model, submit requested", true);
             }

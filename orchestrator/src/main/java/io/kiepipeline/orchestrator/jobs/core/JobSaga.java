@@ -79,6 +79,12 @@ public final class JobSaga {
                             "callback");
             case ResultDelivered e -> onDelivered(job, e, now);
             case DeliveryFailed e -> Reaction.ignore(job, "delivery.failed-recorded");
+            case KieEvent.KieTaskSubmissionUncertain e -> Reaction.ignore(job,
+                    "kie.submission-uncertain-ignored; a callback or poll naming the job adopts the task, else the"
+                            + " deadline fails the job");
+            case LedgerEvent.HoldCommandRefused e -> Reaction.ignore(job,
+                    "hold.command-refused-ignored; the ledger refused " + e.command() + ": " + e.reason());
+            case LedgerEvent.DepositRefused e -> Reaction.ignore(job, "not a job event");
             case LedgerEvent.FundsDeposited e -> Reaction.ignore(job, "not a job event");
             default -> throw new IllegalArgumentException("the saga does not handle " + input.getClass());
         };
@@ -210,6 +216,6 @@ public final class JobSaga {
     }
 
     private static KieCommand.SubmitKieTask submit(JobState job) {
-        return new KieCommand.SubmitKieTask(job.jobId(), job.userId(), job.model(), job.input());
+        return new KieCommand.SubmitKieTask(job.jobId(), job.userId(), job.model(), job.input(), job.deadlineAt());
     }
 }

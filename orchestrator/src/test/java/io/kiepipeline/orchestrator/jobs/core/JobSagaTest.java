@@ -113,7 +113,7 @@ class JobSagaTest {
     @Test
     void failsASuccessWithoutAResultInsteadOfCharging() {
         var noUrls = new io.kiepipeline.schemas.GatewayEvent.CallbackReceived(Jobs.JOB, Jobs.TASK,
-                KieTaskState.SUCCESS, java.util.List.of(), null, null, 4L, Jobs.NOW, "{}");
+                KieTaskState.SUCCESS, java.util.List.of(), null, null, 4L, Jobs.NOW, "{}", true);
         given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(noUrls).thenStatus(JobStatus.FAILED)
                 .thenEmits(LedgerCommand.ReleaseHold.class, JobEvent.JobFailed.class);
     }

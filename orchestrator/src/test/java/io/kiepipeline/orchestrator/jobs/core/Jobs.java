@@ -61,16 +61,16 @@ final class Jobs {
     }
 
     static GatewayEvent.CallbackReceived successCallback() {
-        return new GatewayEvent.CallbackReceived(JOB, TASK, KieTaskState.SUCCESS, URLS, null, null, 4L, NOW, "{}");
+        return new GatewayEvent.CallbackReceived(JOB, TASK, KieTaskState.SUCCESS, URLS, null, null, 4L, NOW, "{}", true);
     }
 
     static GatewayEvent.CallbackReceived callbackFor(String taskId) {
-        return new GatewayEvent.CallbackReceived(JOB, taskId, KieTaskState.SUCCESS, URLS, null, null, 4L, NOW, "{}");
+        return new GatewayEvent.CallbackReceived(JOB, taskId, KieTaskState.SUCCESS, URLS, null, null, 4L, NOW, "{}", true);
     }
 
     static GatewayEvent.CallbackReceived failureCallback() {
         return new GatewayEvent.CallbackReceived(JOB, TASK, KieTaskState.FAIL, List.of(), "500", "boom", 0L, NOW,
-                "{}");
+                "{}", true);
     }
 
     static KieEvent.KieTaskStatusObserved observed(KieTaskState state) {
