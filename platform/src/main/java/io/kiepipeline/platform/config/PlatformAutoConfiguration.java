@@ -1,6 +1,18 @@
 package io.kiepipeline.platform.config;
 
+import io.kiepipeline.platform.consuming.Failures;
+import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.platform.inbox.Inbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
+import org.springframework.kafka.listener.ListenerContainerPauseService;
+import org.springframework.kafka.listener.RetryListener;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.util.backoff.ExponentialBackOff;
 import io.kiepipeline.platform.logging.SecretMasker;
 import io.kiepipeline.platform.messaging.RetryAfter;
 import io.kiepipeline.platform.outbox.OutboxRelay;
@@ -89,12 +101,14 @@ public class PlatformAutoConfiguration {
             PlatformProperties.Outbox o = props.outbox();
             return new OutboxRelay(jdbc, new TransactionTemplate(txManager), kafka,
                     new OutboxRelay.Settings(props.serviceName(), o.batchSize(), o.idlePoll(), o.failurePause(),
-                            o.ackTimeout(), o.retention(), o.enabled()));
+                            o.ackTimeout(), o.retention(), o.enabled(), o.maxRecordBytes()));
         }
 
         @Bean
         OutboxWriter outboxWriter(JdbcTemplate jdbc, OutboxRelay relay, Clock clock, PlatformProperties props) {
-            return new OutboxWriter(jdbc, relay, clock, props.outbox().lanes());
+            OutboxWriter writer = new OutboxWriter(jdbc, relay, clock, props.outbox().lanes());
+            writer.verifyLanes();
+            return writer;
         }
     }
 
@@ -112,33 +126,85 @@ public class PlatformAutoConfiguration {
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 
+    /** Resumes listener containers paused for a back-off. */
+    @Bean(destroyMethod = "shutdown")
+    ThreadPoolTaskScheduler pipelineBackOffScheduler(PlatformProperties props) {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setPoolSize(1);
+        scheduler.setThreadNamePrefix(props.serviceName() + "-backoff-");
+        scheduler.setDaemon(true);
+        scheduler.initialize();
+        return scheduler;
+    }
+
     /**
-     * Blocking retries with back-off, then the dead-letter topic: ordering per key is kept (no retry topics on the
-     * money paths), and a poison record never blocks its partition for good. Unreadable records skip the retries.
+     * The one decision of what a failed record gets, for every consumer (see {@link Failures}): transient failures are
+     * tried again without limit, the listener container paused for the back-off (it keeps polling, so it stays in its
+     * group, and nothing sleeps on its thread); poison goes straight to the dead-letter topic; an unknown failure gets
+     * a few tries, then the dead-letter topic and an operator alert. Ordering per key is kept: no retry topics.
      */
     @Bean
-    CommonErrorHandler pipelineErrorHandler(KafkaTemplate<String, String> kafka, PlatformProperties props) {
+    CommonErrorHandler pipelineErrorHandler(KafkaTemplate<String, String> kafka, PlatformProperties props,
+                                            KafkaListenerEndpointRegistry registry,
+                                            ThreadPoolTaskScheduler pipelineBackOffScheduler,
+                                            ObjectProvider<MeterRegistry> meters) {
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka);
+        MeterRegistry meterRegistry = meters.getIfAvailable(SimpleMeterRegistry::new);
         DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            Failures.Kind kind = Failures.classify(e);
+            meterRegistry.counter("pipeline.messages.dead-lettered", "topic", record.topic(), "kind", kind.name())
+                    .increment();
             log.atError().addKeyValue("service", props.serviceName()).addKeyValue("topic", record.topic())
                     .addKeyValue("partition", record.partition()).addKeyValue("offset", record.offset())
-                    .addKeyValue("key", record.key()).addKeyValue("reason", String.valueOf(cause.getMessage()))
-                    .log("message.dead-lettered");
+                    .addKeyValue("key", record.key()).addKeyValue("kind", kind)
+                    .addKeyValue("reason", Limits.cap(String.valueOf(cause.getMessage()), 500))
+                    .log("message.dead-lettered; operator: see docs/operations.md, replay with make replay-dlt");
             deadLetters.accept(record, e);
-        }, backOff(props.retry()));
+        }, backOff(props.retry()), new ContainerPausingBackOffHandler(
+                new ListenerContainerPauseService(registry, pipelineBackOffScheduler)));
         handler.addNotRetryableExceptions(UnreadableMessageException.class);
+        handler.setResetStateOnExceptionChange(true);
+        handler.setLogLevel(org.springframework.kafka.KafkaException.Level.DEBUG);
         handler.setBackOffFunction((record, e) -> {
-            Throwable t = e;
-            while (t != null) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof RetryAfter ra) {
                     return new FixedBackOff(Math.max(ra.retryAfter().toMillis(), 10), props.retry().maxAttempts());
                 }
-                t = t.getCause();
             }
-            return null;
+            return switch (Failures.classify(e)) {
+                case TRANSIENT -> transientBackOff(props.retry());
+                case POISON, UNKNOWN -> null;
+            };
+        });
+        handler.setRetryListeners(new RetryListener() {
+            @Override
+            public void failedDelivery(ConsumerRecord<?, ?> record, Exception e, int attempt) {
+                Failures.Kind kind = Failures.classify(e);
+                meterRegistry.counter("pipeline.messages.retried", "topic", record.topic(), "kind", kind.name())
+                        .increment();
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                log.atWarn().addKeyValue("service", props.serviceName()).addKeyValue("topic", record.topic())
+                        .addKeyValue("partition", record.partition()).addKeyValue("offset", record.offset())
+                        .addKeyValue("kind", kind).addKeyValue("attempt", attempt)
+                        .addKeyValue("reason", Limits.cap(root.getClass().getSimpleName() + ": " + root.getMessage(),
+                                300))
+                        .log(kind == Failures.Kind.TRANSIENT ? "message.retrying; transient, tried until it succeeds"
+                                : "message.retrying");
+            }
         });
         return handler;
+    }
+
+    /** No limit on tries or time: an outage of any length ends with the message applied, not dead-lettered. */
+    private static ExponentialBackOff transientBackOff(PlatformProperties.Retry retry) {
+        ExponentialBackOff backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), 2.0);
+        backOff.setMaxInterval(retry.transientMaxInterval().toMillis());
+        backOff.setMaxElapsedTime(Long.MAX_VALUE);
+        return backOff;
     }
 
     private static ExponentialBackOffWithMaxRetries backOff(PlatformProperties.Retry retry) {

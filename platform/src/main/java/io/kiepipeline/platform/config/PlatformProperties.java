@@ -15,12 +15,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record PlatformProperties(String serviceName, Integer partitions, Outbox outbox, Retry retry) {
     public PlatformProperties {
         partitions = partitions == null ? 3 : partitions;
-        outbox = outbox == null ? new Outbox(null, null, null, null, null, null, null) : outbox;
-        retry = retry == null ? new Retry(null, null, null) : retry;
+        outbox = outbox == null ? new Outbox(null, null, null, null, null, null, null, null) : outbox;
+        retry = retry == null ? new Retry(null, null, null, null) : retry;
     }
 
     public record Outbox(Boolean enabled, Integer batchSize, Integer lanes, Duration idlePoll, Duration failurePause,
-                         Duration ackTimeout, Duration retention) {
+                         Duration ackTimeout, Duration retention, Integer maxRecordBytes) {
         public Outbox {
             enabled = enabled == null || enabled;
             batchSize = batchSize == null ? 500 : batchSize;
@@ -29,19 +29,25 @@ public record PlatformProperties(String serviceName, Integer partitions, Outbox 
             failurePause = failurePause == null ? Duration.ofSeconds(1) : failurePause;
             ackTimeout = ackTimeout == null ? Duration.ofSeconds(30) : ackTimeout;
             retention = retention == null ? Duration.ofHours(24) : retention;
+            // the producer's default max.request.size is 1 048 576 bytes; keep headroom for the batch framing
+            maxRecordBytes = maxRecordBytes == null ? 1_000_000 : maxRecordBytes;
         }
     }
 
     /**
-     * @param initialInterval the first pause before a failed record is tried again
-     * @param maxInterval     the longest pause
-     * @param maxAttempts     deliveries before the record goes to the dead-letter topic
+     * @param initialInterval      the first pause before a failed record is tried again
+     * @param maxInterval          the longest pause between tries of a record that failed for an unknown reason
+     * @param maxAttempts          deliveries of such a record before it goes to the dead-letter topic
+     * @param transientMaxInterval the longest pause between tries of a record that failed for a transient reason
+     *                             (database or broker unavailable, lock conflict); those are tried without limit
      */
-    public record Retry(Duration initialInterval, Duration maxInterval, Integer maxAttempts) {
+    public record Retry(Duration initialInterval, Duration maxInterval, Integer maxAttempts,
+                        Duration transientMaxInterval) {
         public Retry {
             initialInterval = initialInterval == null ? Duration.ofMillis(500) : initialInterval;
             maxInterval = maxInterval == null ? Duration.ofSeconds(10) : maxInterval;
             maxAttempts = maxAttempts == null ? 6 : maxAttempts;
+            transientMaxInterval = transientMaxInterval == null ? Duration.ofSeconds(30) : transientMaxInterval;
         }
     }
 }

@@ -1,6 +1,16 @@
 package io.kiepipeline.platform.outbox;
 
 import io.kiepipeline.platform.messaging.Envelopes;
+import io.kiepipeline.schemas.Limits;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import java.sql.Array;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +47,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final Settings settings;
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
     private volatile boolean running;
     private volatile Thread thread;
 
@@ -46,9 +57,11 @@ public class OutboxRelay implements SmartLifecycle {
      * @param failurePause how long it waits after a failed run
      * @param ackTimeout  how long it waits for the broker's acks
      * @param retention   how long published rows are kept for inspection before they are purged
+     * @param maxRecordBytes the largest record the relay sends (the producer's max.request.size, less headroom); a
+     *                    larger one is parked
      */
     public record Settings(String serviceName, int batchSize, Duration idlePoll, Duration failurePause,
-                           Duration ackTimeout, Duration retention, boolean enabled) {
+                           Duration ackTimeout, Duration retention, boolean enabled, int maxRecordBytes) {
     }
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate tx, KafkaTemplate<String, String> kafka,
@@ -77,7 +90,8 @@ public class OutboxRelay implements SmartLifecycle {
         Integer count = tx.execute(status -> {
             List<Integer> lanes = jdbc.queryForList("""
                     select l.lane from outbox_lane l
-                    where exists (select 1 from outbox_message m where m.lane = l.lane and m.published_at is null)
+                    where exists (select 1 from outbox_message m
+                                  where m.lane = l.lane and m.published_at is null and m.parked_at is null)
                     order by l.lane
                     for update skip locked""", Integer.class);
             if (lanes.isEmpty()) {
@@ -87,9 +101,12 @@ public class OutboxRelay implements SmartLifecycle {
                 var ps = con.prepareStatement("""
                         select id, event_id, topic, message_key, event_type, payload, correlation_id, causation_id,
                                occurred_at
-                        from outbox_message
-                        where lane = any(?) and published_at is null
-                        order by id
+                        from outbox_message m
+                        where m.lane = any(?) and m.published_at is null and m.parked_at is null
+                          and not exists (select 1 from outbox_message p
+                                          where p.lane = m.lane and p.message_key = m.message_key
+                                            and p.parked_at is not null and p.published_at is null)
+                        order by m.id
                         limit ?""");
                 Array array = con.createArrayOf("integer", lanes.toArray());
                 ps.setArray(1, array);
@@ -102,31 +119,104 @@ public class OutboxRelay implements SmartLifecycle {
             if (rows.isEmpty()) {
                 return 0;
             }
+            List<Row> sent = new ArrayList<>(rows.size());
             List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
+            Set<String> parkedKeys = new HashSet<>();
             for (Row row : rows) {
+                if (parkedKeys.contains(row.key())) {
+                    continue; // an earlier row of this key was parked: the rest of the key waits behind it
+                }
                 ProducerRecord<String, String> record = Envelopes.record(row.topic(), row.key(), row.type(),
                         row.payload(), row.eventId(), row.correlationId(), row.causationId(), row.occurredAt());
-                acks.add(kafka.send(record));
+                int size = sizeOf(record);
+                if (size > settings.maxRecordBytes()) {
+                    park(row, "record of " + size + " bytes is over the " + settings.maxRecordBytes()
+                            + "-byte limit the broker takes");
+                    parkedKeys.add(row.key());
+                    continue;
+                }
+                CompletableFuture<?> ack;
+                try {
+                    ack = kafka.send(record);
+                } catch (RuntimeException e) {
+                    if (!cannotEverBePublished(e)) {
+                        throw e;
+                    }
+                    park(row, e.getClass().getSimpleName() + ": " + e.getMessage());
+                    parkedKeys.add(row.key());
+                    continue;
+                }
+                sent.add(row);
+                acks.add(ack);
             }
             kafka.flush();
-            try {
-                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                        .get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // Roll back: nothing is marked published, so the whole batch goes out again on the next run.
-                throw new OutboxPublishException("broker did not ack the outbox batch", e);
+            List<Long> published = new ArrayList<>(sent.size());
+            for (int i = 0; i < sent.size(); i++) {
+                Row row = sent.get(i);
+                try {
+                    acks.get(i).get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    published.add(row.id());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    if (!cannotEverBePublished(cause)) {
+                        // Roll back: nothing is marked published, so the whole batch goes out again on the next run.
+                        throw new OutboxPublishException("broker did not ack the outbox batch", cause);
+                    }
+                    park(row, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                } catch (Exception e) {
+                    throw new OutboxPublishException("broker did not ack the outbox batch", e);
+                }
             }
-            Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
-            jdbc.update(con -> {
-                var ps = con.prepareStatement("update outbox_message set published_at = now() where id = any(?)");
-                ps.setArray(1, con.createArrayOf("bigint", ids));
-                return ps;
-            });
-            return rows.size();
+            if (!published.isEmpty()) {
+                Long[] ids = published.toArray(Long[]::new);
+                jdbc.update(con -> {
+                    var ps = con.prepareStatement("update outbox_message set published_at = now() where id = any(?)");
+                    ps.setArray(1, con.createArrayOf("bigint", ids));
+                    return ps;
+                });
+            }
+            return published.size();
         });
         int n = count == null ? 0 : count;
         published.addAndGet(n);
         return n;
+    }
+
+    /** Rows parked since this relay started. */
+    public long parkedCount() {
+        return parked.get();
+    }
+
+    private void park(Row row, String reason) {
+        parked.incrementAndGet();
+        jdbc.update("update outbox_message set parked_at = now(), park_reason = ? where id = ?",
+                Limits.cap(reason, 1000), row.id());
+        log.atError().addKeyValue("service", settings.serviceName()).addKeyValue("outboxId", row.id())
+                .addKeyValue("topic", row.topic()).addKeyValue("key", row.key()).addKeyValue("type", row.type())
+                .addKeyValue("payloadChars", row.payload().length()).addKeyValue("reason", Limits.cap(reason, 300))
+                .log("outbox.message-parked; only its key waits; operator: see docs/operations.md");
+    }
+
+    /** Errors no retry can cure: the record itself is wrong for the broker. */
+    private static boolean cannotEverBePublished(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof RecordTooLargeException || c instanceof SerializationException
+                    || c instanceof InvalidTopicException || c instanceof RecordBatchTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the record weighs on the wire, near enough: key, value and headers. */
+    private static int sizeOf(ProducerRecord<String, String> record) {
+        int size = 64;
+        size += record.key() == null ? 0 : record.key().getBytes(StandardCharsets.UTF_8).length;
+        size += record.value() == null ? 0 : record.value().getBytes(StandardCharsets.UTF_8).length;
+        for (Header h : record.headers()) {
+            size += h.key().length() + (h.value() == null ? 0 : h.value().length) + 8;
+        }
+        return size;
     }
 
     /** Deletes rows published longer ago than the retention. */

@@ -28,6 +28,23 @@ public class OutboxWriter {
         this.lanes = lanes;
     }
 
+    /**
+     * Refuses to start when the setting names lanes the outbox table does not have: messages written to such a lane
+     * would never be published, since the relay only visits lanes listed in {@code outbox_lane}.
+     */
+    public void verifyLanes() {
+        if (lanes < 1) {
+            throw new IllegalStateException("pipeline.outbox.lanes must be at least 1, not " + lanes);
+        }
+        Integer present = jdbc.queryForObject("select count(*) from outbox_lane where lane between 0 and ?",
+                Integer.class, lanes - 1);
+        if (present == null || present < lanes) {
+            throw new IllegalStateException("pipeline.outbox.lanes is " + lanes + " but the outbox has only "
+                    + present + " of lanes 0.." + (lanes - 1) + ": messages in the missing lanes would never be"
+                    + " published. Lower the setting, or add the lanes to outbox_lane with a changeSet.");
+        }
+    }
+
     /** Appends a message; {@code correlationId} is the job id where there is one. */
     public UUID append(Message message, String correlationId, String causationId) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
