@@ -44,6 +44,11 @@ public final class Limits {
     /** The raw callback body kept for audit in {@code CallbackReceived}. */
     public static final int CALLBACK_RAW = 20_000;
 
+    /** The text, cut to at most {@code max} characters, for short codes where a marker would not fit. */
+    public static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
     /** The text, cut to at most {@code max} characters with a marker saying how much was left out. */
     public static String cap(String text, int max) {
         if (text == null || text.length() <= max) {

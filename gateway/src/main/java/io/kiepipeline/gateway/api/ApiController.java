@@ -6,6 +6,7 @@ import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
 import io.kiepipeline.schemas.Ids;
 import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.LedgerCommand.DepositRequested;
+import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.MessageCodec;
 import io.kiepipeline.schemas.RequestSource;
 import io.kiepipeline.schemas.UserId;
@@ -37,7 +38,7 @@ import tools.jackson.databind.JsonNode;
 @RestController
 class ApiController {
     private static final Logger log = LoggerFactory.getLogger(ApiController.class);
-    private static final int MAX_KEY_LENGTH = 200;
+    private static final int MAX_KEY_LENGTH = Limits.IDEMPOTENCY_KEY;
 
     private final Publisher publisher;
     private final Backends backends;
@@ -83,11 +84,17 @@ class ApiController {
         if (chatId == null || !chatId.isIntegralNumber()) {
             return invalid("chatId must be an integer (the Telegram chat to deliver to)");
         }
-        if (model == null || !model.isString() || model.asString().isBlank()) {
-            return invalid("model must be a model id, see GET /api/v1/models");
+        if (model == null || !model.isString() || model.asString().isBlank()
+                || model.asString().length() > Limits.MODEL_ID) {
+            return invalid("model must be a model id of 1 to " + Limits.MODEL_ID
+                    + " characters, see GET /api/v1/models");
         }
         if (input == null || !input.isObject()) {
             return invalid("input must be a JSON object with the model's fields, e.g. {\"prompt\": \"...\"}");
+        }
+        Optional<String> tooLarge = InputLimits.problemWith(input);
+        if (tooLarge.isPresent()) {
+            return ApiError.of(HttpStatus.BAD_REQUEST, "input_too_large", tooLarge.get());
         }
         UserId user = new UserId(userId.asLong());
         JobId jobId = Ids.jobIdForApiRequest(user, key);
@@ -186,8 +193,9 @@ class ApiController {
             return invalid("amountMinor must be a positive integer number of minor units (kopecks for RUB)");
         }
         if (reference == null || !reference.isString() || reference.asString().isBlank()
-                || reference.asString().length() > 200) {
-            return invalid("reference must be a unique string of 1 to 200 characters (repeats are ignored)");
+                || reference.asString().length() > Limits.DEPOSIT_REFERENCE) {
+            return invalid("reference must be a unique string of 1 to " + Limits.DEPOSIT_REFERENCE
+                    + " characters (repeats are ignored)");
         }
         UserId user = new UserId(userId.asLong());
         var depositId = Ids.depositIdForReference(reference.asString());

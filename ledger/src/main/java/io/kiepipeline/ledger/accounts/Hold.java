@@ -1,6 +1,10 @@
 package io.kiepipeline.ledger.accounts;
 
+import io.kiepipeline.ledger.decider.LedgerDecider;
+import io.kiepipeline.schemas.HoldId;
 import io.kiepipeline.schemas.HoldRejectionReason;
+import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.UserId;
 import io.kiepipeline.schemas.ReleaseReason;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -62,7 +66,7 @@ public class Hold {
 
     static Hold rejected(UUID holdId, UUID jobId, long userId, long amountMinor, String currency,
                          HoldRejectionReason reason, Instant now) {
-        Hold h = placed(holdId, jobId, userId, Math.max(amountMinor, 1), currency, now);
+        Hold h = placed(holdId, jobId, userId, amountMinor, currency, now);
         h.status = Status.REJECTED;
         h.rejectReason = reason;
         return h;
@@ -109,6 +113,12 @@ public class Hold {
 
     public Status status() {
         return status;
+    }
+
+    /** The hold as the decider sees it. */
+    LedgerDecider.HoldView view() {
+        return new LedgerDecider.HoldView(new HoldId(holdId), new JobId(jobId), new UserId(userId), amountMinor,
+                currency, LedgerDecider.HoldStatus.valueOf(status.name()), rejectReason, releaseReason);
     }
 
     public HoldRejectionReason rejectReason() {

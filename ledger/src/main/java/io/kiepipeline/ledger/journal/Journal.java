@@ -1,5 +1,6 @@
 package io.kiepipeline.ledger.journal;
 
+import io.kiepipeline.ledger.decider.LedgerDecider;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -18,23 +19,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Journal {
-    public enum Kind {
-        DEPOSIT, HOLD, CAPTURE, RELEASE
-    }
-
-    public record Entry(String account, Long userId, long amountMinor) {
-    }
-
-    public static String available(long userId) {
-        return "user:" + userId + ":available";
-    }
-
-    public static String held(long userId) {
-        return "user:" + userId + ":held";
-    }
-
-    public static final String REVENUE = "platform:revenue";
-    public static final String DEPOSITS = "platform:deposits";
+    // Account names and transfers are the decider's: io.kiepipeline.ledger.decider.LedgerDecider.
 
     private final JdbcTemplate jdbc;
 
@@ -42,20 +27,17 @@ public class Journal {
         this.jdbc = jdbc;
     }
 
-    /** Moves {@code amountMinor} from one account to another as one balanced ledger transaction. */
-    public void transfer(Kind kind, String reference, long userId, String currency, Instant at,
-                         Entry from, Entry to) {
-        if (from.amountMinor() + to.amountMinor() != 0) {
-            throw new IllegalArgumentException("a transfer must balance");
-        }
-        UUID txId = UUID.nameUUIDFromBytes((kind + ":" + reference).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    /** Writes a balanced transfer as one ledger transaction of two entries. */
+    public void transfer(LedgerDecider.Transfer t, Instant at) {
+        String reference = t.kind() + ":" + t.reference();
+        UUID txId = UUID.nameUUIDFromBytes(reference.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Timestamp ts = Timestamp.from(at);
         jdbc.update("insert into ledger_transaction (id, kind, reference, user_id, created_at) values (?, ?, ?, ?, ?)",
-                txId, kind.name(), kind + ":" + reference, userId, ts);
-        for (Entry e : List.of(from, to)) {
+                txId, t.kind().name(), reference, t.userId(), ts);
+        for (LedgerDecider.Posting e : List.of(t.from(), t.to())) {
             jdbc.update("""
                     insert into journal_entry (transaction_id, account, user_id, amount_minor, currency, created_at)
-                    values (?, ?, ?, ?, ?, ?)""", txId, e.account(), e.userId(), e.amountMinor(), currency, ts);
+                    values (?, ?, ?, ?, ?, ?)""", txId, e.account(), e.userId(), e.amountMinor(), t.currency(), ts);
         }
     }
 

@@ -107,6 +107,10 @@ class LedgerGuaranteesTest {
                 .hasMessageContaining("never updated or deleted");
         assertThatThrownBy(() -> jdbc.update("delete from ledger_transaction where user_id = ?", user.value()))
                 .hasMessageContaining("never updated or deleted");
+        assertThatThrownBy(() -> jdbc.execute("truncate journal_entry")).hasMessageContaining("TRUNCATE");
+        assertThatThrownBy(() -> jdbc.execute("truncate ledger_transaction cascade"))
+                .hasMessageContaining("TRUNCATE");
+        assertThat(count("select count(*) from journal_entry where user_id = ?", user.value())).isPositive();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.kiepipeline.schemas.MessageCodec;
 import io.kiepipeline.schemas.OutputType;
 import java.io.IOException;
 import java.io.InputStream;
+import io.kiepipeline.schemas.Limits;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +89,8 @@ public final class ModelCatalog {
         return Optional.ofNullable(models.get(id)).map(Entry::model);
     }
 
+    private static final int MAX_PROBLEMS = 5;
+
     public Checked check(String modelId, Map<String, Object> input) {
         Entry entry = models.get(modelId);
         if (entry == null) {
@@ -99,10 +102,15 @@ public final class ModelCatalog {
         List<Error> errors = entry.schema().validate(node,
                 ctx -> ctx.executionConfig(cfg -> cfg.formatAssertionsEnabled(true)));
         if (!errors.isEmpty()) {
+            // The validator says one thing per bad field: a request with thousands of unknown fields must not become
+            // a rejection of megabytes. The first few problems say enough.
             List<String> problems = new ArrayList<>();
-            for (Error e : errors) {
+            for (Error e : errors.subList(0, Math.min(errors.size(), MAX_PROBLEMS))) {
                 String where = String.valueOf(e.getInstanceLocation()).replaceFirst("^\\$\\.?", "");
-                problems.add(where.isEmpty() ? e.getMessage() : where + ": " + e.getMessage());
+                problems.add(Limits.cap(where.isEmpty() ? e.getMessage() : where + ": " + e.getMessage(), 200));
+            }
+            if (errors.size() > MAX_PROBLEMS) {
+                problems.add("and " + (errors.size() - MAX_PROBLEMS) + " more problems");
             }
             return new Checked.InvalidInput(entry.model(), String.join("; ", problems));
         }

@@ -99,9 +99,18 @@ public class PlatformAutoConfiguration {
         OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager txManager,
                                 KafkaTemplate<String, String> kafka, PlatformProperties props) {
             PlatformProperties.Outbox o = props.outbox();
-            return new OutboxRelay(jdbc, new TransactionTemplate(txManager), kafka,
+            OutboxRelay relay = new OutboxRelay(jdbc, new TransactionTemplate(txManager), kafka,
                     new OutboxRelay.Settings(props.serviceName(), o.batchSize(), o.idlePoll(), o.failurePause(),
                             o.ackTimeout(), o.retention(), o.enabled(), o.maxRecordBytes()));
+            Inbox inbox = new Inbox(jdbc);
+            relay.setHousekeeping(() -> {
+                int purged = inbox.purgeProcessedBefore(java.time.Instant.now().minus(props.inboxRetention()));
+                if (purged > 0) {
+                    log.atInfo().addKeyValue("service", props.serviceName()).addKeyValue("rows", purged)
+                            .log("inbox.purged");
+                }
+            });
+            return relay;
         }
 
         @Bean

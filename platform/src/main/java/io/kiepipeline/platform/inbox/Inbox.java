@@ -15,6 +15,24 @@ public class Inbox {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Forgets the event ids recorded before {@code cutoff}. The retention must be longer than any window in which a
+     * message can come again (the topics' retention, 7 days by default: a consumer group reset to the earliest offset
+     * replays that far), so the default is 14 days. Deletes in slices so that no long lock is held.
+     */
+    public int purgeProcessedBefore(java.time.Instant cutoff) {
+        int total = 0;
+        int n;
+        do {
+            n = jdbc.update("""
+                    delete from processed_event where ctid in (
+                      select ctid from processed_event where processed_at < ? limit 5000)""",
+                    java.sql.Timestamp.from(cutoff));
+            total += n;
+        } while (n == 5000);
+        return total;
+    }
+
     /** True the first time this consumer sees the event; false for a redelivery. Needs the caller's transaction. */
     public boolean firstDelivery(String consumer, EventId eventId) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {

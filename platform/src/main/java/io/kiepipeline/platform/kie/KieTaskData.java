@@ -1,5 +1,6 @@
 package io.kiepipeline.platform.kie;
 
+import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.MessageCodec;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,17 +15,26 @@ public final class KieTaskData {
     private KieTaskData() {
     }
 
-    /** {@code data.taskId}, or {@code data.task_id} in older bodies; null when neither is there. */
+    /**
+     * {@code data.taskId}, or {@code data.task_id} in older bodies; null when neither is there.
+     *
+     * @throws IllegalArgumentException when the id is longer than any task id ({@link Limits#TASK_ID})
+     */
     public static String taskId(JsonNode data) {
         String id = text(data, "taskId");
-        return id != null ? id : text(data, "task_id");
+        id = id != null ? id : text(data, "task_id");
+        if (id != null && id.length() > Limits.TASK_ID) {
+            throw new IllegalArgumentException("taskId is longer than " + Limits.TASK_ID + " characters");
+        }
+        return id;
     }
 
     /**
      * The result URLs in {@code resultJson}, which is a JSON string inside the JSON ({@code "{\"resultUrls\":[…]}"})
      * or, in some copies, an object. Empty when there is no result.
      *
-     * @throws IllegalArgumentException when {@code resultJson} is not JSON
+     * @throws IllegalArgumentException when {@code resultJson} is not JSON, or holds more than
+     *                                  {@link Limits#RESULT_URLS} URLs or one longer than {@link Limits#URL}
      */
     public static List<String> resultUrls(JsonNode data) {
         List<String> urls = new ArrayList<>();
@@ -40,7 +50,13 @@ public final class KieTaskData {
         }
         for (JsonNode u : result.path("resultUrls")) {
             if (u.isString() && !u.asString().isBlank()) {
+                if (u.asString().length() > Limits.URL) {
+                    throw new IllegalArgumentException("a result URL is longer than " + Limits.URL + " characters");
+                }
                 urls.add(u.asString());
+            }
+            if (urls.size() > Limits.RESULT_URLS) {
+                throw new IllegalArgumentException("more than " + Limits.RESULT_URLS + " result URLs");
             }
         }
         return urls;

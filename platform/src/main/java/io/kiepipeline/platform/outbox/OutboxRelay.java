@@ -48,6 +48,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
+    private volatile Runnable housekeeping = () -> { };
     private volatile boolean running;
     private volatile Thread thread;
 
@@ -70,6 +71,11 @@ public class OutboxRelay implements SmartLifecycle {
         this.tx = tx;
         this.kafka = kafka;
         this.settings = settings;
+    }
+
+    /** Other periodic clean-up of the service's tables (the inbox's old ids), run by the relay's thread. */
+    public void setHousekeeping(Runnable housekeeping) {
+        this.housekeeping = housekeeping;
     }
 
     public void wakeUp() {
@@ -236,6 +242,7 @@ public class OutboxRelay implements SmartLifecycle {
                 }
                 if (System.nanoTime() - lastPurge > Duration.ofMinutes(1).toNanos()) {
                     purgePublished();
+                    housekeeping.run();
                     lastPurge = System.nanoTime();
                 }
             } catch (InterruptedException e) {

@@ -8,6 +8,7 @@ import io.kiepipeline.schemas.JobRejectionReason;
 import io.kiepipeline.schemas.KieCommand;
 import io.kiepipeline.schemas.LedgerCommand;
 import io.kiepipeline.schemas.Message;
+import io.kiepipeline.schemas.Limits;
 import java.time.Instant;
 import java.util.List;
 
@@ -27,6 +28,11 @@ public final class JobIntake {
     }
 
     public Reaction decide(GenerationRequested r, Instant now) {
+        if (r.model().length() > Limits.MODEL_ID) {
+            // Not from our gateway, which bounds it; stored cut, so the refusal itself fits the job's columns.
+            return rejected(r, null, 0, JobRejectionReason.UNKNOWN_MODEL, "unknown model: the id is longer than "
+                    + Limits.MODEL_ID + " characters", now);
+        }
         return switch (catalog.check(r.model(), r.input())) {
             case Checked.UnknownModel u -> rejected(r, null, 0, JobRejectionReason.UNKNOWN_MODEL,
                     "unknown model: " + u.model(), now);
@@ -54,10 +60,12 @@ public final class JobIntake {
 
     private Reaction rejected(GenerationRequested r, io.kiepipeline.schemas.OutputType outputType, long price,
                               JobRejectionReason reason, String detail, Instant now) {
-        JobState job = new JobState(r.jobId(), r.userId(), r.chatId(), r.model(), r.input(), outputType, price,
-                currency, JobStatus.REJECTED, HoldState.NONE, null, false, List.of(), reason.name(), detail, 0, null,
+        String model = Limits.cap(r.model(), Limits.MODEL_ID);
+        String capped = Limits.cap(detail, Limits.DETAIL);
+        JobState job = new JobState(r.jobId(), r.userId(), r.chatId(), model, r.input(), outputType, price,
+                currency, JobStatus.REJECTED, HoldState.NONE, null, false, List.of(), reason.name(), capped, 0, null,
                 null);
-        return new Reaction(job, List.of(new JobEvent.JobRejected(r.jobId(), r.userId(), r.chatId(), r.model(),
-                reason, detail, now)), "job.rejected", true);
+        return new Reaction(job, List.of(new JobEvent.JobRejected(r.jobId(), r.userId(), r.chatId(), model,
+                reason, capped, now)), "job.rejected", true);
     }
 }
