@@ -33,8 +33,10 @@ public class OrchestratorApplication {
     SagaSettings sagaSettings(@Value("${pipeline.jobs.timeout}") Duration timeout,
                               @Value("${pipeline.jobs.poll-interval}") Duration pollInterval,
                               @Value("${pipeline.jobs.poll-max-interval}") Duration pollMaxInterval,
-                              @Value("${pipeline.jobs.callback-grace}") Duration callbackGrace) {
-        return new SagaSettings(timeout, pollInterval, pollMaxInterval, callbackGrace);
+                              @Value("${pipeline.jobs.callback-grace}") Duration callbackGrace,
+                              @Value("${pipeline.jobs.hold-timeout}") Duration holdTimeout,
+                              @Value("${pipeline.jobs.reconcile-after}") Duration reconcileAfter) {
+        return new SagaSettings(timeout, pollInterval, pollMaxInterval, callbackGrace, holdTimeout, reconcileAfter);
     }
 
     @Bean

@@ -4,6 +4,7 @@ package io.kiepipeline.schemas;
  * A message on a topic. Every message family is a sealed interface per topic; {@link #key()} is the Kafka key: the
  * job id on job streams and the user id on money streams.
  */
-public interface Message {
+public sealed interface Message
+        permits GatewayEvent, LedgerCommand, LedgerEvent, KieCommand, KieEvent, JobEvent, DeliveryEvent {
     String key();
 }

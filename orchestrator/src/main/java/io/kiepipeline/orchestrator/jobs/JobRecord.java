@@ -122,7 +122,10 @@ public class JobRecord {
         reason = s.reason();
         detail = s.detail() == null ? null : s.detail().substring(0, Math.min(1000, s.detail().length()));
         pollAttempts = s.pollAttempts();
-        nextPollAt = s.status().awaitsKie() ? s.nextPollAt() : null;
+        // the timer's next look: a poll, a ledger command to send again; nothing once the job and its money are settled
+        boolean watched = s.status().awaitsKie() || s.status() == JobStatus.AWAITING_HOLD
+                || s.hold() == HoldState.CAPTURING || s.hold() == HoldState.RELEASING;
+        nextPollAt = watched ? s.nextPollAt() : null;
         deadlineAt = s.deadlineAt();
         updatedAt = now;
         if (before != status) {

@@ -18,14 +18,19 @@ public interface JobRepository extends JpaRepository<JobRecord, UUID> {
     @Query("select j from JobRecord j where j.jobId = :jobId")
     Optional<JobRecord> lockById(UUID jobId);
 
-    /** Jobs with a poll or a deadline due, locked and skipped by other instances. */
+    /**
+     * Jobs with something due (a poll, a ledger command to send again, a deadline), locked and skipped by other
+     * instances.
+     */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @QueryHints(@QueryHint(name = "jakarta.persistence.lock.timeout", value = "-2"))
     @Query("""
             select j from JobRecord j
-            where j.status in (io.kiepipeline.orchestrator.jobs.core.JobStatus.SUBMITTING,
-                               io.kiepipeline.orchestrator.jobs.core.JobStatus.RUNNING)
-              and (j.nextPollAt <= :now or j.deadlineAt <= :now)
+            where j.nextPollAt <= :now
+               or (j.deadlineAt <= :now
+                   and j.status in (io.kiepipeline.orchestrator.jobs.core.JobStatus.AWAITING_HOLD,
+                                    io.kiepipeline.orchestrator.jobs.core.JobStatus.SUBMITTING,
+                                    io.kiepipeline.orchestrator.jobs.core.JobStatus.RUNNING))
             order by j.nextPollAt""")
     List<JobRecord> lockDue(Instant now, org.springframework.data.domain.Limit limit);
 }

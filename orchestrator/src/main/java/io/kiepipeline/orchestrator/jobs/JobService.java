@@ -11,9 +11,14 @@ import io.kiepipeline.platform.outbox.OutboxWriter;
 import io.kiepipeline.schemas.DeliveryEvent;
 import io.kiepipeline.schemas.GatewayEvent;
 import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
+import io.kiepipeline.schemas.JobEvent;
+import io.kiepipeline.schemas.KieCommand;
 import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.KieEvent;
+import io.kiepipeline.schemas.LedgerCommand;
 import io.kiepipeline.schemas.LedgerEvent;
+import io.kiepipeline.schemas.Limits;
+import io.kiepipeline.schemas.ReleaseReason;
 import io.kiepipeline.schemas.Message;
 import io.kiepipeline.schemas.NoticeKind;
 import java.time.Clock;
@@ -70,6 +75,16 @@ public class JobService {
         }
         Optional<JobRecord> found = jobs.lockById(jobId.get().value());
         if (found.isEmpty()) {
+            if (message instanceof LedgerEvent.HoldPlaced placed) {
+                // Money held for a job this service does not know (its record was lost, e.g. a database restored
+                // to before the request): give it back, never leave it held.
+                outbox.append(new LedgerCommand.ReleaseHold(placed.holdId(), placed.jobId(), placed.userId(),
+                        ReleaseReason.UNKNOWN_JOB), placed.jobId().toString(), envelope.eventId().toString());
+                log.atError().addKeyValue("jobId", placed.jobId()).addKeyValue("userId", placed.userId())
+                        .addKeyValue("amountMinor", placed.amountMinor())
+                        .log("hold.released-for-unknown-job; operator: the job's record is missing");
+                return;
+            }
             log.atWarn().addKeyValue("jobId", jobId.get()).addKeyValue("type", envelope.type())
                     .log("job.unknown; message ignored");
             return;
@@ -106,7 +121,8 @@ public class JobService {
             return;
         }
         Reaction reaction = intake.decide(request, now);
-        JobRecord record = JobRecord.create(reaction.next(), request.idempotencyKey(), request.source(), now);
+        JobRecord record = JobRecord.create(reaction.next(), Limits.cap(request.idempotencyKey(),
+                Limits.IDEMPOTENCY_KEY), request.source(), now);
         jobs.save(record);
         log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
                 .addKeyValue("model", request.model()).addKeyValue("source", request.source())
@@ -161,7 +177,9 @@ public class JobService {
             case LedgerEvent.HoldCommandRefused e -> Optional.of(e.jobId());
             case LedgerEvent.FundsDeposited e -> Optional.empty();
             case LedgerEvent.DepositRefused e -> Optional.empty();
-            default -> throw new IllegalArgumentException("orchestrator does not consume " + message.getClass());
+            case JobEvent e -> Optional.empty();
+            case LedgerCommand c -> throw new IllegalArgumentException("orchestrator does not consume " + c);
+            case KieCommand c -> throw new IllegalArgumentException("orchestrator does not consume " + c);
         };
     }
 }

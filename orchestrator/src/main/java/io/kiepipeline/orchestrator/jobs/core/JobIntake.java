@@ -43,8 +43,9 @@ public final class JobIntake {
                 JobState job = new JobState(r.jobId(), r.userId(), r.chatId(), r.model(), v.input(),
                         v.model().outputType(), v.model().priceMinor(), currency,
                         paid ? JobStatus.AWAITING_HOLD : JobStatus.SUBMITTING,
-                        paid ? HoldState.REQUESTED : HoldState.NONE, null, false, List.of(), null, null, 0, null,
-                        now.plus(settings.timeout()));
+                        paid ? HoldState.REQUESTED : HoldState.NONE, null, false, List.of(), null, null, 0,
+                        paid ? now.plus(settings.reconcileAfter()) : null,
+                        now.plus(paid ? settings.holdTimeout() : settings.timeout()));
                 Message created = new JobEvent.JobCreated(r.jobId(), r.userId(), r.chatId(), r.model(),
                         v.model().outputType(), v.model().priceMinor(), currency, r.source(), now);
                 Message next = paid

@@ -11,6 +11,7 @@ import static io.kiepipeline.orchestrator.jobs.core.JobStatus.SUCCEEDED;
 import io.kiepipeline.schemas.DeliveryEvent;
 import io.kiepipeline.schemas.DeliveryEvent.DeliveryFailed;
 import io.kiepipeline.schemas.DeliveryEvent.ResultDelivered;
+import io.kiepipeline.schemas.GatewayEvent;
 import io.kiepipeline.schemas.GatewayEvent.CallbackReceived;
 import io.kiepipeline.schemas.JobEvent;
 import io.kiepipeline.schemas.JobFailureReason;
@@ -27,6 +28,7 @@ import io.kiepipeline.schemas.LedgerEvent.HoldCaptured;
 import io.kiepipeline.schemas.LedgerEvent.HoldPlaced;
 import io.kiepipeline.schemas.LedgerEvent.HoldRejected;
 import io.kiepipeline.schemas.LedgerEvent.HoldReleased;
+import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.Message;
 import io.kiepipeline.schemas.NoticeKind;
 import io.kiepipeline.schemas.ReleaseReason;
@@ -41,16 +43,26 @@ import java.util.List;
  * <pre>
  * step             | on                         | in status               | to         | emits (compensation)
  * -----------------+----------------------------+-------------------------+------------+-----------------------------
- * hold             | HoldPlaced                 | AWAITING_HOLD           | SUBMITTING | SubmitKieTask
+ * hold             | HoldPlaced, in time        | AWAITING_HOLD           | SUBMITTING | SubmitKieTask (KIE deadline
+ *                  |                            |                         |            | starts now)
+ * hold too late    | HoldPlaced, past deadline  | AWAITING_HOLD           | FAILED     | ReleaseHold, JobFailed
  * hold refused     | HoldRejected               | AWAITING_HOLD           | REJECTED   | JobRejected
+ * hold reconcile   | no answer, reconcile due   | AWAITING_HOLD           | =          | PlaceHold again
+ * hold timeout     | hold deadline passed       | AWAITING_HOLD           | FAILED     | ReleaseHold, JobFailed
  * submit           | KieTaskAccepted            | SUBMITTING              | RUNNING    | JobSubmitted
  * submit refused   | KieTaskRejected            | SUBMITTING              | FAILED     | ReleaseHold, JobFailed
- * result           | callback / poll: success   | SUBMITTING, RUNNING     | SUCCEEDED  | CaptureHold, JobSucceeded
- * task failed      | callback / poll: fail      | SUBMITTING, RUNNING     | FAILED     | ReleaseHold, JobFailed
+ * unsigned report  | callback without signature | SUBMITTING, RUNNING     | =          | PollKieTask (confirm first)
+ * result           | signed callback / poll: ok | SUBMITTING, RUNNING     | SUCCEEDED  | CaptureHold, JobSucceeded
+ * task failed      | signed callback / poll: ko | SUBMITTING, RUNNING     | FAILED     | ReleaseHold, JobFailed
  * poll             | poll due                   | RUNNING                 | RUNNING    | PollKieTask
  * timeout          | deadline passed            | SUBMITTING, RUNNING     | FAILED     | ReleaseHold, JobFailed
  * delivery         | ResultDelivered(RESULT)    | SUCCEEDED               | DELIVERED  | JobDelivered
+ * money reconcile  | hold CAPTURING/RELEASING   | SUCCEEDED/DELIVERED/    | =          | CaptureHold / ReleaseHold
+ *                  | unanswered, reconcile due  | FAILED                  |            | again
  * </pre>
+ *
+ * An unsigned callback (anyone who saw the job's callback URL can post one) never moves money: it makes the saga ask
+ * KIE itself (recordInfo for that task id), and only what KIE answers captures or releases the hold.
  *
  * Every other combination is ignored and says why: a duplicate callback, a callback for a finished job, a late
  * KieTaskAccepted after the callback already came. So each input is idempotent and a hold is captured at most once.
@@ -65,8 +77,12 @@ public final class JobSaga {
 
     public Reaction react(JobState job, Message input, Instant now) {
         return switch (input) {
-            case HoldPlaced e -> onHoldPlaced(job);
             case HoldRejected e -> onHoldRejected(job, e, now);
+            case HoldPlaced e when job.status() == AWAITING_HOLD && job.deadlineAt() != null
+                    && !now.isBefore(job.deadlineAt()) -> fail(job.withHold(HoldState.PLACED),
+                    JobFailureReason.TIMED_OUT, ReleaseReason.TIMED_OUT,
+                    "the ledger placed the hold after the job's deadline", now, "job.timed-out; hold came too late");
+            case HoldPlaced e -> onHoldPlaced(job, now);
             case HoldCaptured e -> onHoldResolved(job, HoldState.CAPTURED, "hold.capture-confirmed");
             case HoldReleased e -> onHoldResolved(job, HoldState.RELEASED, "hold.release-confirmed");
             case KieTaskAccepted e -> onAccepted(job, e, now);
@@ -74,6 +90,7 @@ public final class JobSaga {
             case KieTaskStatusObserved e ->
                     onTaskReport(job, e.taskId(), e.state(), e.resultUrls(), e.failCode(), e.failMessage(), now,
                             "poll");
+            case CallbackReceived e when !e.signatureVerified() && e.state().isTerminal() -> onUnsignedReport(job, e);
             case CallbackReceived e ->
                     onTaskReport(job, e.taskId(), e.state(), e.resultUrls(), e.failCode(), e.failMessage(), now,
                             "callback");
@@ -82,16 +99,44 @@ public final class JobSaga {
             case KieEvent.KieTaskSubmissionUncertain e -> Reaction.ignore(job,
                     "kie.submission-uncertain-ignored; a callback or poll naming the job adopts the task, else the"
                             + " deadline fails the job");
-            case LedgerEvent.HoldCommandRefused e -> Reaction.ignore(job,
-                    "hold.command-refused-ignored; the ledger refused " + e.command() + ": " + e.reason());
+            case LedgerEvent.HoldCommandRefused e -> onHoldCommandRefused(job, e);
             case LedgerEvent.DepositRefused e -> Reaction.ignore(job, "not a job event");
             case LedgerEvent.FundsDeposited e -> Reaction.ignore(job, "not a job event");
-            default -> throw new IllegalArgumentException("the saga does not handle " + input.getClass());
+            case JobEvent e -> Reaction.ignore(job, "not an input of the saga: its own output");
+            case GatewayEvent.GenerationRequested e -> Reaction.ignore(job, "generation.requested-again; the job exists");
+            case LedgerCommand c -> throw new IllegalArgumentException("the saga does not take commands: " + c);
+            case KieCommand c -> throw new IllegalArgumentException("the saga does not take commands: " + c);
         };
     }
 
-    /** The timer: the deadline passed, or a poll is due. */
+    /** The timer: the deadline passed, a poll is due, or a command to the ledger went unanswered. */
     public Reaction tick(JobState job, Instant now) {
+        boolean checkDue = job.nextPollAt() != null && !now.isBefore(job.nextPollAt());
+        if (job.status() == AWAITING_HOLD) {
+            if (job.deadlineAt() != null && !now.isBefore(job.deadlineAt())) {
+                // The ledger never answered. The release is ordered after the PlaceHold on the user's key: it frees a
+                // hold placed late, and is refused harmlessly when none was placed.
+                return fail(job.withHold(HoldState.PLACED), JobFailureReason.TIMED_OUT, ReleaseReason.TIMED_OUT,
+                        "the ledger did not place the hold in time", now, "job.timed-out; no answer from the ledger");
+            }
+            if (checkDue) {
+                return Reaction.to(job.withPoll(job.pollAttempts() + 1, now.plus(settings.reconcileAfter())),
+                        "hold.reconcile; PlaceHold sent again", new LedgerCommand.PlaceHold(job.holdId(),
+                                job.jobId(), job.userId(), job.priceMinor(), job.currency()));
+            }
+            return Reaction.ignore(job, "job.tick-nothing-due");
+        }
+        if (job.hold() == HoldState.CAPTURING || job.hold() == HoldState.RELEASING) {
+            if (!checkDue || job.status().awaitsKie()) {
+                return Reaction.ignore(job, "job.tick-nothing-due");
+            }
+            Message again = job.hold() == HoldState.CAPTURING
+                    ? new LedgerCommand.CaptureHold(job.holdId(), job.jobId(), job.userId())
+                    : new LedgerCommand.ReleaseHold(job.holdId(), job.jobId(), job.userId(), releaseReasonOf(job));
+            return Reaction.to(job.withPoll(job.pollAttempts() + 1, now.plus(settings.reconcileAfter())),
+                    "hold.reconcile; " + (job.hold() == HoldState.CAPTURING ? "CaptureHold" : "ReleaseHold")
+                            + " sent again", again);
+        }
         if (!job.status().awaitsKie()) {
             return Reaction.ignore(job, "job.tick-ignored; job is " + job.status());
         }
@@ -107,12 +152,53 @@ public final class JobSaga {
         return Reaction.ignore(job, "job.tick-nothing-due");
     }
 
-    private Reaction onHoldPlaced(JobState job) {
+    private Reaction onHoldPlaced(JobState job, Instant now) {
         if (job.status() != AWAITING_HOLD) {
             return Reaction.ignore(job, "hold.placed-ignored; job is " + job.status());
         }
-        return Reaction.to(job.withStatus(SUBMITTING).withHold(HoldState.PLACED), "job.submit-requested",
-                submit(job));
+        // KIE's time starts now: waiting for the ledger had its own limit
+        JobState next = job.withStatus(SUBMITTING).withHold(HoldState.PLACED).withPoll(0, null)
+                .withDeadline(now.plus(settings.timeout()));
+        return Reaction.to(next, "job.submit-requested", submit(next));
+    }
+
+    /** An unsigned callback is a hint: ask KIE what the task really did before any money moves. */
+    private Reaction onUnsignedReport(JobState job, CallbackReceived e) {
+        if (!job.status().awaitsKie()) {
+            return Reaction.ignore(job, "callback.ignored; job is already " + job.status());
+        }
+        if (job.taskId() != null && !job.taskId().equals(e.taskId())) {
+            return Reaction.ignore(job, "callback.ignored; task " + e.taskId() + " is not the job's task "
+                    + job.taskId());
+        }
+        return new Reaction(job, List.of(new KieCommand.PollKieTask(job.jobId(), e.taskId(), job.pollAttempts() + 1)),
+                "callback.unsigned; confirming with KIE before money moves", true);
+    }
+
+    /** The ledger refused a capture or release: record what the hold really is, so reconciling stops. */
+    private Reaction onHoldCommandRefused(JobState job, LedgerEvent.HoldCommandRefused e) {
+        HoldState actual = switch (e.reason()) {
+            case HOLD_ALREADY_CAPTURED -> HoldState.CAPTURED;
+            case HOLD_ALREADY_RELEASED -> HoldState.RELEASED;
+            case HOLD_NOT_FOUND -> HoldState.NONE;
+            case HOLD_WAS_REJECTED -> HoldState.REJECTED;
+        };
+        if (job.hold() == actual) {
+            return Reaction.ignore(job, "hold.command-refused-duplicate");
+        }
+        return new Reaction(job.withHold(actual), List.of(), "hold.command-refused; the ledger refused "
+                + e.command() + ": " + e.reason(), true);
+    }
+
+    private static ReleaseReason releaseReasonOf(JobState job) {
+        if (job.reason() == null) {
+            return ReleaseReason.TASK_FAILED;
+        }
+        return switch (JobFailureReason.valueOf(job.reason())) {
+            case KIE_REJECTED -> ReleaseReason.KIE_REJECTED;
+            case TIMED_OUT -> ReleaseReason.TIMED_OUT;
+            case TASK_FAILED, NO_RESULT -> ReleaseReason.TASK_FAILED;
+        };
     }
 
     private Reaction onHoldRejected(JobState job, HoldRejected e, Instant now) {
@@ -121,7 +207,7 @@ public final class JobSaga {
         }
         JobRejectionReason reason = switch (e.reason()) {
             case INSUFFICIENT_FUNDS -> JobRejectionReason.INSUFFICIENT_FUNDS;
-            default -> JobRejectionReason.HOLD_REJECTED;
+            case CURRENCY_MISMATCH, INVALID_AMOUNT, EXISTS_WITH_DIFFERENT_AMOUNT -> JobRejectionReason.HOLD_REJECTED;
         };
         String detail = e.reason() == io.kiepipeline.schemas.HoldRejectionReason.INSUFFICIENT_FUNDS
                 ? "insufficient funds: the job costs " + e.amountMinor() + " and " + e.availableMinor()
@@ -182,7 +268,8 @@ public final class JobSaga {
                     "KIE reported success without a result URL", now, "job.failed");
         }
         JobState next = withTask.withStatus(SUCCEEDED).withResult(urls)
-                .withHold(job.isPaid() ? HoldState.CAPTURING : HoldState.NONE);
+                .withHold(job.isPaid() ? HoldState.CAPTURING : HoldState.NONE)
+                .withPoll(job.pollAttempts(), job.isPaid() ? now.plus(settings.reconcileAfter()) : null);
         List<Message> emit = new ArrayList<>();
         if (job.isPaid()) {
             emit.add(new LedgerCommand.CaptureHold(job.holdId(), job.jobId(), job.userId()));
@@ -205,17 +292,20 @@ public final class JobSaga {
 
     private Reaction fail(JobState job, JobFailureReason reason, ReleaseReason release, String detail, Instant now,
                           String step) {
-        JobState next = job.withStatus(FAILED).withReason(reason.name(), detail)
-                .withHold(job.isPaid() ? HoldState.RELEASING : HoldState.NONE);
+        JobState next = job.withStatus(FAILED).withReason(reason.name(), Limits.cap(detail, Limits.DETAIL))
+                .withHold(job.isPaid() ? HoldState.RELEASING : HoldState.NONE)
+                .withPoll(job.pollAttempts(), job.isPaid() ? now.plus(settings.reconcileAfter()) : null);
         List<Message> emit = new ArrayList<>();
         if (job.isPaid()) {
             emit.add(new LedgerCommand.ReleaseHold(job.holdId(), job.jobId(), job.userId(), release));
         }
-        emit.add(new JobEvent.JobFailed(job.jobId(), job.userId(), job.chatId(), job.model(), reason, detail, now));
+        emit.add(new JobEvent.JobFailed(job.jobId(), job.userId(), job.chatId(), job.model(), reason,
+                Limits.cap(detail, Limits.DETAIL), now));
         return new Reaction(next, emit, step, true);
     }
 
     private static KieCommand.SubmitKieTask submit(JobState job) {
+        // job.deadlineAt() is KIE's deadline here: set when the hold was placed (or the free job was created)
         return new KieCommand.SubmitKieTask(job.jobId(), job.userId(), job.model(), job.input(), job.deadlineAt());
     }
 }

@@ -54,6 +54,11 @@ public record JobState(JobId jobId, UserId userId, ChatId chatId, String model, 
                 callbackExpected, resultUrls, r, d, pollAttempts, nextPollAt, deadlineAt);
     }
 
+    JobState withDeadline(Instant deadline) {
+        return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, hold, taskId,
+                callbackExpected, resultUrls, reason, detail, pollAttempts, nextPollAt, deadline);
+    }
+
     JobState withPoll(int attempts, Instant next) {
         return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, hold, taskId,
                 callbackExpected, resultUrls, reason, detail, attempts, next, deadlineAt);

@@ -9,8 +9,17 @@ import java.time.Duration;
  * @param pollInterval    polling mode: the first poll's delay; later ones double
  * @param pollMaxInterval the longest pause between polls
  * @param callbackGrace   callback mode: how long to wait for the callback before polling as a fallback
+ * @param holdTimeout     how long a paid job waits for the ledger to place its hold before it fails (KIE's
+ *                        {@code timeout} only starts once the hold is placed)
+ * @param reconcileAfter  how long a command to the ledger may go unanswered before the saga sends it again (the ledger
+ *                        answers a repeat with the outcome it had, so re-sending is safe); then again each period
  */
-public record SagaSettings(Duration timeout, Duration pollInterval, Duration pollMaxInterval, Duration callbackGrace) {
+public record SagaSettings(Duration timeout, Duration pollInterval, Duration pollMaxInterval, Duration callbackGrace,
+                           Duration holdTimeout, Duration reconcileAfter) {
+    public SagaSettings(Duration timeout, Duration pollInterval, Duration pollMaxInterval, Duration callbackGrace) {
+        this(timeout, pollInterval, pollMaxInterval, callbackGrace, Duration.ofMinutes(10), Duration.ofMinutes(1));
+    }
+
     public Duration pollDelay(boolean callbackExpected, int attemptsSoFar) {
         if (callbackExpected && attemptsSoFar == 0) {
             return callbackGrace;

@@ -35,6 +35,89 @@ class JobSagaTest {
                 .and(Jobs.holdPlaced()).thenIgnores().thenStatus(JobStatus.SUBMITTING);
     }
 
+    @Test
+    void startsKiesDeadlineWhenTheHoldIsPlaced() {
+        var spec = given(aPaidJob(JobStatus.AWAITING_HOLD, HoldState.REQUESTED)
+                .withDeadline(Jobs.NOW.plus(Jobs.SETTINGS.holdTimeout()))).when(Jobs.holdPlaced())
+                .thenEmits(KieCommand.SubmitKieTask.class);
+        assertThat(spec.state().deadlineAt()).isEqualTo(Jobs.NOW.plus(Jobs.SETTINGS.timeout()));
+        assertThat(((KieCommand.SubmitKieTask) spec.emitted().getFirst()).deadlineAt())
+                .as("kie-worker refuses the command after this").isEqualTo(spec.state().deadlineAt());
+    }
+
+    @Test
+    void neverSubmitsWhenTheHoldComesAfterTheDeadline() {
+        var spec = given(aPaidJob(JobStatus.AWAITING_HOLD, HoldState.REQUESTED)
+                .withDeadline(Jobs.NOW.minusSeconds(1))).when(Jobs.holdPlaced())
+                .thenStatus(JobStatus.FAILED).thenHold(HoldState.RELEASING)
+                .thenEmits(LedgerCommand.ReleaseHold.class, JobEvent.JobFailed.class);
+        assertThat(((LedgerCommand.ReleaseHold) spec.emitted().getFirst()).reason())
+                .isEqualTo(ReleaseReason.TIMED_OUT);
+    }
+
+    @Test
+    void sendsPlaceHoldAgainWhileTheLedgerDoesNotAnswer() {
+        var spec = given(aPaidJob(JobStatus.AWAITING_HOLD, HoldState.REQUESTED)
+                .withPoll(0, Jobs.NOW.plus(Jobs.SETTINGS.reconcileAfter())))
+                .whenTimeIs(Jobs.NOW.plusSeconds(61)).thenStatus(JobStatus.AWAITING_HOLD)
+                .thenEmits(LedgerCommand.PlaceHold.class);
+        assertThat(spec.state().nextPollAt()).isEqualTo(Jobs.NOW.plusSeconds(61)
+                .plus(Jobs.SETTINGS.reconcileAfter()));
+    }
+
+    @Test
+    void failsAndReleasesWhenTheLedgerNeverPlacesTheHold() {
+        given(aPaidJob(JobStatus.AWAITING_HOLD, HoldState.REQUESTED)
+                .withDeadline(Jobs.NOW.plus(Jobs.SETTINGS.holdTimeout())))
+                .whenTimeIs(Jobs.NOW.plus(Jobs.SETTINGS.holdTimeout())).thenStatus(JobStatus.FAILED)
+                .thenEmits(LedgerCommand.ReleaseHold.class, JobEvent.JobFailed.class);
+    }
+
+    @Test
+    void sendsCaptureAgainWhileTheLedgerHasNotAnswered() {
+        given(aPaidJob(JobStatus.SUCCEEDED, HoldState.CAPTURING).withPoll(0, Jobs.NOW))
+                .whenTimeIs(Jobs.NOW.plusSeconds(1)).thenStatus(JobStatus.SUCCEEDED)
+                .thenEmits(LedgerCommand.CaptureHold.class);
+        given(aPaidJob(JobStatus.FAILED, HoldState.RELEASING).withPoll(0, Jobs.NOW))
+                .whenTimeIs(Jobs.NOW.plusSeconds(1)).thenEmits(LedgerCommand.ReleaseHold.class);
+    }
+
+    @Test
+    void schedulesAMoneyCheckWhenItAsksToCapture() {
+        var spec = given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.successCallback())
+                .thenHold(HoldState.CAPTURING);
+        assertThat(spec.state().nextPollAt()).isEqualTo(Jobs.NOW.plus(Jobs.SETTINGS.reconcileAfter()));
+        spec.and(Jobs.holdCaptured()).thenHold(HoldState.CAPTURED);
+    }
+
+    @Test
+    void stopsReconcilingWhenTheLedgerSaysTheHoldWasResolvedTheOtherWay() {
+        given(aPaidJob(JobStatus.SUCCEEDED, HoldState.CAPTURING)).when(Jobs.refused(
+                io.kiepipeline.schemas.HoldCommandKind.CAPTURE,
+                io.kiepipeline.schemas.HoldRefusalReason.HOLD_ALREADY_RELEASED)).thenHold(HoldState.RELEASED);
+    }
+
+    // Callbacks that anyone could post
+    @Test
+    void confirmsAnUnsignedSuccessCallbackWithKieBeforeCharging() {
+        var spec = given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.unsignedSuccessCallback(Jobs.TASK))
+                .thenStatus(JobStatus.RUNNING).thenHold(HoldState.PLACED).thenEmits(KieCommand.PollKieTask.class);
+        assertThat(((KieCommand.PollKieTask) spec.emitted().getFirst()).taskId()).isEqualTo(Jobs.TASK);
+        spec.and(Jobs.observed(KieTaskState.SUCCESS)).thenStatus(JobStatus.SUCCEEDED)
+                .thenEmits(LedgerCommand.CaptureHold.class, JobEvent.JobSucceeded.class);
+        assertThat(spec.state().resultUrls()).as("KIE's URLs, not the callback's").isEqualTo(Jobs.URLS);
+    }
+
+    @Test
+    void neverAdoptsTheTaskOfAnUnsignedCallback() {
+        var spec = given(aPaidJob(JobStatus.SUBMITTING, HoldState.PLACED))
+                .when(Jobs.unsignedSuccessCallback("task_of_someone_else")).thenStatus(JobStatus.SUBMITTING)
+                .thenEmits(KieCommand.PollKieTask.class);
+        assertThat(spec.state().taskId()).isNull();
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.unsignedSuccessCallback("task_other"))
+                .thenIgnores();
+    }
+
     // Submitting
     @Test
     void recordsTheTaskAndSchedulesTheFallbackPollWhenKieAccepts() {

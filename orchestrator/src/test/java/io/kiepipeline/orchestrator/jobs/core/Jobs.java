@@ -47,6 +47,10 @@ final class Jobs {
         return new LedgerEvent.HoldPlaced(Ids.holdIdForJob(JOB), JOB, USER, 1500, "RUB", 8500, 1500);
     }
 
+    static LedgerEvent.HoldCaptured holdCaptured() {
+        return new LedgerEvent.HoldCaptured(Ids.holdIdForJob(JOB), JOB, USER, 1500, "RUB", 8500, 0);
+    }
+
     static LedgerEvent.HoldRejected holdRejected() {
         return new LedgerEvent.HoldRejected(Ids.holdIdForJob(JOB), JOB, USER, 1500, "RUB",
                 HoldRejectionReason.INSUFFICIENT_FUNDS, 100, 0);
@@ -62,6 +66,17 @@ final class Jobs {
 
     static GatewayEvent.CallbackReceived successCallback() {
         return new GatewayEvent.CallbackReceived(JOB, TASK, KieTaskState.SUCCESS, URLS, null, null, 4L, NOW, "{}", true);
+    }
+
+    /** A callback as anyone who saw the job's callback URL could post it: no KIE signature. */
+    static GatewayEvent.CallbackReceived unsignedSuccessCallback(String taskId) {
+        return new GatewayEvent.CallbackReceived(JOB, taskId, KieTaskState.SUCCESS,
+                List.of("https://attacker.example/their.png"), null, null, 4L, NOW, "{}", false);
+    }
+
+    static LedgerEvent.HoldCommandRefused refused(io.kiepipeline.schemas.HoldCommandKind command,
+                                                  io.kiepipeline.schemas.HoldRefusalReason reason) {
+        return new LedgerEvent.HoldCommandRefused(Ids.holdIdForJob(JOB), JOB, USER, command, reason, "RUB", 0, 0);
     }
 
     static GatewayEvent.CallbackReceived callbackFor(String taskId) {
