@@ -5,7 +5,7 @@ JAVA_HOME := $(shell scripts/find-jdk.sh)
 export JAVA_HOME
 MVN := ./mvnw -B -ntp
 
-.PHONY: run test build package benchmark clean check-jdk
+.PHONY: run test build package benchmark clean check-jdk replay-dlt list-dlt
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk.sh; exit 1; }
@@ -27,6 +27,18 @@ package: check-jdk
 benchmark: check-jdk
 	$(MVN) -q -DskipTests install
 	$(MVN) -q -pl all-in-one exec:java -Dexec.mainClass=io.kiepipeline.allinone.Benchmark -Dexec.classpathScope=test
+
+## replay-dlt: send dead letters back to their topic once the cause is fixed: make replay-dlt TOPIC=ledger.commands [KEY=42]
+replay-dlt: check-jdk
+	@test -n "$(TOPIC)" || { echo "usage: make replay-dlt TOPIC=<topic> [KEY=<key>]"; exit 2; }
+	$(MVN) -q -DskipTests install
+	$(MVN) -q -pl platform exec:java -Dexec.mainClass=io.kiepipeline.platform.deadletters.DeadLetterReplay -Dexec.args="replay $(TOPIC) $(KEY)"
+
+## list-dlt: show the dead letters of a topic that were not replayed yet: make list-dlt TOPIC=ledger.commands
+list-dlt: check-jdk
+	@test -n "$(TOPIC)" || { echo "usage: make list-dlt TOPIC=<topic>"; exit 2; }
+	$(MVN) -q -DskipTests install
+	$(MVN) -q -pl platform exec:java -Dexec.mainClass=io.kiepipeline.platform.deadletters.DeadLetterReplay -Dexec.args="list $(TOPIC)"
 
 clean:
 	$(MVN) -q clean

@@ -54,8 +54,32 @@ public final class EmbeddedPipeline implements AutoCloseable {
      * @param telegramPort  the Telegram emulator's port (0: any), when it runs
      * @param kieDelayMs    how long emulated KIE tasks take
      */
+    /**
+     * @param durable whether PostgreSQL flushes each commit to disk before acknowledging it. {@code make run} is
+     *                durable (it may run with real tokens and real money); only the test suite and the benchmark
+     *                trade durability for speed, and say so where they start the pipeline.
+     */
     public record Options(Path dataDir, Map<String, String> environment, int postgresPort, int kafkaPort,
-                          int kiePort, int telegramPort, long kieDelayMs) {
+                          int kiePort, int telegramPort, long kieDelayMs, boolean durable) {
+        public Options(Path dataDir, Map<String, String> environment, int postgresPort, int kafkaPort, int kiePort,
+                       int telegramPort, long kieDelayMs) {
+            this(dataDir, environment, postgresPort, kafkaPort, kiePort, telegramPort, kieDelayMs, true);
+        }
+    }
+
+    /**
+     * The PostgreSQL server settings of the embedded run. Durable: PostgreSQL's own defaults (fsync and
+     * synchronous_commit on), so an acknowledged top-up or capture survives a crash of PostgreSQL or of the machine.
+     */
+    static Map<String, String> postgresSettings(boolean durable) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("max_connections", "200");
+        if (!durable) {
+            settings.put("fsync", "off");
+            settings.put("synchronous_commit", "off");
+            settings.put("full_page_writes", "off");
+        }
+        return settings;
     }
 
     private final Options options;
@@ -102,9 +126,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private void startInfrastructure() throws Exception {
         Path pgDir = options.dataDir().resolve("postgres");
         Files.createDirectories(pgDir);
-        postgres = EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(false)
-                .setPort(options.postgresPort()).setRegisterShutdownHook(false).setServerConfig("max_connections", "200")
-                .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start();
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(pgDir)
+                .setCleanDataDirectory(false).setPort(options.postgresPort()).setRegisterShutdownHook(false);
+        postgresSettings(options.durable()).forEach(builder::setServerConfig);
+        postgres = builder.start();
         env.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
         env.put("DATABASE_USER", "postgres");
         env.put("DATABASE_PASSWORD", env.getOrDefault("DATABASE_PASSWORD", ""));

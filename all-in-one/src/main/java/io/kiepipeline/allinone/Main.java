@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -31,7 +33,12 @@ public final class Main {
         Files.createDirectories(data);
         Map<String, String> env = new HashMap<>(System.getenv());
         Properties secrets = loadOrCreateSecrets(data.resolve("secrets.properties"), env);
-        secrets.forEach((k, v) -> env.putIfAbsent((String) k, (String) v));
+        Set<String> generated = new TreeSet<>();
+        secrets.forEach((k, v) -> {
+            if (env.putIfAbsent((String) k, (String) v) == null) {
+                generated.add((String) k);
+            }
+        });
         env.putIfAbsent("GATEWAY_PORT", "8080");
         boolean realKie = !blank(env.get("KIE_API_KEY"));
         boolean realTelegram = !blank(env.get("TELEGRAM_BOT_TOKEN"));
@@ -41,7 +48,7 @@ public final class Main {
                 Integer.parseInt(env.getOrDefault("EMBEDDED_KAFKA_PORT", "9092")),
                 Integer.parseInt(env.getOrDefault("KIE_EMULATOR_PORT", "9001")),
                 Integer.parseInt(env.getOrDefault("TELEGRAM_EMULATOR_PORT", "9002")),
-                Long.parseLong(env.getOrDefault("KIE_EMULATOR_DELAY_MS", "3000"))));
+                Long.parseLong(env.getOrDefault("KIE_EMULATOR_DELAY_MS", "3000")), true));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nStopping: services, then Kafka, then PostgreSQL ...");
@@ -49,15 +56,20 @@ public final class Main {
             System.out.println("Stopped.");
             stopped.countDown();
         }, "pipeline-shutdown"));
-        printWelcome(pipeline, env, realKie, realTelegram, (System.nanoTime() - started) / 1_000_000_000.0);
+        System.out.println(welcome(pipeline, env, generated, realKie, realTelegram,
+                (System.nanoTime() - started) / 1_000_000_000.0));
         stopped.await();
     }
 
-    private static void printWelcome(EmbeddedPipeline p, Map<String, String> env, boolean realKie,
-                                     boolean realTelegram, double seconds) {
+    /**
+     * What {@code make run} prints once up. A secret is printed only when this run generated it (it lives in
+     * .data/secrets.properties); one the operator gave through the environment is named, never shown.
+     */
+    static String welcome(EmbeddedPipeline p, Map<String, String> env, Set<String> generated, boolean realKie,
+                          boolean realTelegram, double seconds) {
         String gw = "http://localhost:" + env.get("GATEWAY_PORT");
-        String api = p.env("API_TOKEN");
-        String admin = p.env("ADMIN_TOKEN");
+        String api = generated.contains("API_TOKEN") ? p.env("API_TOKEN") : "\"$API_TOKEN\"";
+        String admin = generated.contains("ADMIN_TOKEN") ? p.env("ADMIN_TOKEN") : "\"$ADMIN_TOKEN\"";
         String tg = realTelegram ? null : p.telegram().baseUrl();
         StringBuilder s = new StringBuilder();
         s.append("\n================================================================================\n");
@@ -79,10 +91,11 @@ public final class Main {
         s.append(" KIE callbacks             ").append(blank(p.env("PUBLIC_BASE_URL")) ? "off: polling recordInfo"
                 : p.env("PUBLIC_BASE_URL") + "/kie/callback/{jobId}").append('\n');
         s.append(" data                      ").append(Path.of(".data").toAbsolutePath()).append('\n');
-        s.append("\n Tokens (kept in .data/secrets.properties; set the variables to use your own):\n");
-        s.append("   API_TOKEN=").append(api).append('\n');
-        s.append("   ADMIN_TOKEN=").append(admin).append('\n');
-        s.append("   CALLBACK_SECRET=").append(p.env("CALLBACK_SECRET")).append('\n');
+        s.append("\n Tokens (generated ones are kept in .data/secrets.properties; set the variables to use your own):\n");
+        for (String name : GENERATED) {
+            s.append("   ").append(name).append('=').append(generated.contains(name) ? p.env(name)
+                    : "(yours, from the environment: not shown)").append('\n');
+        }
         s.append("\n Try it (copy-paste):\n\n");
         s.append("   export API=").append(api).append(" ADMIN=").append(admin).append('\n');
         s.append("   # 1. top up user 42 with 100.00 ").append(env.getOrDefault("CURRENCY", "RUB")).append('\n');
@@ -110,7 +123,7 @@ public final class Main {
         }
         s.append("   # every log line of one job: grep its id in this console\n");
         s.append("================================================================================\n");
-        System.out.println(s);
+        return s.toString();
     }
 
     private static Properties loadOrCreateSecrets(Path file, Map<String, String> env) throws IOException {

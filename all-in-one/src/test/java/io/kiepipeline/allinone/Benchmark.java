@@ -51,7 +51,8 @@ public final class Benchmark {
         env.put("KIE_RATE_LIMIT_REQUESTS", "100000");
         env.put("TELEGRAM_LONG_POLL_TIMEOUT", "5");
         long bootStart = System.nanoTime();
-        try (EmbeddedPipeline p = EmbeddedPipeline.start(new EmbeddedPipeline.Options(dir, env, 0, 0, 0, 0, kieMs))) {
+        try (EmbeddedPipeline p = EmbeddedPipeline.start(new EmbeddedPipeline.Options(dir, env, 0, 0, 0, 0, kieMs,
+                false))) {
             double bootSeconds = (System.nanoTime() - bootStart) / 1e9;
             Api api = new Api(p.gatewayUrl());
             Map<String, Long> occurredToReceived = new ConcurrentHashMap<>();

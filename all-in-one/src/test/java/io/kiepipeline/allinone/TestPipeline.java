@@ -48,13 +48,18 @@ final class TestPipeline {
                 env.put("KIE_POLL_MAX_INTERVAL", "1s");
                 env.put("KIE_CALLBACK_GRACE", "5s");
                 env.put("JOB_TIMEOUT", "60s");
+                env.put("JOB_HOLD_TIMEOUT", "8s");
+                env.put("JOB_RECONCILE_AFTER", "2s");
+                env.put("DATABASE_LOCK_TIMEOUT", "1s");
+                env.put("pipeline.retry.transient-max-interval", "1s");
                 env.put("TELEGRAM_RETRY_INITIAL", "100ms");
                 env.put("TELEGRAM_LONG_POLL_TIMEOUT", "2");
                 env.put("pipeline.jobs.scheduler-period", "200ms");
                 env.put("pipeline.retry.initial-interval", "100ms");
                 env.put("pipeline.retry.max-interval", "500ms");
                 env.put("pipeline.retry.max-attempts", "3");
-                pipeline = EmbeddedPipeline.start(new EmbeddedPipeline.Options(dir, env, 0, 0, 0, 0, 300));
+                // The suite trades durability for speed (fsync off): its data is thrown away after the run.
+                pipeline = EmbeddedPipeline.start(new EmbeddedPipeline.Options(dir, env, 0, 0, 0, 0, 300, false));
             } catch (Exception e) {
                 throw new IllegalStateException("the pipeline did not start", e);
             }
