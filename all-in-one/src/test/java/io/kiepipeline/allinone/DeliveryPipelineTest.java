@@ -6,7 +6,7 @@ import io.kiepipeline.emulators.TelegramEmulator.Failure;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Telegram's refusals: 429 waits retry_after, 5xx retries, 403 (bot blocked) stops and is recorded. */
+/** Telegram's refusals: 429 waits retry_after, 5xx retries, 403 (bot blocked) stops at once and is recorded. */
 class DeliveryPipelineTest extends PipelineTest {
     @Test
     void waitsRetryAfterWhenTelegramRateLimitsAndThenDelivers() {
@@ -32,6 +32,7 @@ class DeliveryPipelineTest extends PipelineTest {
         var job = api.job(jobId).body();
         assertThat(job.path("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(telegram.sentTo(user)).isEmpty();
+        assertThat(telegram.sendCallsTo(user)).as("a blocked bot is not retried").isEqualTo(1);
     }
 
     @Test

@@ -53,6 +53,10 @@ final class TestPipeline {
                 env.put("DATABASE_LOCK_TIMEOUT", "1s");
                 env.put("pipeline.retry.transient-max-interval", "1s");
                 env.put("TELEGRAM_RETRY_INITIAL", "100ms");
+                env.put("TELEGRAM_RETRY_MAX", "1s");
+                env.put("TELEGRAM_SCHEDULER_PERIOD", "100ms");
+                // longer than the outages the delivery tests stage (20 s), far shorter than production's 24 h
+                env.put("TELEGRAM_DELIVERY_PATIENCE", "90s");
                 env.put("TELEGRAM_LONG_POLL_TIMEOUT", "2");
                 env.put("pipeline.jobs.scheduler-period", "200ms");
                 env.put("pipeline.retry.initial-interval", "100ms");

@@ -17,6 +17,7 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 public class DeliveryWorkerApplication {
     /** The service's configuration file, delivery-worker.yml: the services share one classpath in the all-in-one run. */
     public static final String CONFIG_NAME = "delivery-worker";
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(DeliveryWorkerApplication.class);
@@ -25,16 +26,21 @@ public class DeliveryWorkerApplication {
     }
 
     @Bean
-    TelegramSettings telegramSettings(@Value("${pipeline.telegram.attempts}") int attempts,
+    TelegramSettings telegramSettings(@Value("${pipeline.telegram.patience}") Duration patience,
                                       @Value("${pipeline.telegram.retry-initial}") Duration retryInitial,
-                                      @Value("${pipeline.telegram.max-retry-after}") Duration maxRetryAfter) {
-        return new TelegramSettings(Math.max(1, attempts), retryInitial, maxRetryAfter);
+                                      @Value("${pipeline.telegram.retry-max}") Duration retryMax,
+                                      @Value("${pipeline.telegram.lease}") Duration lease,
+                                      @Value("${pipeline.telegram.scheduler-period}") Duration schedulerPeriod,
+                                      @Value("${pipeline.telegram.senders}") int senders,
+                                      @Value("${pipeline.telegram.batch-size}") int batchSize) {
+        return new TelegramSettings(patience, retryInitial, retryMax, lease, schedulerPeriod, senders, batchSize);
     }
 
     @Bean
-    TelegramClient telegramClient(TelegramSettings settings, @Value("${pipeline.telegram.base-url}") String baseUrl,
+    TelegramClient telegramClient(@Value("${pipeline.telegram.base-url}") String baseUrl,
                                   @Value("${pipeline.telegram.bot-token}") String token) {
-        return new OkHttpTelegramClient(new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(60)).build(), token,
+        // one call never outlasts this (the send lease must be longer, or a slow send would be claimed twice)
+        return new OkHttpTelegramClient(new OkHttpClient.Builder().callTimeout(CALL_TIMEOUT).build(), token,
                 telegramUrl(baseUrl));
     }
 

@@ -28,7 +28,8 @@ import tools.jackson.databind.JsonNode;
  * lower-cases them), the real envelopes ({@code {"ok":true,"result":…}} and
  * {@code {"ok":false,"error_code":429,"description":…,"parameters":{"retry_after":N}}}), long-polling
  * {@code getUpdates} with offsets, and sends that fetch media URLs the way Telegram does (an unreachable URL is a
- * 400). A control API injects users' messages, reads what the bot sent, and makes chats fail (429, 403, 5xx).
+ * 400). A control API injects users' messages, reads what the bot sent, makes chats fail (429, 403, 5xx), and
+ * makes the whole API unavailable for a while (502 to every method, as during an outage of Telegram's front end).
  */
 public final class TelegramEmulator implements AutoCloseable {
     /** Something the bot sent. */
@@ -66,6 +67,8 @@ public final class TelegramEmulator implements AutoCloseable {
     private final Set<Long> blocked = ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final AtomicInteger getUpdatesInFlight = new AtomicInteger();
+    private final Map<Long, AtomicInteger> sendCalls = new ConcurrentHashMap<>();
+    private volatile long unavailableUntilMs;
 
     private TelegramEmulator(int port, String token) throws IOException {
         this.token = token;
@@ -143,6 +146,25 @@ public final class TelegramEmulator implements AutoCloseable {
     }
 
 
+    /**
+     * Telegram is down for a while: every method (getUpdates included) answers 502 Bad Gateway until then. A
+     * second call replaces the first.
+     */
+    public void unavailableFor(Duration outage) {
+        unavailableUntilMs = System.currentTimeMillis() + outage.toMillis();
+    }
+
+    /** Telegram is back. */
+    public void available() {
+        unavailableUntilMs = 0;
+    }
+
+    /** Every send call to the chat, answered or refused (a scripted failure, a block, an outage). */
+    public int sendCallsTo(long chatId) {
+        AtomicInteger n = sendCalls.get(chatId);
+        return n == null ? 0 : n.get();
+    }
+
     /** Long polls being held open right now. */
     public int getUpdatesInFlight() {
         return getUpdatesInFlight.get();
@@ -179,6 +201,14 @@ public final class TelegramEmulator implements AutoCloseable {
             }
             String method = path.substring(slash + 1).toLowerCase(Locale.ROOT);
             Map<String, String> fields = Http.fields(ex);
+            if (method.startsWith("send") && fields.get("chat_id") != null && !fields.get("chat_id").isBlank()) {
+                sendCalls.computeIfAbsent(Long.parseLong(fields.get("chat_id").trim()), c -> new AtomicInteger())
+                        .incrementAndGet();
+            }
+            if (System.currentTimeMillis() < unavailableUntilMs) {
+                error(ex, 502, "Bad Gateway", null);
+                return;
+            }
             switch (method) {
                 case "getme" -> ok(ex, Map.of("id", botId, "is_bot", true, "first_name", "KIE Pipeline",
                         "username", "kie_pipeline_bot", "can_join_groups", false));
@@ -310,6 +340,15 @@ public final class TelegramEmulator implements AutoCloseable {
             JsonNode b = Http.jsonBody(ex);
             failNext(chatId, new Failure(b.path("errorCode").asInt(429), b.path("description").asString("error"),
                     b.has("retryAfter") ? b.get("retryAfter").asInt() : null));
+            Http.json(ex, 200, Map.of("ok", true));
+        } else if (path.equals("/control/unavailable") && "POST".equals(ex.getRequestMethod())) {
+            // {"seconds": N}: every method answers 502 for N seconds; 0 ends an outage
+            long seconds = Http.jsonBody(ex).path("seconds").asLong(0);
+            if (seconds > 0) {
+                unavailableFor(Duration.ofSeconds(seconds));
+            } else {
+                available();
+            }
             Http.json(ex, 200, Map.of("ok", true));
         } else if (path.startsWith("/control/chats/") && path.endsWith("/block")) {
             block(Long.parseLong(path.substring("/control/chats/".length(), path.length() - "/block".length())));

@@ -7,6 +7,7 @@ import io.kiepipeline.gateway.telegram.TelegramPolling;
 import io.kiepipeline.platform.callbacks.CallbackToken;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -46,10 +47,12 @@ public class GatewayApplication {
     TelegramPolling telegramPolling(TelegramClient telegram, Publisher publisher, Backends backends, Clock clock,
                                     @Value("${pipeline.telegram.base-url}") String baseUrl,
                                     @Value("${pipeline.telegram.bot-token}") String token,
-                                    @Value("${pipeline.telegram.long-poll-timeout-seconds}") int timeout) {
+                                    @Value("${pipeline.telegram.long-poll-timeout-seconds}") int timeout,
+                                    @Value("${pipeline.telegram.publish-retry-window}") Duration retryWindow,
+                                    @Value("${pipeline.telegram.publish-retry-pause}") Duration retryPause) {
         long botId = Long.parseLong(token.substring(0, Math.max(token.indexOf(':'), 1)).replaceAll("\\D", "0"));
-        return new TelegramPolling(new TelegramBot(telegram, publisher, backends, clock, botId), token,
-                telegramUrl(baseUrl), timeout);
+        return new TelegramPolling(new TelegramBot(telegram, publisher, backends, clock, botId, retryWindow,
+                retryPause), token, telegramUrl(baseUrl), timeout);
     }
 
     static TelegramUrl telegramUrl(String baseUrl) {

@@ -15,7 +15,7 @@ class JobEventListener {
 
     @KafkaListener(id = "delivery-worker-job-events", topics = "orchestrator.events",
             concurrency = "${pipeline.telegram.concurrency:2}")
-    void on(ConsumerRecord<String, String> record) throws InterruptedException {
+    void on(ConsumerRecord<String, String> record) {
         delivery.handle(Envelopes.read(record));
     }
 }

@@ -1,12 +1,33 @@
 package io.kiepipeline.delivery.sending;
 
+import io.kiepipeline.delivery.sending.OutgoingMessage.TelegramMethod;
 import io.kiepipeline.schemas.JobEvent.JobFailed;
 import io.kiepipeline.schemas.JobEvent.JobRejected;
 import io.kiepipeline.schemas.JobEvent.JobSucceeded;
+import java.util.List;
 
 /** What the bot says. Every failure notice says why, and that nothing was charged. */
 final class Notices {
     private Notices() {
+    }
+
+    /**
+     * The messages of a result, in the order they are sent: each URL by the method of the model's output type,
+     * captioned; or one text with the links when the output is text (or, defensively, when there is no URL).
+     */
+    static List<OutgoingMessage> result(JobSucceeded e) {
+        TelegramMethod method = switch (e.outputType()) {
+            case IMAGE -> TelegramMethod.SEND_PHOTO;
+            case VIDEO -> TelegramMethod.SEND_VIDEO;
+            case AUDIO -> TelegramMethod.SEND_AUDIO;
+            case TEXT -> TelegramMethod.SEND_MESSAGE;
+        };
+        if (!method.isMedia() || e.resultUrls().isEmpty()) {
+            return List.of(OutgoingMessage.text(resultAsLink(e)));
+        }
+        return e.resultUrls().stream()
+                .map(url -> new OutgoingMessage(method, url, resultCaption(e), resultAsLink(e)))
+                .toList();
     }
 
     static String resultCaption(JobSucceeded e) {

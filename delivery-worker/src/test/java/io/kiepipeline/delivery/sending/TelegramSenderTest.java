@@ -1,7 +1,6 @@
 package io.kiepipeline.delivery.sending;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kiepipeline.delivery.DeliveryWorkerApplication;
 import io.kiepipeline.emulators.KieEmulator;
@@ -22,7 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 
-/** The sender against the Telegram emulator over HTTP (the real TelegramBots client, the real envelopes). */
+/**
+ * The sender against the Telegram emulator over HTTP (the real TelegramBots client, the real envelopes): one call per
+ * send, and each answer classified once (sent, retry later, media refused, refused for good). It never waits.
+ */
 class TelegramSenderTest {
     private static final String TOKEN = "123456:sender-test-token";
     private static TelegramEmulator telegram;
@@ -35,8 +37,7 @@ class TelegramSenderTest {
         telegram = TelegramEmulator.start(0, TOKEN);
         files = KieEmulator.start(0, "key", 0);
         sender = new TelegramSender(new OkHttpTelegramClient(TOKEN,
-                DeliveryWorkerApplication.telegramUrl(telegram.baseUrl())),
-                new TelegramSettings(3, Duration.ofMillis(50), Duration.ofSeconds(5)));
+                DeliveryWorkerApplication.telegramUrl(telegram.baseUrl())));
     }
 
     @AfterAll
@@ -46,25 +47,34 @@ class TelegramSenderTest {
     }
 
     @Test
-    void sendsEachOutputTypeWithItsOwnMethod() throws Exception {
+    void sendsEachOutputTypeWithItsOwnMethod() {
         long chat = ++chats;
-        sender.sendResult(result(chat, OutputType.IMAGE, files.baseUrl() + "/files/result.png"));
-        sender.sendResult(result(chat, OutputType.VIDEO, files.baseUrl() + "/files/result.mp4"));
-        sender.sendResult(result(chat, OutputType.AUDIO, files.baseUrl() + "/files/result.mp3"));
-        sender.sendResult(result(chat, OutputType.TEXT, files.baseUrl() + "/files/result.png"));
+        for (OutputType type : List.of(OutputType.IMAGE, OutputType.VIDEO, OutputType.AUDIO, OutputType.TEXT)) {
+            String file = switch (type) {
+                case IMAGE, TEXT -> "result.png";
+                case VIDEO -> "result.mp4";
+                case AUDIO -> "result.mp3";
+            };
+            for (OutgoingMessage m : Notices.result(result(chat, type, files.baseUrl() + "/files/" + file))) {
+                assertThat(sender.send(new ChatId(chat), m)).isInstanceOf(SendOutcome.Sent.class);
+            }
+        }
 
         assertThat(telegram.sentTo(chat)).extracting(TelegramEmulator.Sent::method)
                 .containsExactly("sendPhoto", "sendVideo", "sendAudio", "sendMessage");
     }
 
     @Test
-    void sendsTheLinkAsTextWhenTelegramCannotTakeTheMedia() throws Exception {
+    void reportsMediaTelegramCannotTakeSoThatTheLinkGoesAsText() {
         long chat = ++chats;
         String dead = files.baseUrl() + "/files/gone.png";
+        OutgoingMessage photo = Notices.result(result(chat, OutputType.IMAGE, dead)).getFirst();
 
-        int sent = sender.sendResult(result(chat, OutputType.IMAGE, dead));
+        SendOutcome outcome = sender.send(new ChatId(chat), photo);
 
-        assertThat(sent).isEqualTo(1);
+        assertThat(outcome).isInstanceOfSatisfying(SendOutcome.MediaRefused.class,
+                r -> assertThat(r.errorCode()).isEqualTo(400));
+        assertThat(sender.send(new ChatId(chat), photo.asFallbackText())).isInstanceOf(SendOutcome.Sent.class);
         assertThat(telegram.sentTo(chat)).singleElement().satisfies(m -> {
             assertThat(m.method()).isEqualTo("sendMessage");
             assertThat(m.text()).contains(dead);
@@ -72,15 +82,32 @@ class TelegramSenderTest {
     }
 
     @Test
-    void waitsRetryAfterOn429() throws Exception {
+    void reportsRetryAfterOn429WithoutWaitingForIt() {
         long chat = ++chats;
-        telegram.failNext(chat, Failure.tooManyRequests(1));
+        telegram.failNext(chat, Failure.tooManyRequests(30));
         long start = System.nanoTime();
 
-        sender.sendText(new ChatId(chat), "hello");
+        SendOutcome outcome = sender.send(new ChatId(chat), OutgoingMessage.text("hello"));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(950));
-        assertThat(telegram.sentTo(chat)).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo("hello"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(outcome).isInstanceOfSatisfying(SendOutcome.RetryLater.class, r -> {
+            assertThat(r.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(r.errorCode()).isEqualTo(429);
+        });
+        assertThat(telegram.sentTo(chat)).isEmpty();
+    }
+
+    @Test
+    void reportsServerErrorsAndOutagesAsWorthRetrying() {
+        long chat = ++chats;
+        telegram.failNext(chat, Failure.serverError());
+
+        assertThat(sender.send(new ChatId(chat), OutgoingMessage.text("hello")))
+                .isInstanceOfSatisfying(SendOutcome.RetryLater.class, r -> {
+                    assertThat(r.retryAfter()).isNull();
+                    assertThat(r.errorCode()).isEqualTo(500);
+                });
+        assertThat(telegram.sentTo(chat)).isEmpty();
     }
 
     @Test
@@ -88,22 +115,12 @@ class TelegramSenderTest {
         long chat = ++chats;
         telegram.block(chat);
 
-        assertThatThrownBy(() -> sender.sendText(new ChatId(chat), "hello"))
-                .isInstanceOfSatisfying(TelegramSender.SendFailed.class, f -> {
-                    assertThat(f.reason()).isEqualTo(DeliveryFailureReason.BOT_BLOCKED);
-                    assertThat(f.errorCode()).isEqualTo(403);
+        assertThat(sender.send(new ChatId(chat), OutgoingMessage.text("hello")))
+                .isInstanceOfSatisfying(SendOutcome.Refused.class, r -> {
+                    assertThat(r.reason()).isEqualTo(DeliveryFailureReason.BOT_BLOCKED);
+                    assertThat(r.errorCode()).isEqualTo(403);
                 });
-    }
-
-    @Test
-    void givesUpAfterItsAttemptsOnServerErrors() {
-        long chat = ++chats;
-        telegram.failNext(chat, Failure.serverError(), Failure.serverError(), Failure.serverError());
-
-        assertThatThrownBy(() -> sender.sendText(new ChatId(chat), "hello"))
-                .isInstanceOfSatisfying(TelegramSender.SendFailed.class,
-                        f -> assertThat(f.reason()).isEqualTo(DeliveryFailureReason.RETRIES_EXHAUSTED));
-        assertThat(telegram.sentTo(chat)).isEmpty();
+        assertThat(telegram.sendCallsTo(chat)).isEqualTo(1);
     }
 
     private static JobSucceeded result(long chat, OutputType type, String url) {

@@ -10,8 +10,12 @@ import io.kiepipeline.schemas.Money;
 import io.kiepipeline.schemas.RequestSource;
 import io.kiepipeline.schemas.UserId;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.longpolling.util.LongPollingSingleThreadUpdateConsumer;
@@ -24,6 +28,13 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 /**
  * The bot's commands: {@code /start}, {@code /balance}, {@code /models}, {@code /generate <model> <prompt>}.
  * A generation's idempotency key is the update's id, so a re-delivered update never makes a second job.
+ *
+ * <p>A {@code /generate} whose publish Kafka did not ack in time may still have been written (an ack lost, a record
+ * still in the producer's buffer). Asking the user to send the command again would then make a second job and a
+ * second hold: the bot never does. It says it could not confirm the request yet and that the user should not resend
+ * it, and keeps publishing the same record (same job id, which the orchestrator dedupes) in the background, for
+ * {@code retryWindow}; it tells the user when the request is confirmed, or, past the window, how to tell from
+ * {@code /balance} whether it went through.
  */
 public class TelegramBot implements LongPollingSingleThreadUpdateConsumer {
     private static final Logger log = LoggerFactory.getLogger(TelegramBot.class);
@@ -33,25 +44,30 @@ public class TelegramBot implements LongPollingSingleThreadUpdateConsumer {
     private final Backends backends;
     private final Clock clock;
     private final long botId;
+    private final Duration retryWindow;
+    private final Duration retryPause;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("telegram-publish-retry").daemon().unstarted(r));
 
-    public TelegramBot(TelegramClient telegram, Publisher publisher, Backends backends, Clock clock, long botId) {
+    /**
+     * @param retryWindow how long an unconfirmed generation request keeps being published again in the background
+     * @param retryPause  the pause between two of those tries
+     */
+    public TelegramBot(TelegramClient telegram, Publisher publisher, Backends backends, Clock clock, long botId,
+                       Duration retryWindow, Duration retryPause) {
         this.telegram = telegram;
         this.publisher = publisher;
         this.backends = backends;
         this.clock = clock;
         this.botId = botId;
+        this.retryWindow = retryWindow;
+        this.retryPause = retryPause;
     }
 
     @Override
     public void consume(Update update) {
         try {
             handle(update);
-        } catch (Publisher.Unavailable e) {
-            // Not acked by Kafka: rethrowing would not make Telegram resend, so tell the user to try again.
-            log.atError().addKeyValue("updateId", update.getUpdateId()).setCause(e).log("telegram.update-not-accepted");
-            if (update.hasMessage()) {
-                reply(update.getMessage().getChatId(), "⚠️ The service is busy, please send the command again.");
-            }
         } catch (RuntimeException e) {
             log.atError().addKeyValue("updateId", update.getUpdateId()).setCause(e).log("telegram.update-failed");
         }
@@ -96,13 +112,54 @@ public class TelegramBot implements LongPollingSingleThreadUpdateConsumer {
         String model = parts[1];
         String prompt = parts[2].trim();
         JobId jobId = Ids.jobIdForTelegramUpdate(botId, update.getUpdateId());
-        publisher.publish(new GenerationRequested(jobId, Ids.idempotencyKeyForTelegramUpdate(botId,
+        GenerationRequested request = new GenerationRequested(jobId, Ids.idempotencyKeyForTelegramUpdate(botId,
                 update.getUpdateId()), new UserId(userId), new ChatId(chatId), model, Map.of("prompt", prompt),
-                clock.instant(), RequestSource.TELEGRAM), jobId.toString());
+                clock.instant(), RequestSource.TELEGRAM);
+        try {
+            publisher.publish(request, jobId.toString());
+        } catch (Publisher.Unavailable e) {
+            log.atWarn().addKeyValue("jobId", jobId).addKeyValue("userId", userId)
+                    .addKeyValue("updateId", update.getUpdateId()).addKeyValue("reason", reasonOf(e))
+                    .log("telegram.request-unconfirmed; publishing it again in the background");
+            reply(chatId, Replies.unconfirmed(jobId, retryWindow));
+            keepPublishing(request, clock.instant().plus(retryWindow));
+            return;
+        }
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("userId", userId).addKeyValue("model", model)
                 .addKeyValue("updateId", update.getUpdateId()).log("generation.requested");
-        reply(chatId, "⏳ Working on it (job " + jobId.toString().substring(0, 8)
-                + "). I'll send the result here; you pay only if it arrives.");
+        reply(chatId, Replies.working(jobId));
+    }
+
+    /** Publishes the same record again (same job id: at most one job) until Kafka acks it or the window ends. */
+    private void keepPublishing(GenerationRequested request, java.time.Instant until) {
+        try {
+            retries.schedule(() -> {
+                try {
+                    publisher.publish(request, request.jobId().toString());
+                    log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
+                            .addKeyValue("model", request.model()).log("generation.requested; confirmed late");
+                    reply(request.chatId().value(), Replies.confirmedLate(request.jobId()));
+                } catch (Publisher.Unavailable e) {
+                    if (clock.instant().isBefore(until)) {
+                        keepPublishing(request, until);
+                    } else {
+                        log.atError().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
+                                .addKeyValue("reason", reasonOf(e))
+                                .log("telegram.request-abandoned; it may or may not have been written");
+                        reply(request.chatId().value(), Replies.stillUnconfirmed(request.jobId()));
+                    }
+                } catch (RuntimeException e) {
+                    log.atError().addKeyValue("jobId", request.jobId()).setCause(e).log("telegram.request-retry-failed");
+                }
+            }, retryPause.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.atWarn().addKeyValue("jobId", request.jobId()).log("telegram.request-abandoned; the gateway is stopping");
+        }
+    }
+
+    private static String reasonOf(Throwable e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     private String balanceLine(long userId) {

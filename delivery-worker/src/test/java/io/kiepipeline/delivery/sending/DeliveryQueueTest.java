@@ -1,0 +1,243 @@
+package io.kiepipeline.delivery.sending;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kiepipeline.delivery.DeliveryWorkerApplication;
+import io.kiepipeline.emulators.KieEmulator;
+import io.kiepipeline.emulators.TelegramEmulator;
+import io.kiepipeline.emulators.TelegramEmulator.Failure;
+import io.kiepipeline.platform.messaging.Envelope;
+import io.kiepipeline.schemas.ChatId;
+import io.kiepipeline.schemas.DeliveryEvent;
+import io.kiepipeline.schemas.DeliveryFailureReason;
+import io.kiepipeline.schemas.EventId;
+import io.kiepipeline.schemas.JobEvent;
+import io.kiepipeline.schemas.JobEvent.JobSucceeded;
+import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.MessageCodec;
+import io.kiepipeline.schemas.MessageTypes;
+import io.kiepipeline.schemas.OutputType;
+import io.kiepipeline.schemas.UserId;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The delivery queue on a real PostgreSQL against the Telegram emulator over HTTP, without Kafka: job events are
+ * handed to the consumer's {@link Delivery#handle} directly, and what it reports is read from its outbox table.
+ */
+@SpringBootTest(classes = DeliveryWorkerApplication.class, properties = {"spring.config.name=delivery-worker",
+        "TELEGRAM_BOT_TOKEN=7000000002:delivery-queue-test", "TELEGRAM_RETRY_INITIAL=100ms",
+        "TELEGRAM_RETRY_MAX=500ms", "TELEGRAM_SCHEDULER_PERIOD=100ms", "TELEGRAM_SEND_LEASE=5s",
+        "TELEGRAM_DELIVERY_PATIENCE=60s"})
+class DeliveryQueueTest {
+    private static final AtomicLong CHATS = new AtomicLong(70_000);
+    private static EmbeddedPostgres postgres;
+    private static TelegramEmulator telegram;
+    private static KieEmulator files;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+        telegram = TelegramEmulator.start(0, "7000000002:delivery-queue-test");
+        files = KieEmulator.start(0, "key", 0);
+        registry.add("DATABASE_URL", () -> postgres.getJdbcUrl("postgres", "postgres"));
+        registry.add("DATABASE_USER", () -> "postgres");
+        registry.add("TELEGRAM_API_BASE_URL", telegram::baseUrl);
+        registry.add("KAFKA_BOOTSTRAP_SERVERS", () -> "127.0.0.1:1");
+        registry.add("spring.kafka.listener.auto-startup", () -> "false");
+        registry.add("spring.kafka.admin.auto-create", () -> "false");
+        registry.add("pipeline.outbox.enabled", () -> "false");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        telegram.close();
+        files.close();
+    }
+
+    @Autowired
+    Delivery delivery;
+    @Autowired
+    DeliveryStore store;
+    @Autowired
+    DeliveryScheduler scheduler;
+    @Autowired
+    TelegramSender sender;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void deliversToOtherChatsWhileOneChatWaitsOutItsRetryAfter() {
+        long a = CHATS.incrementAndGet();
+        long b = CHATS.incrementAndGet();
+        telegram.failNext(a, Failure.tooManyRequests(40));
+        JobSucceeded forA = anImage(a, image());
+        JobSucceeded forB = anImage(b, image());
+
+        delivery.handle(envelope(forA));
+        await().atMost(Duration.ofSeconds(5)).until(() -> telegram.sendCallsTo(a) == 1);
+        delivery.handle(envelope(forB));
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> reported(forB.jobId()).size() == 1);
+        assertThat(telegram.sentTo(b)).extracting(TelegramEmulator.Sent::method).containsExactly("sendPhoto");
+        assertThat(telegram.sentTo(a)).isEmpty();
+        assertThat(reported(forA.jobId())).isEmpty();
+        Instant due = jdbc.queryForObject("""
+                select m.due_at from delivery_message m join delivery d on d.id = m.delivery_id
+                where d.job_id = ?""", java.sql.Timestamp.class, forA.jobId().value()).toInstant();
+        assertThat(due).as("chat A waits Telegram's retry_after, as a due time")
+                .isAfter(Instant.now().plusSeconds(30));
+    }
+
+    @Test
+    void stopsAtOnceAndReportsBotBlockedWhenTheUserBlockedTheBot() {
+        long chat = CHATS.incrementAndGet();
+        telegram.block(chat);
+        JobSucceeded result = anImage(chat, image());
+
+        delivery.handle(envelope(result));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(reported(result.jobId()).getFirst()).isInstanceOfSatisfying(DeliveryEvent.DeliveryFailed.class,
+                f -> {
+                    assertThat(f.reason()).isEqualTo(DeliveryFailureReason.BOT_BLOCKED);
+                    assertThat(f.telegramErrorCode()).isEqualTo(403);
+                });
+        assertThat(telegram.sendCallsTo(chat)).as("no retries").isEqualTo(1);
+    }
+
+    @Test
+    void keepsRetryingThroughServerErrorsAndDeliversWhenTelegramRecovers() {
+        long chat = CHATS.incrementAndGet();
+        telegram.failNext(chat, Failure.serverError(), Failure.serverError(), Failure.serverError(),
+                Failure.serverError(), Failure.serverError(), Failure.serverError(), Failure.serverError());
+        JobSucceeded result = anImage(chat, image());
+
+        delivery.handle(envelope(result));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(reported(result.jobId()).getFirst()).isInstanceOf(DeliveryEvent.ResultDelivered.class);
+        assertThat(telegram.sendCallsTo(chat)).isEqualTo(8);
+        assertThat(telegram.sentTo(chat)).hasSize(1);
+    }
+
+    @Test
+    void endsAsRetriesExhaustedOnlyOncePastItsPatience() {
+        long chat = CHATS.incrementAndGet();
+        Failure[] always = new Failure[200];
+        java.util.Arrays.fill(always, Failure.serverError());
+        telegram.failNext(chat, always);
+        JobSucceeded result = anImage(chat, image());
+
+        delivery.handle(envelope(result));
+        jdbc.update("update delivery set give_up_at = now() + interval '2 seconds' where job_id = ?",
+                result.jobId().value());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(reported(result.jobId()).getFirst()).isInstanceOfSatisfying(DeliveryEvent.DeliveryFailed.class,
+                f -> assertThat(f.reason()).isEqualTo(DeliveryFailureReason.RETRIES_EXHAUSTED));
+        assertThat(telegram.sendCallsTo(chat)).as("retried until the patience ran out").isGreaterThan(3);
+    }
+
+    @Test
+    void sendsEveryMediaItemInOrderAndTheLinkAsTextWhenTelegramCannotTakeOne() {
+        long chat = CHATS.incrementAndGet();
+        String dead = files.baseUrl() + "/files/gone.png";
+        JobSucceeded result = anImage(chat, image(), dead, image());
+
+        delivery.handle(envelope(result));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(telegram.sentTo(chat)).extracting(TelegramEmulator.Sent::method)
+                .containsExactly("sendPhoto", "sendMessage");
+        assertThat(telegram.sentTo(chat).get(1).text()).contains(dead);
+        assertThat(reported(result.jobId()).getFirst()).isInstanceOfSatisfying(
+                DeliveryEvent.ResultDelivered.class, d -> assertThat(d.messagesSent()).isEqualTo(2));
+    }
+
+    @Test
+    void recordsOneDeliveryForARepeatedNotice() {
+        long chat = CHATS.incrementAndGet();
+        JobSucceeded result = anImage(chat, image());
+        Envelope first = envelope(result);
+
+        delivery.handle(first);
+        delivery.handle(first);
+        delivery.handle(envelope(result));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(jdbc.queryForObject("select count(*) from delivery where job_id = ?", Integer.class,
+                result.jobId().value())).isEqualTo(1);
+        assertThat(telegram.sentTo(chat)).hasSize(1);
+    }
+
+    @Test
+    void resendsOnlyTheMessageWhoseOutcomeWasLostInACrash() {
+        long chat = CHATS.incrementAndGet();
+        String first = image();
+        String second = files.baseUrl() + "/files/result.png?second";
+        JobSucceeded result = anImage(chat, first, second);
+        int duplicatesBefore = scheduler.possibleDuplicates();
+        scheduler.stop();
+        try {
+            delivery.handle(envelope(result));
+            // a worker claims the first photo, sends it, and dies before recording that it did
+            for (DeliveryStore.Claim c : store.claim(100, Instant.now())) {
+                if (c.jobId().equals(result.jobId())) {
+                    assertThat(c.seq()).isZero();
+                    assertThat(sender.send(c.chatId(), c.message())).isInstanceOf(SendOutcome.Sent.class);
+                } else {
+                    scheduler.sendAndRecord(c);
+                }
+            }
+            // its lease expires
+            jdbc.update("""
+                    update delivery_message set due_at = now() - interval '1 second'
+                    where status = 'SENDING' and delivery_id = (select id from delivery where job_id = ?)""",
+                    result.jobId().value());
+        } finally {
+            scheduler.start();
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(telegram.sentTo(chat)).extracting(TelegramEmulator.Sent::mediaUrl)
+                .as("only the message whose outcome was lost goes twice").containsExactly(first, first, second);
+        assertThat(reported(result.jobId()).getFirst()).isInstanceOfSatisfying(
+                DeliveryEvent.ResultDelivered.class, d -> assertThat(d.messagesSent()).isEqualTo(2));
+        assertThat(scheduler.possibleDuplicates()).isEqualTo(duplicatesBefore + 1);
+    }
+
+    private List<DeliveryEvent> reported(JobId jobId) {
+        return jdbc.query("select event_type, payload from outbox_message where correlation_id = ? order by id",
+                (rs, row) -> (DeliveryEvent) MessageCodec.fromJson(rs.getString("event_type"),
+                        rs.getString("payload")),
+                jobId.toString());
+    }
+
+    private String image() {
+        return files.baseUrl() + "/files/result.png";
+    }
+
+    private static JobSucceeded anImage(long chat, String... urls) {
+        return new JobSucceeded(new JobId(UUID.randomUUID()), new UserId(chat), new ChatId(chat), "some/model",
+                OutputType.IMAGE, List.of(urls), 1500, "RUB", Instant.now());
+    }
+
+    private static Envelope envelope(JobEvent event) {
+        return new Envelope(new EventId(UUID.randomUUID()), MessageTypes.nameOf(event.getClass()), event, null, null,
+                Instant.now(), "orchestrator.events", 0, 0);
+    }
+}
