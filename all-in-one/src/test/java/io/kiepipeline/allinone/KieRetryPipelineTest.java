@@ -8,7 +8,11 @@ import io.kiepipeline.emulators.KieEmulator.Rule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** createTask: 429, 5xx and network errors are retried with back-off; other 4xx never are. */
+/**
+ * createTask: what certainly made no task (429, 455 maintenance) is sent again after a back-off (a due time, not a
+ * sleep); other 4xx never are. What may have made a task (5xx, a lost answer) is never sent again:
+ * {@link KieAtMostOncePipelineTest}.
+ */
 class KieRetryPipelineTest extends PipelineTest {
     private static final String MODEL = "nano-banana-pro";
 
@@ -29,15 +33,18 @@ class KieRetryPipelineTest extends PipelineTest {
     }
 
     @Test
-    void submitsOnceKieRecoversFromServerErrors() {
+    void submitsOnceKieIsBackFromMaintenance() {
         long user = aUserWithBalance(10_000);
-        String prompt = aPrompt("a fox during an outage");
-        kie.addRule(Rule.forPrompt(prompt).answering(Answer.httpError(502), Answer.httpError(500)));
+        String prompt = aPrompt("a fox during maintenance");
+        kie.addRule(Rule.forPrompt(prompt).answering(Answer.envelope(455, "Service Unavailable"),
+                Answer.envelope(455, "Service Unavailable")));
 
         String jobId = request(user, MODEL, prompt);
 
         awaitStatus(jobId, "DELIVERED");
-        assertThat(kie.callsFor(prompt)).extracting(Call::httpStatus).containsExactly(502, 500, 200);
+        assertThat(kie.callsFor(prompt)).extracting(Call::code).containsExactly(455, 455, 200);
+        assertThat(kie.tasksFor(prompt)).hasSize(1);
+        assertThat(capturesOf(jobId)).isEqualTo(1);
     }
 
     @Test
@@ -55,11 +62,12 @@ class KieRetryPipelineTest extends PipelineTest {
     }
 
     @Test
-    void failsTheJobAndReleasesTheHoldWhenKieStaysDown() {
+    void failsTheJobAndReleasesTheHoldWhenKieStaysInMaintenance() {
         long user = aUserWithBalance(10_000);
-        String prompt = aPrompt("a fox during a long outage");
-        kie.addRule(Rule.forPrompt(prompt).answering(Answer.httpError(503), Answer.httpError(503),
-                Answer.httpError(503), Answer.httpError(503), Answer.httpError(503)));
+        String prompt = aPrompt("a fox during a long maintenance");
+        Answer maintenance = Answer.envelope(455, "Service Unavailable");
+        kie.addRule(Rule.forPrompt(prompt).answering(maintenance, maintenance, maintenance, maintenance,
+                maintenance));
 
         String jobId = request(user, MODEL, prompt);
 
