@@ -137,6 +137,25 @@ class KieAtMostOncePipelineTest extends PipelineTest {
                 .isZero();
     }
 
+    @Test
+    void givesKieACallbackUrlThatExpiresHalfAnHourAfterTheJobsDeadline() {
+        long user = aUserWithBalance(10_000);
+        String prompt = aPrompt("a fox with a short-lived callback");
+
+        String jobId = request(user, MODEL, prompt);
+
+        awaitStatus(jobId, "DELIVERED");
+        Instant deadline = ((java.sql.Timestamp) db.rows("select deadline_at from orchestrator.job where job_id = ?::uuid",
+                jobId).getFirst().get("deadline_at")).toInstant();
+        String url = kie.tasksFor(prompt).getFirst().callBackUrl();
+        String token = url.substring(url.indexOf("token=") + "token=".length());
+        assertThat(Long.parseLong(token.substring(0, token.indexOf('.'))))
+                .isEqualTo(deadline.plus(Duration.ofMinutes(30)).getEpochSecond());
+        assertThat(api.postRaw("/kie/callback/" + jobId + "?token=" + new io.kiepipeline.platform.callbacks.CallbackToken(
+                TestPipeline.CALLBACK_SECRET).tokenFor(jobId, Instant.now().minusSeconds(1)), null, null, "{}").status())
+                .as("an expired token").isEqualTo(401);
+    }
+
     private void send(Message command) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, pipeline.kafkaBootstrapServers(),
