@@ -43,7 +43,7 @@ class KieAtMostOncePipelineTest extends PipelineTest {
         awaitStatus(jobId, "DELIVERED");
         assertThat(kie.callsFor(prompt)).hasSize(1);
         assertThat(kie.tasksFor(prompt)).hasSize(1);
-        assertThat(capturesOf(jobId)).isEqualTo(1);
+        awaitCapturedOnce(jobId);
         assertThat(available(user)).isEqualTo(10_000 - 1500);
         assertThat(db.rows("select state, attempts from kie_worker.kie_task where job_id = ?::uuid", jobId))
                 .singleElement().satisfies(row -> {
@@ -67,7 +67,7 @@ class KieAtMostOncePipelineTest extends PipelineTest {
         awaitStatus(jobId, "DELIVERED");
         assertThat(kie.callsFor(prompt)).singleElement().satisfies(c -> assertThat(c.httpStatus()).isEqualTo(500));
         assertThat(kie.tasksFor(prompt)).hasSize(1);
-        assertThat(capturesOf(jobId)).isEqualTo(1);
+        awaitCapturedOnce(jobId);
         assertThat(db.count("select count(*) from kie_worker.outbox_message where correlation_id = ? "
                 + "and event_type = 'kie.task-submission-uncertain.v1'", jobId)).isEqualTo(1);
     }
@@ -92,7 +92,7 @@ class KieAtMostOncePipelineTest extends PipelineTest {
         assertThat(Duration.ofNanos(System.nanoTime() - requested)).isLessThan(Duration.ofSeconds(6));
         for (String slowJob : slowJobs) {
             awaitStatus(slowJob, "DELIVERED");
-            assertThat(capturesOf(slowJob)).isEqualTo(1);
+            awaitCapturedOnce(slowJob);
         }
         assertThat(kie.callsFor(slow)).hasSize(4);
     }
@@ -154,6 +154,12 @@ class KieAtMostOncePipelineTest extends PipelineTest {
         assertThat(api.postRaw("/kie/callback/" + jobId + "?token=" + new io.kiepipeline.platform.callbacks.CallbackToken(
                 TestPipeline.CALLBACK_SECRET).tokenFor(jobId, Instant.now().minusSeconds(1)), null, null, "{}").status())
                 .as("an expired token").isEqualTo(401);
+    }
+
+    /** The capture follows the job's success asynchronously (the ledger applies it): wait for it, then count. */
+    private void awaitCapturedOnce(String jobId) {
+        await().atMost(PATIENCE).until(() -> capturesOf(jobId) >= 1);
+        assertThat(capturesOf(jobId)).isEqualTo(1);
     }
 
     private void send(Message command) {
