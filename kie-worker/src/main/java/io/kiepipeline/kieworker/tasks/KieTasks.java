@@ -90,10 +90,10 @@ class KieTasks {
      * The call of this attempt made the task. Also from UNCERTAIN: an answer that came after the lease ran out still
      * names the task. False when the row moved on (another outcome was recorded for this attempt).
      */
-    boolean accept(UUID jobId, int attempt, String taskId, Instant now) {
-        return jdbc.update("update kie_task set state = 'ACCEPTED', task_id = ?, due_at = null, updated_at = ? "
-                + "where job_id = ? and attempts = ? and state in ('IN_FLIGHT', 'UNCERTAIN')",
-                taskId, ts(now), jobId, attempt) == 1;
+    boolean accept(UUID jobId, int attempt, String taskId, boolean callbackExpected, Instant now) {
+        return jdbc.update("update kie_task set state = 'ACCEPTED', task_id = ?, callback_expected = ?, due_at = null, "
+                + "updated_at = ? where job_id = ? and attempts = ? and state in ('IN_FLIGHT', 'UNCERTAIN')",
+                taskId, callbackExpected, ts(now), jobId, attempt) == 1;
     }
 
     /** No task was made and none will be: from IN_FLIGHT (this attempt) or PENDING (not yet claimed). */

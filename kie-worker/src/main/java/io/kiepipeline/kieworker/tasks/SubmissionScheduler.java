@@ -3,6 +3,7 @@ package io.kiepipeline.kieworker.tasks;
 import io.kiepipeline.kieworker.client.KieClient;
 import io.kiepipeline.kieworker.client.KieResponse;
 import io.kiepipeline.schemas.MessageCodec;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ class SubmissionScheduler implements SmartLifecycle {
     private final Submissions submissions;
     private final KieClient kie;
     private final KieSettings settings;
+    private final Clock clock;
     private final Duration period;
     private final Duration lease;
     private final int concurrency;
@@ -43,13 +45,14 @@ class SubmissionScheduler implements SmartLifecycle {
     private Thread loop;
     private ExecutorService calls;
 
-    SubmissionScheduler(Submissions submissions, KieClient kie, KieSettings settings,
+    SubmissionScheduler(Submissions submissions, KieClient kie, KieSettings settings, Clock clock,
                         @Value("${pipeline.kie.submit.period}") Duration period,
                         @Value("${pipeline.kie.submit.concurrency}") int concurrency,
                         @Value("${pipeline.kie.submit.lease-margin}") Duration leaseMargin) {
         this.submissions = submissions;
         this.kie = kie;
         this.settings = settings;
+        this.clock = clock;
         this.period = period;
         this.concurrency = Math.max(1, concurrency);
         this.slots = new Semaphore(this.concurrency);
@@ -93,7 +96,8 @@ class SubmissionScheduler implements SmartLifecycle {
             if (submissions.rejectIfLate(c)) {
                 return;
             }
-            String callBackUrl = c.callbackExpected() ? callbackUrl(c) : null;
+            // decided now, not at intent: PUBLIC_BASE_URL may have changed with a restart in between
+            String callBackUrl = settings.callbacks() ? callbackUrl(c) : null;
             log.atInfo().addKeyValue("jobId", c.jobId()).addKeyValue("userId", c.userId())
                     .addKeyValue("model", c.model()).addKeyValue("attempt", c.attempt())
                     .addKeyValue("callback", callBackUrl != null).log("kie.create-task.request");
@@ -107,7 +111,7 @@ class SubmissionScheduler implements SmartLifecycle {
                 // stopped mid-call: leave the row IN_FLIGHT; its lease running out records it as uncertain
                 return;
             }
-            submissions.record(c, response);
+            submissions.record(c, response, callBackUrl != null);
         } catch (RuntimeException e) {
             // the outcome could not be recorded: the row stays IN_FLIGHT and its lease makes it UNCERTAIN (never sent
             // twice)
@@ -124,7 +128,7 @@ class SubmissionScheduler implements SmartLifecycle {
                 : settings.publicBaseUrl();
         // the token expires with the job: its deadline plus the time KIE keeps retrying a callback
         java.time.Instant expiry = c.deadlineAt() != null ? c.deadlineAt().plus(settings.callbackTokenMargin())
-                : java.time.Instant.now().plus(Duration.ofHours(24));
+                : clock.instant().plus(Duration.ofHours(24));
         String jobId = c.jobId().toString();
         return base + "/kie/callback/" + jobId + "?token=" + settings.callbackTokens().tokenFor(jobId, expiry);
     }

@@ -110,40 +110,45 @@ class Submissions {
         return true;
     }
 
-    /** Records what the call of a claim came to, with its event, in one transaction. */
-    void record(Claim c, KieResponse response) {
+    /**
+     * Records what the call of a claim came to, with its event, in one transaction. {@code callbackSent}: whether the
+     * call carried a callBackUrl (decided at call time, so a change of PUBLIC_BASE_URL between intent and call is
+     * reported truthfully).
+     */
+    void record(Claim c, KieResponse response, boolean callbackSent) {
         tx.executeWithoutResult(status -> {
             Instant now = clock.instant();
-            String jobId = c.jobId().toString();
-            switch (response.createTaskOutcome()) {
-                case CREATED -> {
-                    if (tasks.accept(c.jobId(), c.attempt(), response.taskId(), now)) {
-                        outbox.append(new KieEvent.KieTaskAccepted(new JobId(c.jobId()), response.taskId(),
-                                c.callbackExpected(), now), jobId, c.causationId());
-                    } else {
-                        stale(c, "created");
-                    }
-                }
+            String recorded = switch (response.createTaskOutcome()) {
+                case CREATED -> accept(c, response.taskId(), callbackSent, now);
                 case REFUSED -> reject(c, response.code(), response.msg(), now);
-                case NOT_CREATED -> {
-                    if (c.attempt() < settings.retryAttempts()) {
-                        Duration backOff = settings.backOff(c.attempt());
-                        if (tasks.retryLater(c.jobId(), c.attempt(), now.plus(backOff), describe(response), now)) {
-                            log.atWarn().addKeyValue("jobId", jobId).addKeyValue("httpStatus", response.httpStatus())
-                                    .addKeyValue("code", response.code()).addKeyValue("attempt", c.attempt())
-                                    .addKeyValue("retryInMs", backOff.toMillis())
-                                    .log("kie.create-task.retrying; no task was made");
-                        } else {
-                            stale(c, "not created");
-                        }
-                    } else {
-                        int code = response.code() == 0 ? 503 : response.code();
-                        reject(c, code, "KIE unavailable after " + c.attempt() + " attempts: " + response.msg(), now);
-                    }
-                }
+                case NOT_CREATED -> c.attempt() < settings.retryAttempts() ? retryLater(c, response, now)
+                        : reject(c, response.code() == 0 ? 503 : response.code(),
+                        "KIE unavailable after " + c.attempt() + " attempts: " + response.msg(), now);
                 case AMBIGUOUS -> uncertain(c.jobId(), c.attempt(), describe(response), c.causationId(), now);
-            }
+            };
+            log.atDebug().addKeyValue("jobId", c.jobId()).addKeyValue("recorded", recorded)
+                    .log("kie.create-task.outcome-recorded");
         });
+    }
+
+    private String accept(Claim c, String taskId, boolean callbackSent, Instant now) {
+        if (!tasks.accept(c.jobId(), c.attempt(), taskId, callbackSent, now)) {
+            return stale(c, "created");
+        }
+        outbox.append(new KieEvent.KieTaskAccepted(new JobId(c.jobId()), taskId, callbackSent, now),
+                c.jobId().toString(), c.causationId());
+        return "ACCEPTED";
+    }
+
+    private String retryLater(Claim c, KieResponse response, Instant now) {
+        Duration backOff = settings.backOff(c.attempt());
+        if (!tasks.retryLater(c.jobId(), c.attempt(), now.plus(backOff), describe(response), now)) {
+            return stale(c, "not created");
+        }
+        log.atWarn().addKeyValue("jobId", c.jobId()).addKeyValue("httpStatus", response.httpStatus())
+                .addKeyValue("code", response.code()).addKeyValue("attempt", c.attempt())
+                .addKeyValue("retryInMs", backOff.toMillis()).log("kie.create-task.retrying; no task was made");
+        return "PENDING";
     }
 
     static boolean deadlinePassed(Instant deadlineAt, Instant now) {
@@ -163,22 +168,22 @@ class Submissions {
         }
     }
 
-    private void reject(Claim c, int code, String message, Instant now) {
-        if (tasks.reject(c.jobId(), c.attempt(), code, message, now)) {
-            outbox.append(new KieEvent.KieTaskRejected(new JobId(c.jobId()), code, KieTasks.cap(message), now),
-                    c.jobId().toString(), c.causationId());
-            log.atWarn().addKeyValue("jobId", c.jobId()).addKeyValue("code", code).addKeyValue("msg", message)
-                    .addKeyValue("attempt", c.attempt()).log("kie.create-task.rejected");
-        } else {
-            stale(c, "rejected");
+    private String reject(Claim c, int code, String message, Instant now) {
+        if (!tasks.reject(c.jobId(), c.attempt(), code, message, now)) {
+            return stale(c, "rejected");
         }
+        outbox.append(new KieEvent.KieTaskRejected(new JobId(c.jobId()), code, KieTasks.cap(message), now),
+                c.jobId().toString(), c.causationId());
+        log.atWarn().addKeyValue("jobId", c.jobId()).addKeyValue("code", code).addKeyValue("msg", message)
+                .addKeyValue("attempt", c.attempt()).log("kie.create-task.rejected");
+        return "REJECTED";
     }
 
-    private void uncertain(UUID jobId, int attempt, String detail, String causationId, Instant now) {
+    private String uncertain(UUID jobId, int attempt, String detail, String causationId, Instant now) {
         if (!tasks.markUncertain(jobId, attempt, detail, now)) {
             log.atInfo().addKeyValue("jobId", jobId).addKeyValue("attempt", attempt)
                     .log("kie.create-task.outcome-stale; the row moved on, nothing recorded");
-            return;
+            return "STALE";
         }
         outbox.append(new KieEvent.KieTaskSubmissionUncertain(new JobId(jobId), KieTasks.cap(detail), now),
                 jobId.toString(), causationId);
@@ -186,12 +191,14 @@ class Submissions {
         log.atWarn().addKeyValue("jobId", jobId).addKeyValue("attempt", attempt).addKeyValue("detail", detail)
                 .log("kie.create-task.uncertain; KIE may have made the task: not sent again, a callback or poll "
                         + "adopts it, else the job's deadline releases the hold");
+        return "UNCERTAIN";
     }
 
-    private static void stale(Claim c, String outcome) {
+    private static String stale(Claim c, String outcome) {
         log.atInfo().addKeyValue("jobId", c.jobId()).addKeyValue("attempt", c.attempt())
                 .addKeyValue("outcome", outcome)
                 .log("kie.create-task.outcome-stale; the row moved on (its lease ran out), nothing recorded");
+        return "STALE";
     }
 
     private static String describe(KieResponse r) {

@@ -152,8 +152,8 @@ class SubmissionClaimTest {
         Submissions submissions = submissions(1000, 6);
         Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
 
-        submissions.record(claim, KieResponse.answerLost("network error: HttpTimeoutException"));
-        submissions.record(claim, KieResponse.answerLost("network error: HttpTimeoutException"));
+        submissions.record(claim, KieResponse.answerLost("network error: HttpTimeoutException"), true);
+        submissions.record(claim, KieResponse.answerLost("network error: HttpTimeoutException"), true);
         clock.now = T0.plus(Duration.ofHours(1));
 
         assertThat(submissions.claim(10, LEASE)).isEmpty();
@@ -171,13 +171,13 @@ class SubmissionClaimTest {
         Submissions submissions = submissions(1000, 2);
 
         Submissions.Claim first = submissions.claim(10, LEASE).getFirst();
-        submissions.record(first, new KieResponse(200, 429, "Rate limited", null));
+        submissions.record(first, new KieResponse(200, 429, "Rate limited", null), true);
         assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("PENDING");
         assertThat(submissions.claim(10, LEASE)).as("not before the back-off").isEmpty();
 
         clock.now = T0.plusSeconds(1);
         Submissions.Claim second = submissions.claim(10, LEASE).getFirst();
-        submissions.record(second, KieResponse.notSent("network error: ConnectException"));
+        submissions.record(second, KieResponse.notSent("network error: ConnectException"), true);
 
         assertThat(second.attempt()).isEqualTo(2);
         assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("REJECTED");
@@ -194,7 +194,7 @@ class SubmissionClaimTest {
 
         clock.now = T0.plus(LEASE);
         assertThat(submissions.expireLeases(10)).isEqualTo(1);
-        submissions.record(claim, new KieResponse(502, 502, "Bad gateway", null));
+        submissions.record(claim, new KieResponse(502, 502, "Bad gateway", null), true);
 
         assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("UNCERTAIN");
         assertThat(events(job)).singleElement()
@@ -211,7 +211,7 @@ class SubmissionClaimTest {
         submissions.expireLeases(10);
 
         submissions.record(claim, new KieResponse(200, 200, "success",
-                MessageCodec.mapper().readTree("{\"taskId\":\"task_late\"}")));
+                MessageCodec.mapper().readTree("{\"taskId\":\"task_late\"}")), true);
 
         assertThat(tasks.find(job).orElseThrow().taskId()).isEqualTo("task_late");
         assertThat(events(job)).extracting(e -> e.get("event_type"))
