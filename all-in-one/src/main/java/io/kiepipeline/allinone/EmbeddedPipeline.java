@@ -139,6 +139,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
             env.put("KIE_API_KEY", env.getOrDefault("KIE_EMULATOR_KEY", "emulator-kie-key"));
             kieEmulator = KieEmulator.start(options.kiePort(), env.get("KIE_API_KEY"), options.kieDelayMs());
             env.put("KIE_API_BASE_URL", kieEmulator.baseUrl());
+            // the emulator signs its callbacks like KIE when the operator's key is set, and serves results over http
+            kieEmulator.signCallbacksWith(env.get("KIE_WEBHOOK_HMAC_KEY"));
+            env.putIfAbsent("ALLOW_HTTP_RESULT_URLS", "true");
         }
         if (blank(env.get("TELEGRAM_BOT_TOKEN"))) {
             env.put("TELEGRAM_BOT_TOKEN", "7000000001:emulator-bot-token");

@@ -23,7 +23,8 @@ class CallbackPipelineTest extends PipelineTest {
         var forged = api.postRaw("/kie/callback/" + jobId + "?token=forged-token", null, null, body);
         var missing = api.postRaw("/kie/callback/" + jobId, null, null, body);
         var otherJobsToken = api.postRaw("/kie/callback/" + jobId + "?token="
-                + new CallbackToken(TestPipeline.CALLBACK_SECRET).tokenFor(java.util.UUID.randomUUID().toString()),
+                + new CallbackToken(TestPipeline.CALLBACK_SECRET).tokenFor(java.util.UUID.randomUUID().toString(),
+                java.time.Instant.now().plusSeconds(3600)),
                 null, null, body);
 
         assertThat(forged.status()).isEqualTo(401);
@@ -39,7 +40,8 @@ class CallbackPipelineTest extends PipelineTest {
     @Test
     void refusesAMalformedCallbackWith400() {
         String jobId = java.util.UUID.randomUUID().toString();
-        String token = new CallbackToken(TestPipeline.CALLBACK_SECRET).tokenFor(jobId);
+        String token = new CallbackToken(TestPipeline.CALLBACK_SECRET).tokenFor(jobId,
+                java.time.Instant.now().plusSeconds(3600));
 
         var notJson = api.postRaw("/kie/callback/" + jobId + "?token=" + token, null, null, "{oops");
         var noTask = api.postRaw("/kie/callback/" + jobId + "?token=" + token, null, null,

@@ -14,6 +14,9 @@ final class TestPipeline {
     static final String API_TOKEN = "test-api-token-0123456789";
     static final String ADMIN_TOKEN = "test-admin-token-0123456789";
     static final String CALLBACK_SECRET = "test-callback-secret-0123456789";
+    static final String KIE_WEBHOOK_HMAC_KEY = "test-kie-webhook-hmac-key-0123456789";
+    /** How long the kie-worker waits for a KIE answer: short, so that a lost answer shows within a test. */
+    static final java.time.Duration KIE_REQUEST_TIMEOUT = java.time.Duration.ofSeconds(2);
 
     private static EmbeddedPipeline pipeline;
 
@@ -39,6 +42,9 @@ final class TestPipeline {
                 env.put("API_TOKEN", API_TOKEN);
                 env.put("ADMIN_TOKEN", ADMIN_TOKEN);
                 env.put("CALLBACK_SECRET", CALLBACK_SECRET);
+                // the KIE emulator signs its callbacks with it, and the gateway checks them
+                env.put("KIE_WEBHOOK_HMAC_KEY", KIE_WEBHOOK_HMAC_KEY);
+                env.put("KIE_REQUEST_TIMEOUT", KIE_REQUEST_TIMEOUT.toMillis() + "ms");
                 env.put("GATEWAY_PORT", Integer.toString(EmbeddedKafka.freePort()));
                 env.put("CURRENCY", "RUB");
                 env.put("KIE_RETRY_INITIAL", "100ms");

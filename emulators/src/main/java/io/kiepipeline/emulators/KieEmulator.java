@@ -9,8 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -33,7 +38,9 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Failure injection is per test, by rules matched on a substring of the prompt (so that tests sharing one
  * emulator do not disturb each other): scripted createTask answers (429, 5xx, a 4xx code in a 200 envelope), a task
- * that fails, a duplicate callback, a callback sent before createTask answers, no callback at all, a delay.
+ * that fails, a duplicate callback, a callback sent before createTask answers, no callback at all, a delay, and a
+ * createTask that makes the task but whose answer is lost (held back past the client's timeout, or HTTP 500).
+ * Callbacks are signed like KIE's when a webhook HMAC key is set ({@link #signCallbacksWith}).
  */
 public final class KieEmulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KieEmulator.class);
@@ -61,43 +68,77 @@ public final class KieEmulator implements AutoCloseable {
      * @param callbackBeforeAccept send the callback before answering createTask
      * @param noCallback           never call back (the pipeline must poll)
      * @param resultUrls           override the result URLs (an empty list: success without a result)
+     * @param afterCreate          what createTask answers once it has created the task (the answer a client may lose)
+     * @param lateAnswerMs         with {@link AfterCreate#ANSWER_LATE}: how long the answer is held back
      */
     public record Rule(String promptContains, List<Answer> createTask, boolean fail, String failCode, String failMsg,
                        Long delayMs, boolean duplicateCallback, boolean callbackBeforeAccept, boolean noCallback,
-                       List<String> resultUrls) {
+                       List<String> resultUrls, AfterCreate afterCreate, long lateAnswerMs) {
+        public Rule(String promptContains, List<Answer> createTask, boolean fail, String failCode, String failMsg,
+                    Long delayMs, boolean duplicateCallback, boolean callbackBeforeAccept, boolean noCallback,
+                    List<String> resultUrls) {
+            this(promptContains, createTask, fail, failCode, failMsg, delayMs, duplicateCallback,
+                    callbackBeforeAccept, noCallback, resultUrls, AfterCreate.ANSWER, 0);
+        }
+
         public static Rule forPrompt(String promptContains) {
             return new Rule(promptContains, List.of(), false, null, null, null, false, false, false, null);
         }
 
+        /**
+         * Creates the task (it runs and calls back as usual), then holds the answer back for {@code ms}: longer than
+         * the client's timeout, the client never learns the task id.
+         */
+        public Rule creatingThenAnsweringAfter(long ms) {
+            return new Rule(promptContains, createTask, fail, failCode, failMsg, delayMs, duplicateCallback,
+                    callbackBeforeAccept, noCallback, resultUrls, AfterCreate.ANSWER_LATE, ms);
+        }
+
+        /** Creates the task (it runs and calls back as usual), then answers HTTP 500 as if it had not. */
+        public Rule creatingThenAnsweringServerError() {
+            return new Rule(promptContains, createTask, fail, failCode, failMsg, delayMs, duplicateCallback,
+                    callbackBeforeAccept, noCallback, resultUrls, AfterCreate.SERVER_ERROR, 0);
+        }
+
         public Rule answering(Answer... answers) {
             return new Rule(promptContains, List.of(answers), fail, failCode, failMsg, delayMs, duplicateCallback,
-                    callbackBeforeAccept, noCallback, resultUrls);
+                    callbackBeforeAccept, noCallback, resultUrls, afterCreate, lateAnswerMs);
         }
 
         public Rule failing(String code, String msg) {
             return new Rule(promptContains, createTask, true, code, msg, delayMs, duplicateCallback,
-                    callbackBeforeAccept, noCallback, resultUrls);
+                    callbackBeforeAccept, noCallback, resultUrls, afterCreate, lateAnswerMs);
         }
 
         public Rule taking(long ms) {
             return new Rule(promptContains, createTask, fail, failCode, failMsg, ms, duplicateCallback,
-                    callbackBeforeAccept, noCallback, resultUrls);
+                    callbackBeforeAccept, noCallback, resultUrls, afterCreate, lateAnswerMs);
         }
 
         public Rule withDuplicateCallback() {
             return new Rule(promptContains, createTask, fail, failCode, failMsg, delayMs, true,
-                    callbackBeforeAccept, noCallback, resultUrls);
+                    callbackBeforeAccept, noCallback, resultUrls, afterCreate, lateAnswerMs);
         }
 
         public Rule withCallbackBeforeAccept() {
             return new Rule(promptContains, createTask, fail, failCode, failMsg, delayMs, duplicateCallback, true,
-                    noCallback, resultUrls);
+                    noCallback, resultUrls, afterCreate, lateAnswerMs);
         }
 
         public Rule withoutCallback() {
             return new Rule(promptContains, createTask, fail, failCode, failMsg, delayMs, duplicateCallback,
-                    callbackBeforeAccept, true, resultUrls);
+                    callbackBeforeAccept, true, resultUrls, afterCreate, lateAnswerMs);
         }
+    }
+
+    /** What createTask answers after it created a task. */
+    public enum AfterCreate {
+        /** the task id, at once (KIE's normal answer) */
+        ANSWER,
+        /** the task id, but only after {@code lateAnswerMs}: a client with a shorter timeout loses it */
+        ANSWER_LATE,
+        /** HTTP 500 with an error envelope, though the task exists and will run */
+        SERVER_ERROR
     }
 
     /** A task as the emulator keeps it. */
@@ -124,6 +165,8 @@ public final class KieEmulator implements AutoCloseable {
     /** KIE waits 1, 5 and 15 minutes between callback retries; the emulator waits seconds. */
     private static final long CALLBACK_RETRY_DELAY_MS = 1000;
     private volatile long credits = 100_000;
+    /** KIE's webhookHmacKey: when set, callbacks carry X-Webhook-Timestamp and X-Webhook-Signature (§4.3). */
+    private volatile String webhookHmacKey;
 
     private KieEmulator(int port, String apiKey, long defaultDelayMs) throws IOException {
         this.apiKey = apiKey;
@@ -150,6 +193,26 @@ public final class KieEmulator implements AutoCloseable {
 
     public void addRule(Rule rule) {
         rules.add(0, rule);
+    }
+
+    /**
+     * Signs every callback from now on like KIE does with a webhookHmacKey set (kie-api.md §4.3):
+     * {@code X-Webhook-Signature = base64(HMAC-SHA256(taskId + "." + timestamp, key))}; null or blank: unsigned.
+     */
+    public void signCallbacksWith(String key) {
+        this.webhookHmacKey = key == null || key.isBlank() ? null : key;
+    }
+
+    /** The signature KIE sends for a task's callback at a timestamp (Unix seconds). */
+    public static String webhookSignature(String key, String taskId, String timestamp) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(
+                    mac.doFinal((taskId + "." + timestamp).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
 
@@ -243,7 +306,9 @@ public final class KieEmulator implements AutoCloseable {
                 rule != null && rule.fail() ? (rule.failMsg() == null ? "Internal server error" : rule.failMsg())
                         : null, urls);
         tasks.put(taskId, task);
-        calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 200));
+        AfterCreate after = rule == null ? AfterCreate.ANSWER : rule.afterCreate();
+        int answeredStatus = after == AfterCreate.SERVER_ERROR ? 500 : 200;
+        calls.add(new Call(System.currentTimeMillis(), model, prompt, answeredStatus, answeredStatus));
         boolean callback = callBackUrl != null && (rule == null || !rule.noCallback());
         if (callback && rule != null && rule.callbackBeforeAccept()) {
             deliverCallback(task, 1);
@@ -253,7 +318,25 @@ public final class KieEmulator implements AutoCloseable {
         if (callback && rule != null && rule.duplicateCallback()) {
             scheduler.schedule(() -> deliverCallback(task, 1), delay + 150, TimeUnit.MILLISECONDS);
         }
-        Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", Map.of("taskId", taskId)));
+        switch (after) {
+            case ANSWER -> Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", Map.of("taskId", taskId)));
+            case SERVER_ERROR -> Http.json(ex, 500, Map.of("code", 500, "msg", "Server Error"));
+            case ANSWER_LATE -> answerLate(ex, taskId, rule.lateAnswerMs());
+        }
+    }
+
+    /** Holds the answer back (on this request's own virtual thread); the client has usually given up by then. */
+    private static void answerLate(HttpExchange ex, String taskId, long ms) {
+        try {
+            Thread.sleep(ms);
+            Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", Map.of("taskId", taskId)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.info("kie-emulator: the late answer for {} found the client gone: {}", taskId, e.getMessage());
+        } finally {
+            ex.close();
+        }
     }
 
     private void recordInfo(HttpExchange ex) throws IOException {
@@ -312,10 +395,21 @@ public final class KieEmulator implements AutoCloseable {
                 answers.add(new Answer(a.path("httpStatus").asInt(200), a.path("code").asInt(200),
                         a.path("msg").asString("")));
             }
+            AfterCreate after;
+            try {
+                after = AfterCreate.valueOf(b.path("afterCreate").asString("ANSWER").toUpperCase().replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                Http.json(ex, 400, Map.of("error", "afterCreate is one of answer, answer-late, server-error"));
+                return;
+            }
             addRule(new Rule(b.path("promptContains").asString(""), answers, b.path("fail").asBoolean(false),
                     b.path("failCode").asString(null), b.path("failMsg").asString(null),
                     b.has("delayMs") ? b.get("delayMs").asLong() : null, b.path("duplicateCallback").asBoolean(false),
-                    b.path("callbackBeforeAccept").asBoolean(false), b.path("noCallback").asBoolean(false), null));
+                    b.path("callbackBeforeAccept").asBoolean(false), b.path("noCallback").asBoolean(false), null,
+                    after, b.path("lateAnswerMs").asLong(60_000)));
+            Http.json(ex, 200, Map.of("ok", true));
+        } else if (path.equals("/control/webhook-key") && "POST".equals(ex.getRequestMethod())) {
+            signCallbacksWith(Http.jsonBody(ex).path("key").asString(null));
             Http.json(ex, 200, Map.of("ok", true));
         } else if (path.equals("/control/tasks")) {
             Http.json(ex, 200, tasks.values());
@@ -389,10 +483,16 @@ public final class KieEmulator implements AutoCloseable {
     /** Like KIE: POST the callback; on anything but HTTP 200 retry (KIE waits 1, 5, 15 minutes; here scaled down). */
     private void deliverCallback(Task task, int attempt) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(task.callBackUrl()))
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(task.callBackUrl()))
                     .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(callbackBody(task))))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(callbackBody(task))));
+            String key = webhookHmacKey;
+            if (key != null) {
+                String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+                request.header("X-Webhook-Timestamp", timestamp)
+                        .header("X-Webhook-Signature", webhookSignature(key, task.taskId(), timestamp));
+            }
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 callbacksAccepted.computeIfAbsent(task.taskId(), t -> new AtomicInteger()).incrementAndGet();
                 return;

@@ -44,11 +44,12 @@ class KafkaDownTest {
     @Test
     void answers503ToAValidCallbackSoThatKieRetries() throws Exception {
         String jobId = UUID.randomUUID().toString();
-        String token = new CallbackToken("callback-secret-123456").tokenFor(jobId);
+        String token = new CallbackToken("callback-secret-123456")
+                .tokenFor(jobId, java.time.Instant.now().plusSeconds(600));
 
         HttpResponse<String> r = post("/kie/callback/" + jobId + "?token=" + token, null, null,
                 "{\"code\":200,\"data\":{\"taskId\":\"t1\",\"state\":\"success\",\"resultJson\":"
-                        + "\"{\\\"resultUrls\\\":[\\\"https://x/y.png\\\"]}\"}}");
+                        + "\"{\\\"resultUrls\\\":[\\\"https://x.example/y.png\\\"]}\"}}");
 
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.body()).contains("\"code\":503");

@@ -28,9 +28,12 @@ public class KieWorkerApplication {
     KieSettings kieSettings(Environment env, @Value("${pipeline.kie.public-base-url}") String publicBaseUrl,
                             @Value("${pipeline.kie.retry.attempts}") int attempts,
                             @Value("${pipeline.kie.retry.initial}") Duration initial,
-                            @Value("${pipeline.kie.retry.max}") Duration max) {
+                            @Value("${pipeline.kie.retry.max}") Duration max,
+                            @Value("${pipeline.kie.callback-token-margin}") Duration callbackTokenMargin,
+                            @Value("${pipeline.kie.allow-http-result-urls}") boolean allowHttpResultUrls) {
         CallbackToken tokens = publicBaseUrl.isBlank() ? null : new CallbackToken(env.getProperty("CALLBACK_SECRET"));
-        return new KieSettings(publicBaseUrl, tokens, Math.max(1, attempts), initial, max);
+        return new KieSettings(publicBaseUrl, tokens, Math.max(1, attempts), initial, max, callbackTokenMargin,
+                allowHttpResultUrls);
     }
 
     @Bean

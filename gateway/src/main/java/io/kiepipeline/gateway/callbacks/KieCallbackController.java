@@ -8,24 +8,31 @@ import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.KieTaskState;
 import io.kiepipeline.schemas.MessageCodec;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * KIE's callbacks ({@code POST /kie/callback/{jobId}?token=…}). The token is the job's HMAC: a wrong one is 401 and
- * nothing is published. A body that is not a KIE Market callback is 400. Otherwise the callback is published as
+ * KIE's callbacks ({@code POST /kie/callback/{jobId}?token=…}). The token is the job's HMAC with an expiry: a wrong,
+ * missing or expired one is 401 and nothing is published. A body that is not a KIE Market callback is 400, and so is
+ * a result URL that is not https (unless {@code allow-http-result-urls}, for the emulators). When the operator set
+ * {@code KIE_WEBHOOK_HMAC_KEY}, KIE's {@code X-Webhook-Signature} is checked: a signature that does not match (or a
+ * stale timestamp) is 401; a good one is published as {@code signatureVerified=true}, and anything else as false (the
+ * orchestrator then confirms the result by polling before it moves money). Otherwise the callback is published as
  * {@code CallbackReceived} and answered {@code 200 {"code":200,"msg":"success"}} once Kafka acked it; 503 when Kafka
  * is down, so that KIE retries. Duplicates are welcome: the orchestrator's saga ignores them.
  */
@@ -36,16 +43,25 @@ class KieCallbackController {
     private final Publisher publisher;
     private final CallbackToken tokens;
     private final Clock clock;
+    private final WebhookSignature signature;
+    private final boolean allowHttpResultUrls;
 
-    KieCallbackController(Publisher publisher, CallbackToken tokens, Clock clock) {
+    KieCallbackController(Publisher publisher, CallbackToken tokens, Clock clock,
+                          @Value("${pipeline.gateway.kie-webhook-hmac-key:}") String webhookHmacKey,
+                          @Value("${pipeline.gateway.webhook-max-skew:10m}") Duration webhookMaxSkew,
+                          @Value("${pipeline.gateway.allow-http-result-urls:false}") boolean allowHttpResultUrls) {
         this.publisher = publisher;
         this.tokens = tokens;
         this.clock = clock;
+        this.signature = new WebhookSignature(webhookHmacKey, webhookMaxSkew);
+        this.allowHttpResultUrls = allowHttpResultUrls;
     }
 
     @PostMapping("/kie/callback/{jobId}")
     ResponseEntity<Object> callback(@PathVariable String jobId,
                                     @RequestParam(value = "token", required = false) String token,
+                                    @RequestHeader(value = "X-Webhook-Timestamp", required = false) String timestamp,
+                                    @RequestHeader(value = "X-Webhook-Signature", required = false) String signed,
                                     @RequestBody(required = false) String body) {
         JobId job;
         try {
@@ -53,8 +69,8 @@ class KieCallbackController {
         } catch (IllegalArgumentException e) {
             return answer(HttpStatus.UNAUTHORIZED, 401, "unknown callback");
         }
-        if (!tokens.verify(job.toString(), token)) {
-            log.atWarn().addKeyValue("jobId", jobId).log("callback.refused; bad or missing token");
+        if (!tokens.verify(job.toString(), token, clock.instant())) {
+            log.atWarn().addKeyValue("jobId", jobId).log("callback.refused; bad, expired or missing token");
             return answer(HttpStatus.UNAUTHORIZED, 401, "bad callback token");
         }
         CallbackReceived received;
@@ -65,6 +81,24 @@ class KieCallbackController {
                     .log("callback.refused; malformed body");
             return answer(HttpStatus.BAD_REQUEST, 400, "malformed callback: " + e.getMessage());
         }
+        WebhookSignature.Verdict verdict = signature.check(received.taskId(), timestamp, signed, clock.instant());
+        String task = received.taskId();
+        received = switch (verdict) {
+            case VERIFIED -> verified(received);
+            case UNSIGNED -> {
+                if (signature.enabled()) {
+                    log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", task)
+                            .log("callback.unsigned; published unverified, the orchestrator confirms it by polling");
+                }
+                yield received;
+            }
+            case INVALID -> null;
+        };
+        if (received == null) {
+            log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", task)
+                    .log("callback.refused; bad or stale webhook signature");
+            return answer(HttpStatus.UNAUTHORIZED, 401, "bad webhook signature");
+        }
         try {
             publisher.publish(received, jobId);
         } catch (Publisher.Unavailable e) {
@@ -72,7 +106,8 @@ class KieCallbackController {
             return answer(HttpStatus.SERVICE_UNAVAILABLE, 503, "unavailable, retry later");
         }
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("taskId", received.taskId())
-                .addKeyValue("state", received.state().wire()).log("callback.received");
+                .addKeyValue("state", received.state().wire())
+                .addKeyValue("signatureVerified", received.signatureVerified()).log("callback.received");
         return answer(HttpStatus.OK, 200, "success");
     }
 
@@ -107,12 +142,21 @@ class KieCallbackController {
         } catch (IllegalArgumentException e) {
             throw new MalformedCallback(e.getMessage());
         }
+        for (String url : urls) {
+            if (!allowHttpResultUrls && !url.regionMatches(true, 0, "https://", 0, 8)) {
+                throw new MalformedCallback("result URL is not https");
+            }
+        }
         Long credits = KieTaskData.credits(data);
         return new CallbackReceived(jobId, taskId, state, urls, KieTaskData.text(data, "failCode"),
                 KieTaskData.text(data, "failMsg"),
                 credits, clock.instant(), body.length() > 20_000 ? body.substring(0, 20_000) : body, false);
     }
 
+    private static CallbackReceived verified(CallbackReceived r) {
+        return new CallbackReceived(r.jobId(), r.taskId(), r.state(), r.resultUrls(), r.failCode(), r.failMessage(),
+                r.creditsConsumed(), r.receivedAt(), r.raw(), true);
+    }
 
     private static ResponseEntity<Object> answer(HttpStatus status, int code, String msg) {
         return ResponseEntity.status(status).body(Map.of("code", code, "msg", msg));

@@ -8,13 +8,14 @@ import io.kiepipeline.schemas.GatewayEvent.CallbackReceived;
 import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.KieTaskState;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The callback bodies of kie-api.md §4.1, including the older field names. */
 class CallbackParsingTest {
     private final KieCallbackController controller = new KieCallbackController(null,
-            new CallbackToken("callback-secret-123456"), Clock.systemUTC());
+            new CallbackToken("callback-secret-123456"), Clock.systemUTC(), "", Duration.ofMinutes(10), false);
     private final JobId job = new JobId(UUID.randomUUID());
 
     @Test

@@ -2,13 +2,15 @@ package io.kiepipeline.kieworker.client;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
  * Keeps createTask under KIE's limit (20 new generation requests per 10 s per account): over the limit KIE answers
  * 429 and drops the request. A sliding window in this process; several instances should share the limit between them
- * (set KIE_RATE_LIMIT_REQUESTS per instance accordingly).
+ * (set KIE_RATE_LIMIT_REQUESTS per instance accordingly). It never waits: a caller without room leaves its work due
+ * at {@link #nextRoomAt()}.
  */
 public class CreateTaskThrottle {
     private final int requests;
@@ -22,19 +24,28 @@ public class CreateTaskThrottle {
         this.clock = clock;
     }
 
-    /** Waits until one more request fits in the window, then counts it. */
-    public synchronized void acquire() throws InterruptedException {
-        while (true) {
-            long now = clock.millis();
-            while (!sent.isEmpty() && sent.peekFirst() <= now - window.toMillis()) {
-                sent.pollFirst();
-            }
-            if (sent.size() < requests) {
-                sent.addLast(now);
-                return;
-            }
-            long wait = sent.peekFirst() + window.toMillis() - now;
-            wait(Math.max(wait, 1));
+    /** Counts one request and returns true when it fits in the window; false (and counts nothing) otherwise. */
+    public synchronized boolean tryAcquire() {
+        long now = clock.millis();
+        forgetBefore(now);
+        if (sent.size() < requests) {
+            sent.addLast(now);
+            return true;
+        }
+        return false;
+    }
+
+    /** When the window has room for one more request (now, when it has room already). */
+    public synchronized Instant nextRoomAt() {
+        long now = clock.millis();
+        forgetBefore(now);
+        return sent.size() < requests ? Instant.ofEpochMilli(now)
+                : Instant.ofEpochMilli(sent.peekFirst() + window.toMillis());
+    }
+
+    private void forgetBefore(long now) {
+        while (!sent.isEmpty() && sent.peekFirst() <= now - window.toMillis()) {
+            sent.pollFirst();
         }
     }
 }

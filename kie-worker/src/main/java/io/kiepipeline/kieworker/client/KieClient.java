@@ -2,6 +2,10 @@ package io.kiepipeline.kieworker.client;
 
 import io.kiepipeline.schemas.MessageCodec;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -21,11 +25,18 @@ public class KieClient {
     private final String apiKey;
     private final Duration timeout;
 
+    /** How long opening a connection may take; a request is answered or lost within this plus the timeout. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     public KieClient(String baseUrl, String apiKey, Duration timeout) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.apiKey = apiKey;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    public Duration requestTimeout() {
+        return timeout;
     }
 
     public KieResponse createTask(String model, String callBackUrl, Map<String, Object> input) {
@@ -46,6 +57,24 @@ public class KieClient {
         return send(request("/api/v1/jobs/recordInfo" + query).GET().build());
     }
 
+    /**
+     * True when the exchange failed before any byte of the request left: the connection was refused, timed out while
+     * opening, or the host did not resolve. Every other I/O error (a read timeout, a reset while waiting) may have
+     * come after KIE took the request.
+     */
+    static boolean neverSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException
+                    || t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
                 .header("Authorization", "Bearer " + apiKey)
@@ -60,11 +89,12 @@ public class KieClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return new KieResponse(0, 0, "network error: " + e.getClass().getSimpleName() + " " + e.getMessage(),
-                    null);
+            String msg = "network error: " + e.getClass().getSimpleName() + " " + e.getMessage();
+            return neverSent(e) ? KieResponse.notSent(msg) : KieResponse.answerLost(msg);
         } catch (InterruptedException e) {
+            // the request may be on its way: only the caller's lease (it expires into UNCERTAIN) can tell
             Thread.currentThread().interrupt();
-            return new KieResponse(0, 0, "interrupted", null);
+            return KieResponse.answerLost("interrupted while waiting for KIE");
         }
         int status = response.statusCode();
         JsonNode root;

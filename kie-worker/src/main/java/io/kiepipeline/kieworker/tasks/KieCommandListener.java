@@ -15,7 +15,7 @@ class KieCommandListener {
 
     @KafkaListener(id = "kie-worker-commands", topics = "kie-worker.commands",
             concurrency = "${pipeline.kie.concurrency:2}")
-    void on(ConsumerRecord<String, String> record) throws InterruptedException {
+    void on(ConsumerRecord<String, String> record) {
         service.handle(Envelopes.read(record));
     }
 }

@@ -1,9 +1,7 @@
 package io.kiepipeline.kieworker.tasks;
 
-import io.kiepipeline.kieworker.client.CreateTaskThrottle;
 import io.kiepipeline.kieworker.client.KieClient;
 import io.kiepipeline.kieworker.client.KieResponse;
-import io.kiepipeline.platform.callbacks.CallbackToken;
 import io.kiepipeline.platform.inbox.Inbox;
 import io.kiepipeline.platform.kie.KieTaskData;
 import io.kiepipeline.platform.messaging.Envelope;
@@ -13,20 +11,27 @@ import io.kiepipeline.schemas.KieCommand.PollKieTask;
 import io.kiepipeline.schemas.KieCommand.SubmitKieTask;
 import io.kiepipeline.schemas.KieEvent;
 import io.kiepipeline.schemas.KieTaskState;
+import io.kiepipeline.schemas.MessageCodec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Carries out KIE commands. A job gets at most one KIE task: a repeated SubmitKieTask answers with the stored outcome
- * instead of calling KIE again. Network errors, 429 and 5xx are retried with exponential back-off; any other 4xx is
- * final and becomes KieTaskRejected (so the orchestrator releases the hold).
+ * Carries out KIE commands as they arrive. A SubmitKieTask only records the intent (one row per job, due now) and
+ * returns: the {@link SubmissionScheduler} calls KIE, off this thread and outside any transaction. A PollKieTask calls
+ * recordInfo first and then records what it saw, with its event, in one transaction. A job gets at most one KIE task:
+ * a repeated SubmitKieTask answers with the stored outcome, or nothing while the first is under way or uncertain.
  */
 @Service
 public class KieTaskService {
@@ -34,117 +39,139 @@ public class KieTaskService {
     private static final Logger log = LoggerFactory.getLogger(KieTaskService.class);
 
     private final KieClient kie;
-    private final CreateTaskThrottle throttle;
-    private final KieTaskRepository tasks;
+    private final KieTasks tasks;
     private final Inbox inbox;
     private final OutboxWriter outbox;
     private final KieSettings settings;
     private final Clock clock;
+    private final TransactionTemplate tx;
+    private final JdbcTemplate jdbc;
+    private final SubmissionScheduler scheduler;
 
-    public KieTaskService(KieClient kie, CreateTaskThrottle throttle, KieTaskRepository tasks, Inbox inbox,
-                          OutboxWriter outbox, KieSettings settings,
-                          Clock clock) {
+    KieTaskService(KieClient kie, KieTasks tasks, Inbox inbox, OutboxWriter outbox, KieSettings settings, Clock clock,
+                   PlatformTransactionManager txManager, JdbcTemplate jdbc, SubmissionScheduler scheduler) {
         this.kie = kie;
-        this.throttle = throttle;
         this.tasks = tasks;
         this.inbox = inbox;
         this.outbox = outbox;
         this.settings = settings;
         this.clock = clock;
+        this.tx = new TransactionTemplate(txManager);
+        this.jdbc = jdbc;
+        this.scheduler = scheduler;
     }
 
-    @Transactional
-    public void handle(Envelope envelope) throws InterruptedException {
-        if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
-            return;
-        }
-        String causation = envelope.eventId().toString();
+    public void handle(Envelope envelope) {
         switch ((KieCommand) envelope.message()) {
-            case SubmitKieTask c -> submit(c, causation);
-            case PollKieTask c -> poll(c, causation);
+            case SubmitKieTask c -> tx.executeWithoutResult(status -> {
+                if (inbox.firstDelivery(CONSUMER, envelope.eventId())) {
+                    submit(c, envelope.eventId().toString());
+                }
+            });
+            case PollKieTask c -> poll(c, envelope);
         }
     }
 
-    private void submit(SubmitKieTask c, String causation) throws InterruptedException {
+    private void submit(SubmitKieTask c, String causation) {
         String jobId = c.jobId().toString();
-        Optional<KieTask> existing = tasks.findById(c.jobId().value());
+        Instant now = clock.instant();
+        Optional<KieTasks.Row> existing = tasks.find(c.jobId().value());
         if (existing.isPresent()) {
-            KieTask t = existing.get();
-            log.atInfo().addKeyValue("jobId", jobId).addKeyValue("taskId", t.taskId())
-                    .log("kie.submit-repeated; answering with the stored outcome, KIE not called");
-            outbox.append(t.isAccepted()
-                    ? new KieEvent.KieTaskAccepted(c.jobId(), t.taskId(), t.callbackExpected(), t.createdAt())
-                    : new KieEvent.KieTaskRejected(c.jobId(), t.rejectCode(), t.rejectMessage(), t.createdAt()),
-                    jobId, causation);
+            repeated(c, existing.get(), causation);
             return;
         }
-        String callBackUrl = settings.callbacks() ? callbackUrl(jobId) : null;
-        KieResponse response = null;
-        int attempt = 0;
-        while (attempt < settings.retryAttempts()) {
-            attempt++;
-            throttle.acquire();
-            log.atInfo().addKeyValue("jobId", jobId).addKeyValue("userId", c.userId()).addKeyValue("model", c.model())
-                    .addKeyValue("attempt", attempt).addKeyValue("callback", callBackUrl != null)
-                    .log("kie.create-task.request");
-            response = kie.createTask(c.model(), callBackUrl, c.input());
-            String taskId = response.data() == null ? null : response.data().path("taskId").asString(null);
-            log.atInfo().addKeyValue("jobId", jobId).addKeyValue("httpStatus", response.httpStatus())
-                    .addKeyValue("code", response.code()).addKeyValue("msg", response.msg())
-                    .addKeyValue("taskId", taskId).log("kie.create-task.response");
-            if (response.ok() && taskId != null && !taskId.isBlank()) {
-                Instant now = clock.instant();
-                tasks.save(KieTask.accepted(c.jobId().value(), taskId, c.model(), callBackUrl != null, attempt, now));
-                outbox.append(new KieEvent.KieTaskAccepted(c.jobId(), taskId, callBackUrl != null, now), jobId,
-                        causation);
+        if (Submissions.deadlinePassed(c.deadlineAt(), now)) {
+            String message = Submissions.lateMessage(c.deadlineAt());
+            tasks.insertRejected(c.jobId().value(), c.model(), c.userId().value(), c.deadlineAt(),
+                    Submissions.DEADLINE_PASSED, message, causation, now);
+            outbox.append(new KieEvent.KieTaskRejected(c.jobId(), Submissions.DEADLINE_PASSED, message, now), jobId,
+                    causation);
+            log.atWarn().addKeyValue("jobId", jobId).addKeyValue("deadlineAt", c.deadlineAt())
+                    .log("kie.create-task.deadline-passed; rejected without calling KIE");
+            return;
+        }
+        tasks.insertPending(c.jobId().value(), c.model(), c.userId().value(),
+                MessageCodec.mapper().writeValueAsString(c.input()), c.deadlineAt(), settings.callbacks(), causation,
+                now);
+        log.atInfo().addKeyValue("jobId", jobId).addKeyValue("model", c.model())
+                .log("kie.create-task.recorded; the submission scheduler calls KIE");
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                scheduler.wakeUp();
+            }
+        });
+    }
+
+    private void repeated(SubmitKieTask c, KieTasks.Row t, String causation) {
+        String jobId = c.jobId().toString();
+        log.atInfo().addKeyValue("jobId", jobId).addKeyValue("state", t.state()).addKeyValue("taskId", t.taskId())
+                .log("kie.submit-repeated; KIE not called again");
+        switch (t.state()) {
+            case "ACCEPTED" -> outbox.append(new KieEvent.KieTaskAccepted(c.jobId(), t.taskId(), t.callbackExpected(),
+                    t.createdAt()), jobId, causation);
+            case "REJECTED" -> outbox.append(new KieEvent.KieTaskRejected(c.jobId(), t.rejectCode(), t.rejectMessage(),
+                    t.createdAt()), jobId, causation);
+            default -> {
+                // PENDING or IN_FLIGHT: the outcome follows; UNCERTAIN: already said once, and nothing new is known
+            }
+        }
+    }
+
+    private void poll(PollKieTask c, Envelope envelope) {
+        if (alreadyProcessed(envelope)) {
+            return;
+        }
+        String jobId = c.jobId().toString();
+        // no transaction is open during the call: the inbox row and the outcome are written together afterwards
+        KieResponse response = kie.recordInfo(c.taskId());
+        Observation seen = observe(c, response);
+        tx.executeWithoutResult(status -> {
+            if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
                 return;
             }
-            if (response.ok() || !response.retryable()) {
-                break;
+            Instant now = clock.instant();
+            if (seen.state() != null) {
+                tasks.polled(c.jobId().value(), seen.state().wire(), now);
             }
-            if (attempt < settings.retryAttempts()) {
-                long pause = settings.backOff(attempt).toMillis();
-                log.atWarn().addKeyValue("jobId", jobId).addKeyValue("code", response.code())
-                        .addKeyValue("retryInMs", pause).log("kie.create-task.retrying");
-                Thread.sleep(pause);
+            if (seen.event() != null) {
+                outbox.append(seen.event().apply(now), jobId, envelope.eventId().toString());
             }
-        }
-        Instant now = clock.instant();
-        int code = response.ok() ? 500 : response.code();
-        String message = response.ok() ? "KIE answered success without a taskId"
-                : response.retryable() ? "KIE unavailable after " + attempt + " attempts: " + response.msg()
-                : response.msg();
-        tasks.save(KieTask.rejected(c.jobId().value(), c.model(), code, message, attempt, now));
-        outbox.append(new KieEvent.KieTaskRejected(c.jobId(), code, message, now), jobId, causation);
-        log.atWarn().addKeyValue("jobId", jobId).addKeyValue("code", code).addKeyValue("msg", message)
-                .log("kie.create-task.rejected");
+        });
     }
 
-    private void poll(PollKieTask c, String causation) {
+    /** What a poll saw: the task's state (null when unknown) and the event it makes (null when none). */
+    private record Observation(KieTaskState state, java.util.function.Function<Instant, KieEvent> event) {
+        static final Observation NOTHING = new Observation(null, null);
+    }
+
+    private Observation observe(PollKieTask c, KieResponse response) {
         String jobId = c.jobId().toString();
-        KieResponse response = kie.recordInfo(c.taskId());
-        Instant now = clock.instant();
         if (!response.ok() || response.data() == null) {
             // 422 "recordInfo is null" right after creation, or a passing error: the next poll will ask again.
             log.atInfo().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
                     .addKeyValue("httpStatus", response.httpStatus()).addKeyValue("code", response.code())
                     .addKeyValue("msg", response.msg()).log("kie.poll.no-answer");
-            return;
+            return Observation.NOTHING;
         }
         JsonNode data = response.data();
+        if (!ofThisJob(data, jobId)) {
+            log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
+                    .log("kie.poll.task-of-another-job; its callBackUrl names another job, nothing emitted");
+            return Observation.NOTHING;
+        }
         KieTaskState state;
         try {
             state = KieTaskState.fromWire(data.path("state").asString(""));
         } catch (IllegalArgumentException e) {
             log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
                     .addKeyValue("state", data.path("state").asString("")).log("kie.poll.unknown-state");
-            return;
+            return Observation.NOTHING;
         }
-        tasks.findById(c.jobId().value()).ifPresent(t -> t.polled(state.wire(), now));
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId()).addKeyValue("state", state.wire())
                 .addKeyValue("attempt", c.attempt()).log("kie.poll.state");
         if (!state.isTerminal()) {
-            return;
+            return new Observation(state, null);
         }
         List<String> urls;
         try {
@@ -153,17 +180,40 @@ public class KieTaskService {
             // an unreadable result is no result: the saga fails the job and releases the hold
             urls = List.of();
         }
-        outbox.append(new KieEvent.KieTaskStatusObserved(c.jobId(), c.taskId(), state, urls,
-                KieTaskData.text(data, "failCode"), KieTaskData.text(data, "failMsg"), KieTaskData.credits(data), now),
-                jobId, causation);
+        if (!settings.allowHttpResultUrls() && urls.stream().anyMatch(u -> !u.regionMatches(true, 0, "https://", 0, 8))) {
+            log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
+                    .log("kie.poll.result-url-not-https; taken as no result");
+            urls = List.of();
+        }
+        List<String> resultUrls = urls;
+        return new Observation(state, now -> new KieEvent.KieTaskStatusObserved(c.jobId(), c.taskId(), state,
+                resultUrls, KieTaskData.text(data, "failCode"), KieTaskData.text(data, "failMsg"),
+                KieTaskData.credits(data), now));
     }
 
+    /**
+     * True unless the task's original request ({@code data.param}, a JSON string) carried a callBackUrl for another
+     * job. A task id is not a secret; without this, anyone who learned another job's task id could get its result
+     * reported for this job.
+     */
+    static boolean ofThisJob(JsonNode data, String jobId) {
+        String param = KieTaskData.text(data, "param");
+        if (param == null) {
+            return true;
+        }
+        String callBackUrl;
+        try {
+            JsonNode p = MessageCodec.mapper().readTree(param);
+            callBackUrl = p == null || !p.isObject() ? null : KieTaskData.text(p, "callBackUrl");
+        } catch (JacksonException e) {
+            return true;
+        }
+        return callBackUrl == null || callBackUrl.contains("/kie/callback/" + jobId);
+    }
 
-    private String callbackUrl(String jobId) {
-        CallbackToken tokens = settings.callbackTokens();
-        String base = settings.publicBaseUrl().endsWith("/")
-                ? settings.publicBaseUrl().substring(0, settings.publicBaseUrl().length() - 1)
-                : settings.publicBaseUrl();
-        return base + "/kie/callback/" + jobId + "?token=" + tokens.tokenFor(jobId);
+    private boolean alreadyProcessed(Envelope envelope) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists (select 1 from processed_event where consumer = ? and event_id = ?)", Boolean.class,
+                CONSUMER, envelope.eventId().value()));
     }
 }

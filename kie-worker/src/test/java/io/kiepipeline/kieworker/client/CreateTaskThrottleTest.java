@@ -4,21 +4,61 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class CreateTaskThrottleTest {
-    @Test
-    void letsNoMoreThanTheLimitThroughInOneWindow() throws InterruptedException {
-        CreateTaskThrottle throttle = new CreateTaskThrottle(3, Duration.ofMillis(300), Clock.systemUTC());
-        long start = System.nanoTime();
-        for (int i = 0; i < 3; i++) {
-            throttle.acquire();
-        }
-        long firstThree = System.nanoTime() - start;
-        throttle.acquire();
-        long fourth = System.nanoTime() - start;
+    private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
 
-        assertThat(Duration.ofNanos(firstThree)).isLessThan(Duration.ofMillis(100));
-        assertThat(Duration.ofNanos(fourth)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+    @Test
+    void letsNoMoreThanTheLimitThroughInOneWindowAndNamesWhenRoomComesBack() {
+        MutableClock clock = new MutableClock(T0);
+        CreateTaskThrottle throttle = new CreateTaskThrottle(3, Duration.ofSeconds(10), clock);
+
+        assertThat(throttle.tryAcquire()).isTrue();
+        clock.now = T0.plusSeconds(2);
+        assertThat(throttle.tryAcquire()).isTrue();
+        assertThat(throttle.tryAcquire()).isTrue();
+
+        assertThat(throttle.tryAcquire()).as("a fourth in the window").isFalse();
+        assertThat(throttle.nextRoomAt()).isEqualTo(T0.plusSeconds(10));
+
+        clock.now = T0.plusSeconds(10);
+        assertThat(throttle.tryAcquire()).as("the first one left the window").isTrue();
+        assertThat(throttle.tryAcquire()).isFalse();
+    }
+
+    @Test
+    void neverWaits() {
+        CreateTaskThrottle throttle = new CreateTaskThrottle(1, Duration.ofHours(1), Clock.systemUTC());
+        throttle.tryAcquire();
+        long start = System.nanoTime();
+
+        assertThat(throttle.tryAcquire()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(100));
+    }
+
+    private static final class MutableClock extends Clock {
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }

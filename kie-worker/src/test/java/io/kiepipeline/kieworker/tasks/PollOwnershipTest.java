@@ -1,0 +1,37 @@
+package io.kiepipeline.kieworker.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kiepipeline.schemas.MessageCodec;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** A poll reports a task for a job only when the task's own request does not name another job's callback. */
+class PollOwnershipTest {
+    private static final String JOB = "1d18e7a0-0000-4000-8000-000000000001";
+    private static final String OTHER = "1d18e7a0-0000-4000-8000-000000000002";
+
+    @Test
+    void acceptsTheTaskWhoseCallbackUrlNamesTheJob() {
+        assertThat(KieTaskService.ofThisJob(data("https://bot.example/kie/callback/" + JOB + "?token=1.x"), JOB))
+                .isTrue();
+    }
+
+    @Test
+    void refusesTheTaskWhoseCallbackUrlNamesAnotherJob() {
+        assertThat(KieTaskService.ofThisJob(data("https://bot.example/kie/callback/" + OTHER + "?token=1.x"), JOB))
+                .isFalse();
+    }
+
+    @Test
+    void acceptsATaskMadeWithoutACallback() {
+        assertThat(KieTaskService.ofThisJob(data(""), JOB)).isTrue();
+        assertThat(KieTaskService.ofThisJob(MessageCodec.mapper().readTree("{\"taskId\":\"t\"}"), JOB)).isTrue();
+    }
+
+    private static JsonNode data(String callBackUrl) {
+        String param = MessageCodec.mapper().writeValueAsString(Map.of("model", "m", "callBackUrl", callBackUrl));
+        return MessageCodec.mapper().valueToTree(Map.of("taskId", "t", "state", "success", "param", param));
+    }
+}

@@ -1,0 +1,267 @@
+package io.kiepipeline.kieworker.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kiepipeline.kieworker.client.CreateTaskThrottle;
+import io.kiepipeline.kieworker.client.KieResponse;
+import io.kiepipeline.platform.callbacks.CallbackToken;
+import io.kiepipeline.platform.outbox.OutboxRelay;
+import io.kiepipeline.platform.outbox.OutboxWriter;
+import io.kiepipeline.schemas.MessageCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import liquibase.Liquibase;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The submission table on real PostgreSQL: claims (SKIP LOCKED) never hand one row to two claimers, the throttle and
+ * back-offs become due times, a passed deadline is refused without a call, and an answer that may have made a task is
+ * recorded as uncertain once and never claimed again.
+ */
+class SubmissionClaimTest {
+    private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+    private static final Duration LEASE = Duration.ofSeconds(40);
+    private static EmbeddedPostgres postgres;
+    private static DataSource dataSource;
+    private static JdbcTemplate jdbc;
+    private static TransactionTemplate tx;
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final KieTasks tasks = new KieTasks(jdbc);
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        dataSource = postgres.getPostgresDatabase();
+        try (Connection c = dataSource.getConnection()) {
+            new Liquibase("db/changelog/kie-worker.yaml", new ClassLoaderResourceAccessor(),
+                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c)))
+                    .update("");
+        }
+        jdbc = new JdbcTemplate(dataSource);
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void empty() {
+        jdbc.update("delete from kie_task");
+        jdbc.update("delete from outbox_message");
+    }
+
+    @Test
+    void twoClaimersNeverTakeTheSameRow() throws Exception {
+        int rows = 300;
+        for (int i = 0; i < rows; i++) {
+            pending(UUID.randomUUID(), null);
+        }
+        Submissions submissions = submissions(1000, 6);
+        Queue<UUID> claimed = new ConcurrentLinkedQueue<>();
+        CyclicBarrier together = new CyclicBarrier(2);
+        ExecutorService claimers = Executors.newFixedThreadPool(2);
+        List<Future<?>> done = new ArrayList<>();
+        for (int n = 0; n < 2; n++) {
+            done.add(claimers.submit(() -> {
+                together.await();
+                while (jdbc.queryForObject("select count(*) from kie_task where state = 'PENDING'", Long.class) > 0) {
+                    submissions.claim(7, LEASE).forEach(c -> claimed.add(c.jobId()));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        claimers.shutdown();
+
+        assertThat(claimed).hasSize(rows).doesNotHaveDuplicates();
+        assertThat(jdbc.queryForObject("select count(*) from kie_task where state = 'IN_FLIGHT' and attempts = 1",
+                Long.class)).isEqualTo(rows);
+    }
+
+    @Test
+    void leavesRowsDueLaterWhenTheThrottleHasNoRoom() {
+        for (int i = 0; i < 3; i++) {
+            pending(UUID.randomUUID(), null);
+        }
+        Submissions submissions = submissions(1, 6);
+
+        assertThat(submissions.claim(10, LEASE)).hasSize(1);
+        assertThat(submissions.claim(10, LEASE)).as("none due before the window has room").isEmpty();
+        assertThat(jdbc.queryForObject("select count(*) from kie_task where state = 'PENDING' and due_at = ?",
+                Long.class, Timestamp.from(T0.plusSeconds(10)))).isEqualTo(2);
+    }
+
+    @Test
+    void rejectsAJobWhoseDeadlinePassedWithoutClaimingIt() {
+        UUID job = UUID.randomUUID();
+        pending(job, T0.plusSeconds(5));
+        clock.now = T0.plusSeconds(5);
+
+        assertThat(submissions(1000, 6).claim(10, LEASE)).isEmpty();
+
+        assertThat(tasks.find(job).orElseThrow()).satisfies(row -> {
+            assertThat(row.state()).isEqualTo("REJECTED");
+            assertThat(row.rejectCode()).isEqualTo(408);
+            assertThat(row.attempts()).isZero();
+        });
+        assertThat(events(job)).singleElement().satisfies(e -> {
+            assertThat(e.get("event_type")).isEqualTo("kie.task-rejected.v1");
+            assertThat((String) e.get("payload")).contains("408").contains("deadline passed");
+        });
+    }
+
+    @Test
+    void recordsALostAnswerAsUncertainOnceAndNeverClaimsItAgain() {
+        UUID job = UUID.randomUUID();
+        pending(job, null);
+        Submissions submissions = submissions(1000, 6);
+        Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
+
+        submissions.record(claim, KieResponse.answerLost("network error: HttpTimeoutException"), true);
+        submissions.record(claim, KieResponse.answerLost("network error: HttpTimeoutException"), true);
+        clock.now = T0.plus(Duration.ofHours(1));
+
+        assertThat(submissions.claim(10, LEASE)).isEmpty();
+        assertThat(submissions.expireLeases(10)).isZero();
+        assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("UNCERTAIN");
+        assertThat(events(job)).singleElement()
+                .satisfies(e -> assertThat(e.get("event_type")).isEqualTo("kie.task-submission-uncertain.v1"));
+        assertThat(meters.counter("kie.submit.uncertain").count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void retriesACallThatMadeNoTaskAfterTheBackOffThenGivesUp() {
+        UUID job = UUID.randomUUID();
+        pending(job, null);
+        Submissions submissions = submissions(1000, 2);
+
+        Submissions.Claim first = submissions.claim(10, LEASE).getFirst();
+        submissions.record(first, new KieResponse(200, 429, "Rate limited", null), true);
+        assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("PENDING");
+        assertThat(submissions.claim(10, LEASE)).as("not before the back-off").isEmpty();
+
+        clock.now = T0.plusSeconds(1);
+        Submissions.Claim second = submissions.claim(10, LEASE).getFirst();
+        submissions.record(second, KieResponse.notSent("network error: ConnectException"), true);
+
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("REJECTED");
+        assertThat(events(job)).singleElement().satisfies(e ->
+                assertThat((String) e.get("payload")).contains("KIE unavailable after 2 attempts"));
+    }
+
+    @Test
+    void takesACallWhoseLeaseRanOutAsUncertain() {
+        UUID job = UUID.randomUUID();
+        pending(job, null);
+        Submissions submissions = submissions(1000, 6);
+        Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
+
+        clock.now = T0.plus(LEASE);
+        assertThat(submissions.expireLeases(10)).isEqualTo(1);
+        submissions.record(claim, new KieResponse(502, 502, "Bad gateway", null), true);
+
+        assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("UNCERTAIN");
+        assertThat(events(job)).singleElement()
+                .satisfies(e -> assertThat(e.get("event_type")).isEqualTo("kie.task-submission-uncertain.v1"));
+    }
+
+    @Test
+    void adoptsATaskIdThatArrivesAfterTheLeaseRanOut() {
+        UUID job = UUID.randomUUID();
+        pending(job, null);
+        Submissions submissions = submissions(1000, 6);
+        Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
+        clock.now = T0.plus(LEASE);
+        submissions.expireLeases(10);
+
+        submissions.record(claim, new KieResponse(200, 200, "success",
+                MessageCodec.mapper().readTree("{\"taskId\":\"task_late\"}")), true);
+
+        assertThat(tasks.find(job).orElseThrow().taskId()).isEqualTo("task_late");
+        assertThat(events(job)).extracting(e -> e.get("event_type"))
+                .containsExactly("kie.task-submission-uncertain.v1", "kie.task-accepted.v1");
+    }
+
+    private void pending(UUID job, Instant deadlineAt) {
+        tx.executeWithoutResult(s -> tasks.insertPending(job, "nano-banana-pro", 1, "{\"prompt\":\"a fox\"}",
+                deadlineAt, true, UUID.randomUUID().toString(), clock.instant()));
+    }
+
+    private List<Map<String, Object>> events(UUID job) {
+        return jdbc.queryForList("select event_type, payload from outbox_message where correlation_id = ? order by id",
+                job.toString());
+    }
+
+    private Submissions submissions(int rateLimit, int attempts) {
+        DataSourceTransactionManager txManager = new DataSourceTransactionManager(dataSource);
+        OutboxRelay relay = new OutboxRelay(jdbc, new TransactionTemplate(txManager), null,
+                new OutboxRelay.Settings("kie-worker", 10, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), Duration.ofDays(1), false));
+        KieSettings settings = new KieSettings("https://bot.example", new CallbackToken("callback-secret-123456"),
+                attempts, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(30), false);
+        DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+        beans.registerSingleton("meters", meters);
+        return new Submissions(tasks, new OutboxWriter(jdbc, relay, clock, 16),
+                new CreateTaskThrottle(rateLimit, Duration.ofSeconds(10), clock), settings, clock, txManager,
+                beans.getBeanProvider(MeterRegistry.class));
+    }
+
+    private static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
