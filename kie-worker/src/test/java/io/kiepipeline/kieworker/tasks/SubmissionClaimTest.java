@@ -232,7 +232,7 @@ class SubmissionClaimTest {
         DataSourceTransactionManager txManager = new DataSourceTransactionManager(dataSource);
         OutboxRelay relay = new OutboxRelay(jdbc, new TransactionTemplate(txManager), null,
                 new OutboxRelay.Settings("kie-worker", 10, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1), Duration.ofDays(1), false));
+                        Duration.ofSeconds(1), Duration.ofDays(1), false, 1_000_000));
         KieSettings settings = new KieSettings("https://bot.example", new CallbackToken("callback-secret-123456"),
                 attempts, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(30), false);
         DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
