@@ -110,6 +110,23 @@ class HostileInputPipelineTest extends PipelineTest {
     }
 
     @Test
+    void answersConflictWhenATopUpReferenceIsReusedForAnotherAmount() {
+        long user = aNewUser();
+        String reference = "invoice-" + user;
+        assertThat(api.deposit(user, 1_000, reference).status()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> available(user) == 1_000);
+
+        var reused = api.deposit(user, 9_000, reference);
+        var repeated = api.deposit(user, 1_000, reference);
+
+        assertThat(reused.status()).isEqualTo(409);
+        assertThat(reused.body().path("error").asString()).isEqualTo("deposit_reference_reused");
+        assertThat(repeated.status()).as("the same top-up again is fine, and applied once").isEqualTo(202);
+        assertThat(api.deposit(user, 5, "next-" + user).status()).isEqualTo(202);
+        await().atMost(PATIENCE).until(() -> available(user) == 1_005);
+    }
+
+    @Test
     void refusesATopUpWhoseReferenceTheJournalCannotHoldAndSaysSo() {
         long user = aNewUser();
         String reference = "r".repeat(Limits.DEPOSIT_REFERENCE + 5);

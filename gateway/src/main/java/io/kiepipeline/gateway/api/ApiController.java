@@ -198,12 +198,30 @@ class ApiController {
                     + " characters (repeats are ignored)");
         }
         UserId user = new UserId(userId.asLong());
+        Optional<Backends.Deposit> applied = appliedDeposit(reference.asString());
+        if (applied.isPresent() && (applied.get().amountMinor() != amount.asLong()
+                || applied.get().userId() != user.value())) {
+            return ApiError.of(HttpStatus.CONFLICT, "deposit_reference_reused", "reference "
+                    + Limits.cap(reference.asString(), 80) + " was already used for another top-up; use a new one");
+        }
         var depositId = Ids.depositIdForReference(reference.asString());
         publisher.publish(new DepositRequested(depositId, user, amount.asLong(), currency, reference.asString()),
                 null);
         log.atInfo().addKeyValue("userId", user).addKeyValue("amountMinor", amount.asLong())
                 .addKeyValue("reference", reference.asString()).log("deposit.requested");
         return ResponseEntity.accepted().body(Map.of("depositId", depositId.toString(), "status", "accepted"));
+    }
+
+    /**
+     * Best effort, like the Idempotency-Key check: when the ledger does not answer, the top-up is published and the
+     * ledger itself refuses a reused reference with DepositRefused.
+     */
+    private Optional<Backends.Deposit> appliedDeposit(String reference) {
+        try {
+            return backends.deposit(reference);
+        } catch (RestClientException e) {
+            return Optional.empty();
+        }
     }
 
     @ExceptionHandler(Publisher.Unavailable.class)

@@ -41,6 +41,22 @@ public class Backends {
                 });
     }
 
+    /** A top-up the ledger applied under a reference. */
+    public record Deposit(String reference, long userId, long amountMinor, String currency) {
+    }
+
+    public Optional<Deposit> deposit(String reference) {
+        try {
+            return Optional.ofNullable(ledger.get().uri(u -> u.path("/internal/deposits")
+                    .queryParam("reference", "{reference}").build(reference)).retrieve().body(Deposit.class));
+        } catch (HttpClientErrorException e) {
+            if (e.getStatusCode().isSameCodeAs(HttpStatusCode.valueOf(404))) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     public Map<String, Object> account(long userId) {
         return ledger.get().uri("/internal/accounts/{id}", userId).retrieve()
                 .body(new ParameterizedTypeReference<Map<String, Object>>() {

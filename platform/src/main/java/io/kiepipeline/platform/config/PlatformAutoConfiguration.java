@@ -123,14 +123,21 @@ public class PlatformAutoConfiguration {
 
     /**
      * Every topic and its dead-letter topic, with as many partitions (the recoverer keeps the partition). The
-     * replication factor is the broker's {@code default.replication.factor}: 3 on a production cluster, 1 embedded.
+     * replication factor is the broker's {@code default.replication.factor}: 3 on a production cluster, 1 embedded;
+     * {@code KAFKA_MIN_INSYNC_REPLICAS} (2 with 3 replicas) sets {@code min.insync.replicas} on the topics created
+     * here, so that an acks=all write is acknowledged only once that many brokers have it.
      */
     @Bean
     KafkaAdmin.NewTopics pipelineTopics(PlatformProperties props) {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<?> topic : Topics.ALL) {
-            Stream.of(topic.name(), topic.deadLetter()).forEach(name ->
-                    topics.add(TopicBuilder.name(name).partitions(props.partitions()).build()));
+            Stream.of(topic.name(), topic.deadLetter()).forEach(name -> {
+                TopicBuilder builder = TopicBuilder.name(name).partitions(props.partitions());
+                if (props.minInsyncReplicas() != null) {
+                    builder = builder.config("min.insync.replicas", Integer.toString(props.minInsyncReplicas()));
+                }
+                topics.add(builder.build());
+            });
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }

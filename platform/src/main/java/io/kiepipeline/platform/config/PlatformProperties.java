@@ -10,12 +10,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param partitions   partitions per topic created at start (dead-letter topics get as many)
  * @param outbox       the outbox relay's settings
  * @param retry        the blocking retries before a record goes to its dead-letter topic
+ * @param minInsyncReplicas {@code min.insync.replicas} of the topics the service creates; the broker's default when
+ *                       unset
  * @param inboxRetention how long a consumer remembers an event id it handled: longer than any redelivery window
  *                       (the topics' retention, 7 days by default), so 14 days unless set
  */
 @ConfigurationProperties("pipeline")
 public record PlatformProperties(String serviceName, Integer partitions, Outbox outbox, Retry retry,
-                                 Duration inboxRetention) {
+                                 Duration inboxRetention, Integer minInsyncReplicas) {
     public PlatformProperties {
         inboxRetention = inboxRetention == null ? Duration.ofDays(14) : inboxRetention;
         partitions = partitions == null ? 3 : partitions;
