@@ -57,6 +57,11 @@ class HostileInputPipelineTest extends PipelineTest {
                 Map.of("prompt", "x"));
         assertThat(longKey.status()).isEqualTo(400);
 
+        var nulModel = api.requestGeneration("key-nul-" + user, user, "google/nano\u0000banana",
+                Map.of("prompt", "x"));
+        assertThat(nulModel.status()).as("a model id PostgreSQL could not store").isEqualTo(400);
+        assertThat(api.deposit(user, 100, "ref\u0000" + user).status()).isEqualTo(400);
+
         var longReference = api.deposit(user, 100, "r".repeat(Limits.DEPOSIT_REFERENCE + 1));
         assertThat(longReference.status()).isEqualTo(400);
         assertThat(longReference.body().path("message").asString())
@@ -138,5 +143,27 @@ class HostileInputPipelineTest extends PipelineTest {
         await().atMost(PATIENCE).until(() -> db.count("select count(*) from ledger.outbox_message"
                 + " where event_type = 'ledger.deposit-refused.v1' and payload like ?",
                 "%\"userId\":" + user + "%INVALID_REFERENCE%") == 1);
+    }
+
+    @Test
+    void rejectsARequestTheDatabaseCannotStoreInsteadOfRetryingIt() {
+        long user = aNewUser();
+        JobId job = new JobId(UUID.randomUUID());
+        // PostgreSQL cannot store a NUL character: on every try the same insert would fail
+        Topics.publish(pipeline, new GenerationRequested(job, "nul-" + job, new UserId(user), new ChatId(user),
+                "google/nano\u0000banana", Map.of("prompt", "x"), Instant.now(), RequestSource.API));
+        String reference = "nul\u0000" + user;
+        Topics.publish(pipeline, new DepositRequested(Ids.depositIdForReference(reference), new UserId(user), 900,
+                "RUB", reference));
+
+        await().atMost(PATIENCE).until(() -> db.count("select count(*) from orchestrator.outbox_message"
+                + " where event_type = 'job.rejected.v1' and correlation_id = ?", job.toString()) == 1);
+        await().atMost(PATIENCE).until(() -> db.count("select count(*) from ledger.outbox_message"
+                + " where event_type = 'ledger.deposit-refused.v1' and payload like ?",
+                "%\"userId\":" + user + "%INVALID_REFERENCE%") == 1);
+        assertThat(awaitMessages(user, 1).getFirst().text()).as("the user is told").isNotBlank();
+        assertThat(LogCapture.lines().stream().filter(l -> l.contains("message.dead-lettered")
+                && (l.contains(job.toString()) || l.contains(Long.toString(user))))).isEmpty();
+        assertThat(available(user)).isZero();
     }
 }

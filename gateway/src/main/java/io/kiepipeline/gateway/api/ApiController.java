@@ -66,9 +66,9 @@ class ApiController {
         if (!Tokens.bearerMatches(auth, apiToken)) {
             return unauthorized();
         }
-        if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+        if (key == null || key.isBlank() || key.length() > MAX_KEY_LENGTH || hasControlCharacters(key)) {
             return ApiError.of(HttpStatus.BAD_REQUEST, "idempotency_key_required",
-                    "send an Idempotency-Key header of 1 to " + MAX_KEY_LENGTH + " characters");
+                    "send an Idempotency-Key header of 1 to " + MAX_KEY_LENGTH + " printable characters");
         }
         JsonNode json = parse(body);
         if (json == null || !json.isObject()) {
@@ -85,7 +85,7 @@ class ApiController {
             return invalid("chatId must be an integer (the Telegram chat to deliver to)");
         }
         if (model == null || !model.isString() || model.asString().isBlank()
-                || model.asString().length() > Limits.MODEL_ID) {
+                || model.asString().length() > Limits.MODEL_ID || hasControlCharacters(model.asString())) {
             return invalid("model must be a model id of 1 to " + Limits.MODEL_ID
                     + " characters, see GET /api/v1/models");
         }
@@ -193,7 +193,8 @@ class ApiController {
             return invalid("amountMinor must be a positive integer number of minor units (kopecks for RUB)");
         }
         if (reference == null || !reference.isString() || reference.asString().isBlank()
-                || reference.asString().length() > Limits.DEPOSIT_REFERENCE) {
+                || reference.asString().length() > Limits.DEPOSIT_REFERENCE
+                || hasControlCharacters(reference.asString())) {
             return invalid("reference must be a unique string of 1 to " + Limits.DEPOSIT_REFERENCE
                     + " characters (repeats are ignored)");
         }
@@ -234,6 +235,11 @@ class ApiController {
     ResponseEntity<Object> backendDown(RestClientException e) {
         log.atError().addKeyValue("reason", e.getMessage()).log("gateway.backend-failed");
         return ApiError.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the owning service did not answer");
+    }
+
+    /** Identifiers are printable: a NUL or other control character cannot be stored, logged or shown safely. */
+    private static boolean hasControlCharacters(String s) {
+        return s.chars().anyMatch(Character::isISOControl);
     }
 
     private static JsonNode parse(String body) {

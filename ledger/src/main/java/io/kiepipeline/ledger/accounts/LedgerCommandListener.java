@@ -1,6 +1,9 @@
 package io.kiepipeline.ledger.accounts;
 
+import io.kiepipeline.platform.consuming.Failures;
+import io.kiepipeline.platform.messaging.Envelope;
 import io.kiepipeline.platform.messaging.Envelopes;
+import io.kiepipeline.schemas.LedgerCommand.DepositRequested;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -16,6 +19,16 @@ class LedgerCommandListener {
 
     @KafkaListener(id = "ledger-commands", topics = "ledger.commands")
     void on(ConsumerRecord<String, String> record) {
-        ledger.handle(Envelopes.read(record));
+        Envelope envelope = Envelopes.read(record);
+        try {
+            ledger.handle(envelope);
+        } catch (RuntimeException e) {
+            // a top-up whose content the database refuses would be refused on every try: say so with an event
+            if (envelope.message() instanceof DepositRequested deposit && Failures.isContentViolation(e)) {
+                ledger.refuseDeposit(envelope, deposit);
+                return;
+            }
+            throw e;
+        }
     }
 }

@@ -1,6 +1,9 @@
 package io.kiepipeline.orchestrator.jobs;
 
+import io.kiepipeline.platform.consuming.Failures;
+import io.kiepipeline.platform.messaging.Envelope;
 import io.kiepipeline.platform.messaging.Envelopes;
+import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -16,7 +19,17 @@ class JobListeners {
 
     @KafkaListener(id = "orchestrator-gateway-events", topics = "gateway.events")
     void onGatewayEvent(ConsumerRecord<String, String> record) {
-        jobs.handle(Envelopes.read(record));
+        Envelope envelope = Envelopes.read(record);
+        try {
+            jobs.handle(envelope);
+        } catch (RuntimeException e) {
+            // A request whose content the database refuses would be refused on every try: reject the job instead
+            if (envelope.message() instanceof GenerationRequested request && Failures.isContentViolation(e)) {
+                jobs.refuseRequest(envelope, request, e);
+                return;
+            }
+            throw e;
+        }
     }
 
     @KafkaListener(id = "orchestrator-ledger-events", topics = "ledger.events")

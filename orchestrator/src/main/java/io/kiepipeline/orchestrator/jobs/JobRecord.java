@@ -139,6 +139,10 @@ public class JobRecord {
         }
     }
 
+    void postponeCheck(Instant next) {
+        nextPollAt = next;
+    }
+
     void deliveryFailed(String why, Instant now) {
         deliveryFailure = why;
         updatedAt = now;

@@ -14,6 +14,7 @@ import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
 import io.kiepipeline.schemas.JobEvent;
 import io.kiepipeline.schemas.KieCommand;
 import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.JobRejectionReason;
 import io.kiepipeline.schemas.KieEvent;
 import io.kiepipeline.schemas.LedgerCommand;
 import io.kiepipeline.schemas.LedgerEvent;
@@ -103,13 +104,45 @@ public class JobService {
         apply(record, reaction, envelope.eventId().toString(), now);
     }
 
+    /**
+     * Rejects a request the database refused to store (a character PostgreSQL cannot keep, a value over a column):
+     * the user is told, and the message is consumed instead of retried for ever. No job row exists for it.
+     */
+    @Transactional
+    public void refuseRequest(Envelope envelope, GenerationRequested request, RuntimeException why) {
+        if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
+            return;
+        }
+        Throwable root = why;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = Limits.cap("the request cannot be stored: " + root.getMessage(), Limits.DETAIL);
+        outbox.append(new JobEvent.JobRejected(request.jobId(), request.userId(), request.chatId(),
+                Limits.cap(request.model(), Limits.MODEL_ID), JobRejectionReason.INVALID_INPUT, detail,
+                clock.instant()), request.jobId().toString(), envelope.eventId().toString());
+        log.atWarn().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
+                .addKeyValue("reason", Limits.cap(root.getMessage(), 300)).log("job.rejected; content refused by the database");
+    }
+
     /** Times out and polls the jobs that are due; several instances share the work (SKIP LOCKED). */
     @Transactional
     public int tick(int batch) {
         Instant now = clock.instant();
         List<JobRecord> due = jobs.lockDue(now, Limit.of(batch));
         for (JobRecord record : due) {
-            apply(record, saga.tick(record.state(), now), null, now);
+            Reaction reaction;
+            try {
+                reaction = saga.tick(record.state(), now);
+            } catch (RuntimeException e) {
+                // One job the saga cannot read must not stop the timer for every other job: look again later.
+                record.postponeCheck(now.plus(java.time.Duration.ofMinutes(5)));
+                jobs.save(record);
+                log.atError().addKeyValue("jobId", record.jobId()).setCause(e)
+                        .log("job.tick-failed; operator: this job needs a look, checked again in 5 minutes");
+                continue;
+            }
+            apply(record, reaction, null, now);
         }
         return due.size();
     }

@@ -56,6 +56,25 @@ public final class Failures {
         return kind;
     }
 
+    /**
+     * True when the database refused what the message carries (SQLState class 22, data exception: a value too long,
+     * a character it cannot store; 23502 not-null and 23514 check violations): the same message will be refused on
+     * every try, so the consumer answers with a refusal event instead. A unique violation (23505) is not one: it is
+     * a race that a retry resolves.
+     */
+    public static boolean isContentViolation(Throwable failure) {
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("22") || state.equals("23502") || state.equals("23514")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static boolean isTransient(Throwable t) {
         if (t instanceof TransientDataAccessException || t instanceof RecoverableDataAccessException
                 || t instanceof DataAccessResourceFailureException || t instanceof CannotCreateTransactionException

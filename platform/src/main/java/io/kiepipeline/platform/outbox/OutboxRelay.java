@@ -161,6 +161,12 @@ public class OutboxRelay implements SmartLifecycle {
                 Row row = sent.get(i);
                 try {
                     acks.get(i).get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    if (parkedKeys.contains(row.key())) {
+                        // A row of this key before it was parked when the broker refused it: this one went out
+                        // anyway, but stays unpublished behind the parked row, so that the key's rows are marked in
+                        // order (consumers dedupe the copy that goes out again once an operator settles the row).
+                        continue;
+                    }
                     published.add(row.id());
                 } catch (ExecutionException e) {
                     Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -169,6 +175,7 @@ public class OutboxRelay implements SmartLifecycle {
                         throw new OutboxPublishException("broker did not ack the outbox batch", cause);
                     }
                     park(row, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                    parkedKeys.add(row.key());
                 } catch (Exception e) {
                     throw new OutboxPublishException("broker did not ack the outbox batch", e);
                 }

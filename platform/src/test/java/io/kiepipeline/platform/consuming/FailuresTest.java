@@ -45,6 +45,17 @@ class FailuresTest {
     }
 
     @Test
+    void recognisesWhatTheDatabaseRefusesBecauseOfTheMessagesContent() {
+        assertThat(Failures.isContentViolation(new DataIntegrityViolationException("nul",
+                new SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021")))).isTrue();
+        assertThat(Failures.isContentViolation(new RuntimeException(new SQLException("check", "23514")))).isTrue();
+        assertThat(Failures.isContentViolation(new DataIntegrityViolationException("dup",
+                new SQLException("duplicate key", "23505")))).as("a race, not the content").isFalse();
+        assertThat(Failures.isContentViolation(new CannotAcquireLockException("lock",
+                new SQLException("x", "55P03")))).isFalse();
+    }
+
+    @Test
     void leavesAConstraintViolationAndABugUnknown() {
         assertThat(Failures.classify(new DataIntegrityViolationException("too long",
                 new SQLException("value too long for type character varying(120)", "22001"))))

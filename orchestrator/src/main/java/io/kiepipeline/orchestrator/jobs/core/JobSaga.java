@@ -32,6 +32,7 @@ import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.Message;
 import io.kiepipeline.schemas.NoticeKind;
 import io.kiepipeline.schemas.ReleaseReason;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +47,15 @@ import java.util.List;
  * hold             | HoldPlaced, in time        | AWAITING_HOLD           | SUBMITTING | SubmitKieTask (KIE deadline
  *                  |                            |                         |            | starts now)
  * hold too late    | HoldPlaced, past deadline  | AWAITING_HOLD           | FAILED     | ReleaseHold, JobFailed
+ * hold after end   | HoldPlaced                 | FAILED, REJECTED        | =          | ReleaseHold
  * hold refused     | HoldRejected               | AWAITING_HOLD           | REJECTED   | JobRejected
  * hold reconcile   | no answer, reconcile due   | AWAITING_HOLD           | =          | PlaceHold again
  * hold timeout     | hold deadline passed       | AWAITING_HOLD           | FAILED     | ReleaseHold, JobFailed
  * submit           | KieTaskAccepted            | SUBMITTING              | RUNNING    | JobSubmitted
  * submit refused   | KieTaskRejected            | SUBMITTING              | FAILED     | ReleaseHold, JobFailed
- * unsigned report  | callback without signature | SUBMITTING, RUNNING     | =          | PollKieTask (confirm first)
- * result           | signed callback / poll: ok | SUBMITTING, RUNNING     | SUCCEEDED  | CaptureHold, JobSucceeded
+ * unconfirmed      | callback: success, or an   | SUBMITTING, RUNNING     | =          | PollKieTask (ask KIE first)
+ *                  | unsigned failure           |                         |            |
+ * result           | poll (recordInfo): success | SUBMITTING, RUNNING     | SUCCEEDED  | CaptureHold, JobSucceeded
  * task failed      | signed callback / poll: ko | SUBMITTING, RUNNING     | FAILED     | ReleaseHold, JobFailed
  * poll             | poll due                   | RUNNING                 | RUNNING    | PollKieTask
  * timeout          | deadline passed            | SUBMITTING, RUNNING     | FAILED     | ReleaseHold, JobFailed
@@ -61,8 +64,9 @@ import java.util.List;
  *                  | unanswered, reconcile due  | FAILED                  |            | again
  * </pre>
  *
- * An unsigned callback (anyone who saw the job's callback URL can post one) never moves money: it makes the saga ask
- * KIE itself (recordInfo for that task id), and only what KIE answers captures or releases the hold.
+ * A callback (anyone who saw the job's callback URL can post one; KIE's signature covers only the task id) never
+ * charges or delivers by itself: a success makes the saga ask KIE (recordInfo for that task id), and only what KIE
+ * answers captures the hold. A failure is trusted only when KIE signed it.
  *
  * Every other combination is ignored and says why: a duplicate callback, a callback for a finished job, a late
  * KieTaskAccepted after the callback already came. So each input is idempotent and a hold is captured at most once.
@@ -90,7 +94,8 @@ public final class JobSaga {
             case KieTaskStatusObserved e ->
                     onTaskReport(job, e.taskId(), e.state(), e.resultUrls(), e.failCode(), e.failMessage(), now,
                             "poll");
-            case CallbackReceived e when !e.signatureVerified() && e.state().isTerminal() -> onUnsignedReport(job, e);
+            case CallbackReceived e when e.state() == KieTaskState.SUCCESS
+                    || (!e.signatureVerified() && e.state().isTerminal()) -> onUnconfirmedReport(job, e);
             case CallbackReceived e ->
                     onTaskReport(job, e.taskId(), e.state(), e.resultUrls(), e.failCode(), e.failMessage(), now,
                             "callback");
@@ -120,7 +125,7 @@ public final class JobSaga {
                         "the ledger did not place the hold in time", now, "job.timed-out; no answer from the ledger");
             }
             if (checkDue) {
-                return Reaction.to(job.withPoll(job.pollAttempts() + 1, now.plus(settings.reconcileAfter())),
+                return Reaction.to(job.withPoll(job.pollAttempts() + 1, now.plus(reconcileDelay(job))),
                         "hold.reconcile; PlaceHold sent again", new LedgerCommand.PlaceHold(job.holdId(),
                                 job.jobId(), job.userId(), job.priceMinor(), job.currency()));
             }
@@ -133,7 +138,7 @@ public final class JobSaga {
             Message again = job.hold() == HoldState.CAPTURING
                     ? new LedgerCommand.CaptureHold(job.holdId(), job.jobId(), job.userId())
                     : new LedgerCommand.ReleaseHold(job.holdId(), job.jobId(), job.userId(), releaseReasonOf(job));
-            return Reaction.to(job.withPoll(job.pollAttempts() + 1, now.plus(settings.reconcileAfter())),
+            return Reaction.to(job.withPoll(job.pollAttempts() + 1, now.plus(reconcileDelay(job))),
                     "hold.reconcile; " + (job.hold() == HoldState.CAPTURING ? "CaptureHold" : "ReleaseHold")
                             + " sent again", again);
         }
@@ -153,6 +158,14 @@ public final class JobSaga {
     }
 
     private Reaction onHoldPlaced(JobState job, Instant now) {
+        if ((job.status() == FAILED || job.status() == REJECTED) && job.isPaid()
+                && job.hold() != HoldState.RELEASING && job.hold() != HoldState.RELEASED) {
+            // Placed after the job ended (a PlaceHold replayed from a dead-letter topic, or re-sent and applied after
+            // the release was refused as HOLD_NOT_FOUND): nobody will use this money, give it back.
+            return Reaction.to(job.withHold(HoldState.RELEASING).withPoll(0,
+                            now.plus(settings.reconcileAfter())), "hold.released; placed after the job ended",
+                    new LedgerCommand.ReleaseHold(job.holdId(), job.jobId(), job.userId(), releaseReasonOf(job)));
+        }
         if (job.status() != AWAITING_HOLD) {
             return Reaction.ignore(job, "hold.placed-ignored; job is " + job.status());
         }
@@ -162,8 +175,13 @@ public final class JobSaga {
         return Reaction.to(next, "job.submit-requested", submit(next));
     }
 
-    /** An unsigned callback is a hint: ask KIE what the task really did before any money moves. */
-    private Reaction onUnsignedReport(JobState job, CallbackReceived e) {
+    /**
+     * A callback is a hint: KIE's signature covers only the task id and a timestamp, never the state or the result
+     * URLs, so a success (signed or not) and an unsigned failure are confirmed by asking KIE (recordInfo for that task
+     * id) before any money moves or anything is delivered. Only a signed failure is taken as it is: it can only give
+     * the user's money back.
+     */
+    private Reaction onUnconfirmedReport(JobState job, CallbackReceived e) {
         if (!job.status().awaitsKie()) {
             return Reaction.ignore(job, "callback.ignored; job is already " + job.status());
         }
@@ -172,7 +190,7 @@ public final class JobSaga {
                     + job.taskId());
         }
         return new Reaction(job, List.of(new KieCommand.PollKieTask(job.jobId(), e.taskId(), job.pollAttempts() + 1)),
-                "callback.unsigned; confirming with KIE before money moves", true);
+                "callback.confirming; asking KIE before money moves", true);
     }
 
     /** The ledger refused a capture or release: record what the hold really is, so reconciling stops. */
@@ -190,11 +208,19 @@ public final class JobSaga {
                 + e.command() + ": " + e.reason(), true);
     }
 
+    /** Sending a command again backs off: reconcileAfter, doubling each time, at most 32 times it. */
+    private Duration reconcileDelay(JobState job) {
+        return settings.reconcileAfter().multipliedBy(1L << Math.min(job.pollAttempts(), 5));
+    }
+
+    /** Why the hold goes back, from why the job ended (a failure reason, or a rejection's, or none). */
     private static ReleaseReason releaseReasonOf(JobState job) {
-        if (job.reason() == null) {
-            return ReleaseReason.TASK_FAILED;
+        JobFailureReason failure = java.util.Arrays.stream(JobFailureReason.values())
+                .filter(r -> r.name().equals(job.reason())).findFirst().orElse(null);
+        if (failure == null) {
+            return job.status() == FAILED ? ReleaseReason.TASK_FAILED : ReleaseReason.CANCELLED;
         }
-        return switch (JobFailureReason.valueOf(job.reason())) {
+        return switch (failure) {
             case KIE_REJECTED -> ReleaseReason.KIE_REJECTED;
             case TIMED_OUT -> ReleaseReason.TIMED_OUT;
             case TASK_FAILED, NO_RESULT -> ReleaseReason.TASK_FAILED;
@@ -269,7 +295,7 @@ public final class JobSaga {
         }
         JobState next = withTask.withStatus(SUCCEEDED).withResult(urls)
                 .withHold(job.isPaid() ? HoldState.CAPTURING : HoldState.NONE)
-                .withPoll(job.pollAttempts(), job.isPaid() ? now.plus(settings.reconcileAfter()) : null);
+                .withPoll(0, job.isPaid() ? now.plus(settings.reconcileAfter()) : null);
         List<Message> emit = new ArrayList<>();
         if (job.isPaid()) {
             emit.add(new LedgerCommand.CaptureHold(job.holdId(), job.jobId(), job.userId()));
@@ -294,7 +320,7 @@ public final class JobSaga {
                           String step) {
         JobState next = job.withStatus(FAILED).withReason(reason.name(), Limits.cap(detail, Limits.DETAIL))
                 .withHold(job.isPaid() ? HoldState.RELEASING : HoldState.NONE)
-                .withPoll(job.pollAttempts(), job.isPaid() ? now.plus(settings.reconcileAfter()) : null);
+                .withPoll(0, job.isPaid() ? now.plus(settings.reconcileAfter()) : null);
         List<Message> emit = new ArrayList<>();
         if (job.isPaid()) {
             emit.add(new LedgerCommand.ReleaseHold(job.holdId(), job.jobId(), job.userId(), release));

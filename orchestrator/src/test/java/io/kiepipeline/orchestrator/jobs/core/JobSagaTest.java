@@ -84,10 +84,31 @@ class JobSagaTest {
 
     @Test
     void schedulesAMoneyCheckWhenItAsksToCapture() {
-        var spec = given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.successCallback())
+        var spec = given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.observed(KieTaskState.SUCCESS))
                 .thenHold(HoldState.CAPTURING);
         assertThat(spec.state().nextPollAt()).isEqualTo(Jobs.NOW.plus(Jobs.SETTINGS.reconcileAfter()));
         spec.and(Jobs.holdCaptured()).thenHold(HoldState.CAPTURED);
+    }
+
+    @Test
+    void releasesAHoldPlacedAfterTheJobEnded() {
+        // the job failed while its PlaceHold sat in a dead-letter topic; the ledger refused the release (no hold)
+        var spec = given(aPaidJob(JobStatus.FAILED, HoldState.NONE).withReason("TIMED_OUT", "no hold in time"))
+                .when(Jobs.holdPlaced()).thenStatus(JobStatus.FAILED).thenHold(HoldState.RELEASING)
+                .thenEmits(LedgerCommand.ReleaseHold.class);
+        assertThat(((LedgerCommand.ReleaseHold) spec.emitted().getFirst()).reason())
+                .isEqualTo(ReleaseReason.TIMED_OUT);
+        given(aPaidJob(JobStatus.REJECTED, HoldState.REJECTED).withReason("INSUFFICIENT_FUNDS", "poor"))
+                .when(Jobs.holdPlaced()).thenEmits(LedgerCommand.ReleaseHold.class);
+        given(aPaidJob(JobStatus.FAILED, HoldState.RELEASED)).when(Jobs.holdPlaced()).thenIgnores();
+    }
+
+    @Test
+    void backsOffWhileTheLedgerKeepsNotAnswering() {
+        var spec = given(aPaidJob(JobStatus.SUCCEEDED, HoldState.CAPTURING).withPoll(3, Jobs.NOW))
+                .whenTimeIs(Jobs.NOW).thenEmits(LedgerCommand.CaptureHold.class);
+        assertThat(spec.state().nextPollAt()).isEqualTo(Jobs.NOW.plus(Jobs.SETTINGS.reconcileAfter()
+                .multipliedBy(8)));
     }
 
     @Test
@@ -144,22 +165,34 @@ class JobSagaTest {
 
     // Results
     @Test
-    void capturesTheHoldWhenTheCallbackReportsSuccess() {
+    void capturesTheHoldOnceKieConfirmsTheSuccessACallbackReported() {
         given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.successCallback())
+                .thenStatus(JobStatus.RUNNING).thenHold(HoldState.PLACED).thenEmits(KieCommand.PollKieTask.class)
+                .and(Jobs.observed(KieTaskState.SUCCESS))
                 .thenStatus(JobStatus.SUCCEEDED).thenHold(HoldState.CAPTURING)
                 .thenEmits(LedgerCommand.CaptureHold.class, JobEvent.JobSucceeded.class);
     }
 
     @Test
+    void confirmsEvenASignedSuccessBecauseTheSignatureDoesNotCoverTheResult() {
+        var spec = given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.successCallback())
+                .thenEmits(KieCommand.PollKieTask.class);
+        assertThat(Jobs.successCallback().signatureVerified()).isTrue();
+        assertThat(spec.state().resultUrls()).isEmpty();
+    }
+
+    @Test
     void capturesOnlyOnceForADuplicateCallback() {
-        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.successCallback())
-                .and(Jobs.successCallback()).thenIgnores().thenStatus(JobStatus.SUCCEEDED);
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.observed(KieTaskState.SUCCESS))
+                .and(Jobs.observed(KieTaskState.SUCCESS)).thenIgnores().and(Jobs.successCallback()).thenIgnores()
+                .thenStatus(JobStatus.SUCCEEDED);
     }
 
     @Test
     void takesACallbackThatArrivesBeforeKieTaskAccepted() {
         var spec = given(aPaidJob(JobStatus.SUBMITTING, HoldState.PLACED)).when(Jobs.successCallback())
-                .thenStatus(JobStatus.SUCCEEDED)
+                .thenStatus(JobStatus.SUBMITTING).thenEmits(KieCommand.PollKieTask.class)
+                .and(Jobs.observed(KieTaskState.SUCCESS)).thenStatus(JobStatus.SUCCEEDED)
                 .thenEmits(LedgerCommand.CaptureHold.class, JobEvent.JobSucceeded.class);
         assertThat(spec.state().taskId()).isEqualTo(Jobs.TASK);
         spec.and(Jobs.accepted()).thenStatus(JobStatus.SUCCEEDED);
@@ -195,8 +228,8 @@ class JobSagaTest {
 
     @Test
     void failsASuccessWithoutAResultInsteadOfCharging() {
-        var noUrls = new io.kiepipeline.schemas.GatewayEvent.CallbackReceived(Jobs.JOB, Jobs.TASK,
-                KieTaskState.SUCCESS, java.util.List.of(), null, null, 4L, Jobs.NOW, "{}", true);
+        var noUrls = new io.kiepipeline.schemas.KieEvent.KieTaskStatusObserved(Jobs.JOB, Jobs.TASK,
+                KieTaskState.SUCCESS, java.util.List.of(), null, null, 4L, Jobs.NOW);
         given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(noUrls).thenStatus(JobStatus.FAILED)
                 .thenEmits(LedgerCommand.ReleaseHold.class, JobEvent.JobFailed.class);
     }

@@ -1,0 +1,37 @@
+package io.kiepipeline.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** What `make run` starts and prints: a durable database, and no secret the operator gave. */
+class MakeRunTest {
+    @Test
+    void runsPostgresDurablyUnlessTheSuiteAsksForSpeed() {
+        Map<String, String> durable = EmbeddedPipeline.postgresSettings(true);
+        assertThat(durable).doesNotContainKeys("fsync", "synchronous_commit", "full_page_writes");
+        assertThat(EmbeddedPipeline.postgresSettings(false)).containsEntry("fsync", "off")
+                .containsEntry("synchronous_commit", "off");
+    }
+
+    @Test
+    void printsOnlyTheSecretsItGenerated() {
+        EmbeddedPipeline pipeline = TestPipeline.get();
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEWAY_PORT", "8080");
+        // the test pipeline's tokens stand for the operator's own: given through the environment
+        String welcome = Main.welcome(pipeline, env, Set.of(), false, false, 1.0);
+
+        assertThat(welcome).doesNotContain(TestPipeline.API_TOKEN, TestPipeline.ADMIN_TOKEN,
+                TestPipeline.CALLBACK_SECRET);
+        assertThat(welcome).contains("API_TOKEN=(yours, from the environment: not shown)");
+        assertThat(welcome).contains("export API=\"$API_TOKEN\"");
+
+        String generated = Main.welcome(pipeline, env, Set.of("API_TOKEN"), false, false, 1.0);
+        assertThat(generated).contains("API_TOKEN=" + TestPipeline.API_TOKEN)
+                .doesNotContain(TestPipeline.ADMIN_TOKEN, TestPipeline.CALLBACK_SECRET);
+    }
+}
