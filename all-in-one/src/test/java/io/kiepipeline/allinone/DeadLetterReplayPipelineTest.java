@@ -13,9 +13,12 @@ class DeadLetterReplayPipelineTest extends PipelineTest {
         long user = aNewUser();
         String key = Long.toString(user);
         String reference = "blocked-" + user;
-        // a fault no retry cures: the ledger's table refuses this top-up until the operator removes the cause
-        db.update("alter table ledger.deposit add constraint blocked_" + user + " check (reference <> '"
-                + reference + "')");
+        // a fault no retry cures (like a bug): the ledger's table fails this top-up until the operator removes it
+        db.update("create function ledger.block_" + user + "() returns trigger language plpgsql as $$ begin"
+                + " if new.reference = '" + reference + "' then raise exception 'blocked by the test'; end if;"
+                + " return new; end $$");
+        db.update("create trigger block_" + user + " before insert on ledger.deposit for each row execute function"
+                + " ledger.block_" + user + "()");
         try {
             assertThat(api.deposit(user, 4_200, reference).status()).isEqualTo(202);
             var replay = new DeadLetterReplay(pipeline.kafkaBootstrapServers());
@@ -23,7 +26,8 @@ class DeadLetterReplayPipelineTest extends PipelineTest {
                     .anyMatch(l -> key.equals(l.key())));
             assertThat(available(user)).isZero();
         } finally {
-            db.update("alter table ledger.deposit drop constraint blocked_" + user);
+            db.update("drop trigger block_" + user + " on ledger.deposit");
+            db.update("drop function ledger.block_" + user + "()");
         }
 
         var replay = new DeadLetterReplay(pipeline.kafkaBootstrapServers());

@@ -39,6 +39,17 @@ class TelegramBotPipelineTest extends PipelineTest {
     }
 
     @Test
+    void refusesAModelNameOverTheLimitWithoutMakingAJob() {
+        long user = aUserWithBalance(10_000);
+
+        telegram.userSays(user, user, "/generate " + "m".repeat(300) + " a fox");
+
+        assertThat(awaitMessages(user, 1).getFirst().text()).contains("/models");
+        assertThat(db.count("select count(*) from orchestrator.job where user_id = ?", user)).isZero();
+        assertThat(available(user)).isEqualTo(10_000);
+    }
+
+    @Test
     void generatesAPaidImageFromTheChatAndChargesOnce() {
         long user = aUserWithBalance(10_000);
         String prompt = aPrompt("a fox drawn from the chat");

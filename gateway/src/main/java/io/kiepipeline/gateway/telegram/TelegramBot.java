@@ -6,6 +6,7 @@ import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
 import io.kiepipeline.schemas.Ids;
 import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.Money;
 import io.kiepipeline.schemas.RequestSource;
 import io.kiepipeline.schemas.UserId;
@@ -111,6 +112,15 @@ public class TelegramBot implements LongPollingSingleThreadUpdateConsumer {
         }
         String model = parts[1];
         String prompt = parts[2].trim();
+        // bounded at the edge like the API (Limits): no job, no hold, a reply that says why
+        if (model.length() > Limits.MODEL_ID || model.chars().anyMatch(Character::isISOControl)) {
+            reply(chatId, "There is no model with that name. Send /models to see them.");
+            return;
+        }
+        if (text.length() > Limits.TELEGRAM_TEXT || prompt.length() > Limits.INPUT_TEXT) {
+            reply(chatId, "That prompt is too long: at most " + Limits.TELEGRAM_TEXT + " characters.");
+            return;
+        }
         JobId jobId = Ids.jobIdForTelegramUpdate(botId, update.getUpdateId());
         GenerationRequested request = new GenerationRequested(jobId, Ids.idempotencyKeyForTelegramUpdate(botId,
                 update.getUpdateId()), new UserId(userId), new ChatId(chatId), model, Map.of("prompt", prompt),

@@ -1,6 +1,7 @@
 package io.kiepipeline.kieworker.tasks;
 
 import io.kiepipeline.kieworker.client.KieClient;
+import io.kiepipeline.platform.consuming.Failures;
 import io.kiepipeline.kieworker.client.KieResponse;
 import io.kiepipeline.schemas.MessageCodec;
 import java.time.Clock;
@@ -111,7 +112,7 @@ class SubmissionScheduler implements SmartLifecycle {
                 // stopped mid-call: leave the row IN_FLIGHT; its lease running out records it as uncertain
                 return;
             }
-            submissions.record(c, response, callBackUrl != null);
+            recordWithPatience(c, response, callBackUrl != null);
         } catch (RuntimeException e) {
             // the outcome could not be recorded: the row stays IN_FLIGHT and its lease makes it UNCERTAIN (never sent
             // twice)
@@ -119,6 +120,36 @@ class SubmissionScheduler implements SmartLifecycle {
         } finally {
             slots.release();
             wakeUp();
+        }
+    }
+
+    /**
+     * KIE's answer exists only in memory until it is recorded: a database blip must not turn a known task id into an
+     * uncertain submission. Transient failures are tried again for up to a minute (on this call thread, never a
+     * consumer's; the row stays IN_FLIGHT meanwhile, and an answer recorded after its lease ran out is still taken).
+     */
+    private void recordWithPatience(Submissions.Claim c, KieResponse response, boolean callback) {
+        long giveUpAt = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        long pauseMs = 200;
+        while (true) {
+            try {
+                submissions.record(c, response, callback);
+                return;
+            } catch (RuntimeException e) {
+                if (Failures.classify(e) != Failures.Kind.TRANSIENT || System.nanoTime() > giveUpAt || !running) {
+                    throw e;
+                }
+                log.atWarn().addKeyValue("jobId", c.jobId()).addKeyValue("retryInMs", pauseMs)
+                        .addKeyValue("reason", e.getClass().getSimpleName())
+                        .log("kie.create-task.record-retrying; the database refused the outcome for now");
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pauseMs = Math.min(pauseMs * 2, 5_000);
+            }
         }
     }
 

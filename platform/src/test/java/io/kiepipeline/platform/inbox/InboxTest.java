@@ -3,15 +3,11 @@ package io.kiepipeline.platform.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kiepipeline.schemas.EventId;
+import io.kiepipeline.platform.testing.OutboxDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import liquibase.Liquibase;
-import liquibase.database.DatabaseFactory;
-import liquibase.database.jvm.JdbcConnection;
-import liquibase.resource.ClassLoaderResourceAccessor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,12 +21,7 @@ class InboxTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
-            new Liquibase("db/platform/outbox-inbox.yaml", new ClassLoaderResourceAccessor(),
-                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c)))
-                    .update("");
-        }
+        postgres = OutboxDatabase.start();
     }
 
     @AfterAll

@@ -9,9 +9,9 @@ import io.kiepipeline.schemas.Ids;
 import io.kiepipeline.schemas.LedgerCommand.DepositRequested;
 import io.kiepipeline.schemas.MessageCodec;
 import io.kiepipeline.schemas.UserId;
+import io.kiepipeline.platform.testing.OutboxDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,10 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import liquibase.Liquibase;
-import liquibase.database.DatabaseFactory;
-import liquibase.database.jvm.JdbcConnection;
-import liquibase.resource.ClassLoaderResourceAccessor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -54,12 +50,7 @@ class OutboxRelayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
-            new Liquibase("db/platform/outbox-inbox.yaml", new ClassLoaderResourceAccessor(),
-                    DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c)))
-                    .update("");
-        }
+        postgres = OutboxDatabase.start();
         kafka = new EmbeddedKafkaKraftBroker(1, 3, "ledger.commands");
         kafka.afterPropertiesSet();
     }
