@@ -68,18 +68,26 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     /**
-     * The PostgreSQL server settings of the embedded run. Durable: PostgreSQL's own defaults (fsync and
-     * synchronous_commit on), so an acknowledged top-up or capture survives a crash of PostgreSQL or of the machine.
+     * The PostgreSQL server settings of the embedded run. Durable means fsync, synchronous_commit and full_page_writes
+     * on, said explicitly: the embedded server's library turns all three off by default, which would let an
+     * acknowledged top-up or capture vanish when PostgreSQL is killed.
      */
     static Map<String, String> postgresSettings(boolean durable) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("max_connections", "200");
-        if (!durable) {
-            settings.put("fsync", "off");
-            settings.put("synchronous_commit", "off");
-            settings.put("full_page_writes", "off");
-        }
+        String on = durable ? "on" : "off";
+        settings.put("fsync", on);
+        settings.put("synchronous_commit", on);
+        settings.put("full_page_writes", on);
         return settings;
+    }
+
+    /** The embedded PostgreSQL as the pipeline starts it. */
+    static EmbeddedPostgres.Builder postgres(Path dataDir, int port, boolean durable) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dataDir)
+                .setCleanDataDirectory(false).setPort(port).setRegisterShutdownHook(false);
+        postgresSettings(durable).forEach(builder::setServerConfig);
+        return builder;
     }
 
     private final Options options;
@@ -126,10 +134,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     private void startInfrastructure() throws Exception {
         Path pgDir = options.dataDir().resolve("postgres");
         Files.createDirectories(pgDir);
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(pgDir)
-                .setCleanDataDirectory(false).setPort(options.postgresPort()).setRegisterShutdownHook(false);
-        postgresSettings(options.durable()).forEach(builder::setServerConfig);
-        postgres = builder.start();
+        postgres = postgres(pgDir, options.postgresPort(), options.durable()).start();
         env.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
         env.put("DATABASE_USER", "postgres");
         env.put("DATABASE_PASSWORD", env.getOrDefault("DATABASE_PASSWORD", ""));
