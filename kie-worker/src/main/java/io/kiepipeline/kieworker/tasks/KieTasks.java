@@ -96,17 +96,24 @@ class KieTasks {
                 taskId, callbackExpected, ts(now), jobId, attempt) == 1;
     }
 
-    /** No task was made and none will be: from IN_FLIGHT (this attempt) or PENDING (not yet claimed). */
+    /**
+     * No task was made and none will be: from IN_FLIGHT (this attempt), PENDING (not yet claimed), or UNCERTAIN when
+     * this attempt's lease ran out before KIE's refusal was recorded (the refusal proves there is no task).
+     */
     boolean reject(UUID jobId, int attempt, int code, String message, Instant now) {
         return jdbc.update("update kie_task set state = 'REJECTED', reject_code = ?, reject_message = ?, "
-                + "due_at = null, updated_at = ? where job_id = ? and attempts = ? and state in ('IN_FLIGHT', 'PENDING')",
+                + "due_at = null, updated_at = ? where job_id = ? and attempts = ? "
+                + "and state in ('IN_FLIGHT', 'PENDING', 'UNCERTAIN')",
                 code, cap(message), ts(now), jobId, attempt) == 1;
     }
 
-    /** Certainly no task yet: back to PENDING, due after the back-off. */
+    /**
+     * Certainly no task yet: back to PENDING, due after the back-off; also from UNCERTAIN when this attempt's lease
+     * ran out before the answer (which proves nothing was made) was recorded.
+     */
     boolean retryLater(UUID jobId, int attempt, Instant dueAt, String lastError, Instant now) {
         return jdbc.update("update kie_task set state = 'PENDING', due_at = ?, last_error = ?, updated_at = ? "
-                + "where job_id = ? and attempts = ? and state = 'IN_FLIGHT'",
+                + "where job_id = ? and attempts = ? and state in ('IN_FLIGHT', 'UNCERTAIN')",
                 ts(dueAt), cap(lastError), ts(now), jobId, attempt) == 1;
     }
 

@@ -218,6 +218,23 @@ class SubmissionClaimTest {
                 .containsExactly("kie.task-submission-uncertain.v1", "kie.task-accepted.v1");
     }
 
+    @Test
+    void triesAgainWhenAnAnswerThatProvesNoTaskArrivesAfterTheLeaseRanOut() {
+        UUID job = UUID.randomUUID();
+        pending(job, null);
+        Submissions submissions = submissions(1000, 6);
+        Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
+        clock.now = T0.plus(LEASE);
+        submissions.expireLeases(10);
+
+        submissions.record(claim, new KieResponse(200, 429, "Rate limited", null), true);
+
+        var row = tasks.find(job).orElseThrow();
+        assertThat(jdbc.queryForObject("select state from kie_task where job_id = ?", String.class, job))
+                .as("a 429 made no task: back in the queue, not left to the deadline").isEqualTo("PENDING");
+        assertThat(row.taskId()).isNull();
+    }
+
     private void pending(UUID job, Instant deadlineAt) {
         tx.executeWithoutResult(s -> tasks.insertPending(job, "nano-banana-pro", 1, "{\"prompt\":\"a fox\"}",
                 deadlineAt, true, UUID.randomUUID().toString(), clock.instant()));
