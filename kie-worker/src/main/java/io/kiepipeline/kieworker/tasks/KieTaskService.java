@@ -1,5 +1,14 @@
 package io.kiepipeline.kieworker.tasks;
 
+import jakarta.annotation.PreDestroy;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
 import io.kiepipeline.kieworker.client.KieClient;
 import io.kiepipeline.kieworker.client.KieResponse;
 import io.kiepipeline.platform.inbox.Inbox;
@@ -29,8 +38,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Carries out KIE commands as they arrive. A SubmitKieTask only records the intent (one row per job, due now) and
- * returns: the {@link SubmissionScheduler} calls KIE, off this thread and outside any transaction. A PollKieTask calls
- * recordInfo first and then records what it saw, with its event, in one transaction. A job gets at most one KIE task:
+ * returns: the {@link SubmissionScheduler} calls KIE, off this thread and outside any transaction. A PollKieTask is
+ * handed to a small pool of pollers and the consumer moves on: a slow or unreachable KIE (up to KIE_REQUEST_TIMEOUT a
+ * call) never holds up the submissions behind it on the partition. The poller calls recordInfo and then records what
+ * it saw, with its event, in one transaction. A poll lost to a crash or a full queue is asked for again by the
+ * orchestrator's timer. A job gets at most one KIE task:
  * a repeated SubmitKieTask answers with the stored outcome, or nothing while the first is under way or uncertain.
  */
 @Service
@@ -47,6 +59,10 @@ public class KieTaskService {
     private final TransactionTemplate tx;
     private final JdbcTemplate jdbc;
     private final SubmissionScheduler scheduler;
+    private final Set<UUID> pollsInFlight = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor pollers = new ThreadPoolExecutor(4, 4, 1, TimeUnit.MINUTES,
+            new ArrayBlockingQueue<>(1_000), Thread.ofPlatform().name("kie-poll-", 0).daemon().factory(),
+            new ThreadPoolExecutor.AbortPolicy());
 
     KieTaskService(KieClient kie, KieTasks tasks, Inbox inbox, OutboxWriter outbox, KieSettings settings, Clock clock,
                    PlatformTransactionManager txManager, JdbcTemplate jdbc, SubmissionScheduler scheduler) {
@@ -122,6 +138,39 @@ public class KieTaskService {
         if (alreadyProcessed(envelope)) {
             return;
         }
+        UUID job = c.jobId().value();
+        if (!pollsInFlight.add(job)) {
+            log.atDebug().addKeyValue("jobId", job).log("kie.poll.skipped; a poll of this job is under way");
+            return;
+        }
+        try {
+            pollers.execute(() -> {
+                try {
+                    pollNow(c, envelope);
+                } catch (RuntimeException e) {
+                    log.atWarn().addKeyValue("jobId", job).addKeyValue("reason", e.getClass().getSimpleName())
+                            .log("kie.poll.failed; the orchestrator's timer asks again");
+                } finally {
+                    pollsInFlight.remove(job);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            pollsInFlight.remove(job);
+            log.atWarn().addKeyValue("jobId", job).log("kie.poll.dropped; too many polls waiting, the timer asks again");
+        }
+    }
+
+    @PreDestroy
+    void stopPolling() {
+        pollers.shutdown();
+        try {
+            pollers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void pollNow(PollKieTask c, Envelope envelope) {
         String jobId = c.jobId().toString();
         // no transaction is open during the call: the inbox row and the outcome are written together afterwards
         KieResponse response = kie.recordInfo(c.taskId());

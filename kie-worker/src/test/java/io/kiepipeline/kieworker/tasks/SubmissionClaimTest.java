@@ -235,6 +235,75 @@ class SubmissionClaimTest {
         assertThat(row.taskId()).isNull();
     }
 
+    @Test
+    void handsAPollToThePollersSoTheConsumerMovesOnWhileKieIsSlow() throws Exception {
+        java.util.concurrent.CountDownLatch kieAnswers = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch kieAsked = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer slowKie = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        slowKie.createContext("/api/v1/jobs/recordInfo", ex -> {
+            kieAsked.countDown();
+            try {
+                kieAnswers.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "{\"code\":200,\"msg\":\"success\",\"data\":{\"taskId\":\"t1\",\"state\":\"generating\"}}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        slowKie.start();
+        try {
+            var kie = new io.kiepipeline.kieworker.client.KieClient("http://127.0.0.1:" + slowKie.getAddress()
+                    .getPort(), "key", Duration.ofSeconds(30));
+            Submissions submissions = submissions(1000, 6);
+            KieSettings settings = new KieSettings("https://bot.example", new CallbackToken("callback-secret-123456"),
+                    6, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(30), false);
+            DataSourceTransactionManager txManager = new DataSourceTransactionManager(dataSource);
+            OutboxRelay relay = new OutboxRelay(jdbc, new TransactionTemplate(txManager), null,
+                    new OutboxRelay.Settings("kie-worker", 10, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                            Duration.ofSeconds(1), Duration.ofDays(1), false, 1_000_000));
+            KieTaskService service = new KieTaskService(kie, tasks, new io.kiepipeline.platform.inbox.Inbox(jdbc),
+                    new OutboxWriter(jdbc, relay, clock, 16), settings, clock, txManager, jdbc,
+                    new SubmissionScheduler(submissions, kie, settings, clock, Duration.ofSeconds(1), 1,
+                            Duration.ofSeconds(1)));
+            UUID job = UUID.randomUUID();
+            var poll = envelope(new io.kiepipeline.schemas.KieCommand.PollKieTask(
+                    new io.kiepipeline.schemas.JobId(job), "t1", 1));
+
+            service.handle(poll);
+
+            // KIE has not answered, yet the consumer is free: the next command on the partition is taken at once
+            assertThat(kieAsked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            UUID next = UUID.randomUUID();
+            service.handle(envelope(new io.kiepipeline.schemas.KieCommand.SubmitKieTask(
+                    new io.kiepipeline.schemas.JobId(next), new io.kiepipeline.schemas.UserId(1), "nano-banana-pro",
+                    Map.of("prompt", "a fox"), null)));
+            assertThat(tasks.find(next)).isPresent();
+            assertThat(processed(poll)).as("the poll is still waiting for KIE").isFalse();
+
+            kieAnswers.countDown();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> processed(poll));
+            service.stopPolling();
+        } finally {
+            kieAnswers.countDown();
+            slowKie.stop(0);
+        }
+    }
+
+    private static io.kiepipeline.platform.messaging.Envelope envelope(io.kiepipeline.schemas.KieCommand command) {
+        return new io.kiepipeline.platform.messaging.Envelope(new io.kiepipeline.schemas.EventId(UUID.randomUUID()),
+                io.kiepipeline.schemas.MessageTypes.nameOf(command.getClass()), command, null, null, Instant.now(),
+                "kie-worker.commands", 0, 0);
+    }
+
+    private boolean processed(io.kiepipeline.platform.messaging.Envelope e) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from processed_event where "
+                + "event_id = ?)", Boolean.class, e.eventId().value()));
+    }
+
     private void pending(UUID job, Instant deadlineAt) {
         tx.executeWithoutResult(s -> tasks.insertPending(job, "nano-banana-pro", 1, "{\"prompt\":\"a fox\"}",
                 deadlineAt, true, UUID.randomUUID().toString(), clock.instant()));
