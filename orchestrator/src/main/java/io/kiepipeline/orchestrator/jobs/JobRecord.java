@@ -53,6 +53,8 @@ public class JobRecord {
     private HoldState holdState;
     @Column(name = "task_id")
     private String taskId;
+    @Column(name = "candidate_task_id")
+    private String candidateTaskId;
     @Column(name = "callback_expected")
     private boolean callbackExpected;
     @Column(name = "result_urls")
@@ -102,7 +104,7 @@ public class JobRecord {
                 : Arrays.asList(MessageCodec.mapper().readValue(resultUrls, String[].class));
         return new JobState(new JobId(jobId), new UserId(userId), new ChatId(chatId), model, in, outputType,
                 priceMinor, currency, status, holdState, taskId, callbackExpected, urls, reason, detail,
-                pollAttempts, nextPollAt, deadlineAt);
+                pollAttempts, nextPollAt, deadlineAt, candidateTaskId);
     }
 
     void apply(JobState s, Instant now) {
@@ -117,6 +119,7 @@ public class JobRecord {
         status = s.status();
         holdState = s.hold();
         taskId = s.taskId();
+        candidateTaskId = s.candidateTaskId();
         callbackExpected = s.callbackExpected();
         resultUrls = s.resultUrls().isEmpty() ? null : MessageCodec.mapper().writeValueAsString(s.resultUrls());
         reason = s.reason();

@@ -95,7 +95,7 @@ public final class JobSaga {
                     onTaskReport(job, e.taskId(), e.state(), e.resultUrls(), e.failCode(), e.failMessage(), now,
                             "poll");
             case CallbackReceived e when e.state() == KieTaskState.SUCCESS
-                    || (!e.signatureVerified() && e.state().isTerminal()) -> onUnconfirmedReport(job, e);
+                    || (!e.signatureVerified() && e.state().isTerminal()) -> onUnconfirmedReport(job, e, now);
             case CallbackReceived e ->
                     onTaskReport(job, e.taskId(), e.state(), e.resultUrls(), e.failCode(), e.failMessage(), now,
                             "callback");
@@ -149,6 +149,12 @@ public final class JobSaga {
             return fail(job, JobFailureReason.TIMED_OUT, ReleaseReason.TIMED_OUT,
                     "KIE did not finish the task in time", now, "job.timed-out");
         }
+        if (job.status() == SUBMITTING && job.candidateTaskId() != null && checkDue) {
+            int attempts = job.pollAttempts() + 1;
+            return Reaction.to(job.withPoll(attempts, now.plus(settings.pollDelay(false, attempts))),
+                    "kie.poll-requested; the task a callback named", new KieCommand.PollKieTask(job.jobId(),
+                            job.candidateTaskId(), attempts));
+        }
         if (job.status() == RUNNING && job.nextPollAt() != null && !now.isBefore(job.nextPollAt())) {
             int attempts = job.pollAttempts() + 1;
             return Reaction.to(job.withPoll(attempts, now.plus(settings.pollDelay(job.callbackExpected(), attempts))),
@@ -181,7 +187,10 @@ public final class JobSaga {
      * id) before any money moves or anything is delivered. Only a signed failure is taken as it is: it can only give
      * the user's money back.
      */
-    private Reaction onUnconfirmedReport(JobState job, CallbackReceived e) {
+    private Reaction onUnconfirmedReport(JobState job, CallbackReceived e, Instant now) {
+        if (e.taskId() == null || e.taskId().length() > Limits.TASK_ID) {
+            return Reaction.ignore(job, "callback.ignored; no task id a task could have");
+        }
         if (!job.status().awaitsKie()) {
             return Reaction.ignore(job, "callback.ignored; job is already " + job.status());
         }
@@ -189,7 +198,12 @@ public final class JobSaga {
             return Reaction.ignore(job, "callback.ignored; task " + e.taskId() + " is not the job's task "
                     + job.taskId());
         }
-        return new Reaction(job, List.of(new KieCommand.PollKieTask(job.jobId(), e.taskId(), job.pollAttempts() + 1)),
+        int attempt = job.pollAttempts() + 1;
+        // With no task of its own yet, the job keeps the callback's task id as a candidate for the timer to poll
+        // again if this first answer is lost: never as its task until KIE confirms it belongs to this job.
+        JobState next = job.taskId() != null ? job : job.withCandidate(e.taskId())
+                .withPoll(job.pollAttempts(), now.plus(settings.pollDelay(false, attempt)));
+        return new Reaction(next, List.of(new KieCommand.PollKieTask(job.jobId(), e.taskId(), attempt)),
                 "callback.confirming; asking KIE before money moves", true);
     }
 
@@ -257,7 +271,7 @@ public final class JobSaga {
             JobState kept = job.taskId() == null ? job.withTask(e.taskId(), e.callbackExpected()) : job;
             return new Reaction(kept, List.of(), "kie.accepted-late; job is " + job.status(), kept != job);
         }
-        JobState next = job.withStatus(RUNNING).withTask(e.taskId(), e.callbackExpected())
+        JobState next = job.withStatus(RUNNING).withTask(e.taskId(), e.callbackExpected()).withCandidate(null)
                 .withPoll(0, now.plus(settings.pollDelay(e.callbackExpected(), 0)));
         return Reaction.to(next, "job.submitted", new JobEvent.JobSubmitted(job.jobId(), job.userId(), e.taskId(),
                 now));
@@ -282,7 +296,8 @@ public final class JobSaga {
         if (job.taskId() != null && taskId != null && !job.taskId().equals(taskId)) {
             return Reaction.ignore(job, via + ".ignored; task " + taskId + " is not the job's task " + job.taskId());
         }
-        JobState withTask = job.taskId() == null ? job.withTask(taskId, job.callbackExpected()) : job;
+        JobState withTask = job.taskId() == null ? job.withTask(taskId, job.callbackExpected()).withCandidate(null)
+                : job;
         if (state == KieTaskState.FAIL) {
             String detail = "KIE task failed" + (failCode == null || failCode.isBlank() ? "" : ": " + failCode)
                     + (failMessage == null || failMessage.isBlank() ? "" : " " + failMessage);

@@ -15,7 +15,20 @@ public record JobState(JobId jobId, UserId userId, ChatId chatId, String model, 
                        OutputType outputType,
                        long priceMinor, String currency, JobStatus status, HoldState hold, String taskId,
                        boolean callbackExpected, List<String> resultUrls, String reason, String detail,
-                       int pollAttempts, Instant nextPollAt, Instant deadlineAt) {
+                       int pollAttempts, Instant nextPollAt, Instant deadlineAt, String candidateTaskId) {
+    /**
+     * {@code candidateTaskId}: a task id a callback named for a job that has none yet (a callback before KIE's
+     * answer, or after an answer that was lost). It is only polled, never trusted: the job takes it as its task once
+     * KIE's recordInfo confirms the task belongs to this job.
+     */
+    public JobState(JobId jobId, UserId userId, ChatId chatId, String model, Map<String, Object> input,
+                    OutputType outputType, long priceMinor, String currency, JobStatus status, HoldState hold,
+                    String taskId, boolean callbackExpected, List<String> resultUrls, String reason, String detail,
+                    int pollAttempts, Instant nextPollAt, Instant deadlineAt) {
+        this(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, hold, taskId,
+                callbackExpected, resultUrls, reason, detail, pollAttempts, nextPollAt, deadlineAt, null);
+    }
+
     public JobState {
         resultUrls = resultUrls == null ? List.of() : List.copyOf(resultUrls);
         input = input == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(input));
@@ -31,36 +44,41 @@ public record JobState(JobId jobId, UserId userId, ChatId chatId, String model, 
 
     JobState withStatus(JobStatus s) {
         return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, s, hold, taskId,
-                callbackExpected, resultUrls, reason, detail, pollAttempts, nextPollAt, deadlineAt);
+                callbackExpected, resultUrls, reason, detail, pollAttempts, nextPollAt, deadlineAt, candidateTaskId);
     }
 
     JobState withHold(HoldState h) {
         return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, h, taskId,
-                callbackExpected, resultUrls, reason, detail, pollAttempts, nextPollAt, deadlineAt);
+                callbackExpected, resultUrls, reason, detail, pollAttempts, nextPollAt, deadlineAt, candidateTaskId);
     }
 
     JobState withTask(String id, boolean callback) {
         return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, hold, id,
-                callback, resultUrls, reason, detail, pollAttempts, nextPollAt, deadlineAt);
+                callback, resultUrls, reason, detail, pollAttempts, nextPollAt, deadlineAt, candidateTaskId);
     }
 
     JobState withResult(List<String> urls) {
         return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, hold, taskId,
-                callbackExpected, urls, reason, detail, pollAttempts, nextPollAt, deadlineAt);
+                callbackExpected, urls, reason, detail, pollAttempts, nextPollAt, deadlineAt, candidateTaskId);
     }
 
     JobState withReason(String r, String d) {
         return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, hold, taskId,
-                callbackExpected, resultUrls, r, d, pollAttempts, nextPollAt, deadlineAt);
+                callbackExpected, resultUrls, r, d, pollAttempts, nextPollAt, deadlineAt, candidateTaskId);
+    }
+
+    JobState withCandidate(String candidate) {
+        return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, hold, taskId,
+                callbackExpected, resultUrls, reason, detail, pollAttempts, nextPollAt, deadlineAt, candidate);
     }
 
     JobState withDeadline(Instant deadline) {
         return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, hold, taskId,
-                callbackExpected, resultUrls, reason, detail, pollAttempts, nextPollAt, deadline);
+                callbackExpected, resultUrls, reason, detail, pollAttempts, nextPollAt, deadline, candidateTaskId);
     }
 
     JobState withPoll(int attempts, Instant next) {
         return new JobState(jobId, userId, chatId, model, input, outputType, priceMinor, currency, status, hold, taskId,
-                callbackExpected, resultUrls, reason, detail, attempts, next, deadlineAt);
+                callbackExpected, resultUrls, reason, detail, attempts, next, deadlineAt, candidateTaskId);
     }
 }

@@ -139,6 +139,31 @@ class JobSagaTest {
                 .thenIgnores();
     }
 
+    @Test
+    void pollsTheTaskACallbackNamedAgainWhenTheFirstAnswerIsLost() {
+        var spec = given(aPaidJob(JobStatus.SUBMITTING, HoldState.PLACED))
+                .when(Jobs.unsignedSuccessCallback(Jobs.TASK)).thenEmits(KieCommand.PollKieTask.class);
+        assertThat(spec.state().candidateTaskId()).isEqualTo(Jobs.TASK);
+        assertThat(spec.state().taskId()).as("a candidate, not yet the job's task").isNull();
+        // KIE's answer to that poll was lost: the timer asks again
+        spec.whenTimeIs(spec.state().nextPollAt()).thenStatus(JobStatus.SUBMITTING)
+                .thenEmits(KieCommand.PollKieTask.class);
+        assertThat(((KieCommand.PollKieTask) spec.emitted().getFirst()).taskId()).isEqualTo(Jobs.TASK);
+        spec.and(Jobs.observed(KieTaskState.SUCCESS)).thenStatus(JobStatus.SUCCEEDED)
+                .thenEmits(LedgerCommand.CaptureHold.class, JobEvent.JobSucceeded.class);
+        assertThat(spec.state().taskId()).isEqualTo(Jobs.TASK);
+        assertThat(spec.state().candidateTaskId()).isNull();
+    }
+
+    @Test
+    void forgetsTheCandidateWhenKieAnswersTheSubmission() {
+        var spec = given(aPaidJob(JobStatus.SUBMITTING, HoldState.PLACED))
+                .when(Jobs.unsignedSuccessCallback("task_candidate")).and(Jobs.accepted())
+                .thenStatus(JobStatus.RUNNING);
+        assertThat(spec.state().taskId()).isEqualTo(Jobs.TASK);
+        assertThat(spec.state().candidateTaskId()).isNull();
+    }
+
     // Submitting
     @Test
     void recordsTheTaskAndSchedulesTheFallbackPollWhenKieAccepts() {
