@@ -259,14 +259,10 @@ class SubmissionClaimTest {
             var kie = new io.kiepipeline.kieworker.client.KieClient("http://127.0.0.1:" + slowKie.getAddress()
                     .getPort(), "key", Duration.ofSeconds(30));
             Submissions submissions = submissions(1000, 6);
-            KieSettings settings = new KieSettings("https://bot.example", new CallbackToken("callback-secret-123456"),
-                    6, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(30), false);
+            KieSettings settings = kieSettings(6);
             DataSourceTransactionManager txManager = new DataSourceTransactionManager(dataSource);
-            OutboxRelay relay = new OutboxRelay(jdbc, new TransactionTemplate(txManager), null,
-                    new OutboxRelay.Settings("kie-worker", 10, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                            Duration.ofSeconds(1), Duration.ofDays(1), false, 1_000_000));
             KieTaskService service = new KieTaskService(kie, tasks, new io.kiepipeline.platform.inbox.Inbox(jdbc),
-                    new OutboxWriter(jdbc, relay, clock, 16), settings, clock, txManager, jdbc,
+                    outboxWriter(txManager), settings, clock, txManager, jdbc,
                     new SubmissionScheduler(submissions, kie, settings, clock, Duration.ofSeconds(1), 1,
                             Duration.ofSeconds(1)));
             UUID job = UUID.randomUUID();
@@ -314,16 +310,24 @@ class SubmissionClaimTest {
                 job.toString());
     }
 
-    private Submissions submissions(int rateLimit, int attempts) {
-        DataSourceTransactionManager txManager = new DataSourceTransactionManager(dataSource);
+    private OutboxWriter outboxWriter(DataSourceTransactionManager txManager) {
         OutboxRelay relay = new OutboxRelay(jdbc, new TransactionTemplate(txManager), null,
                 new OutboxRelay.Settings("kie-worker", 10, Duration.ofSeconds(1), Duration.ofSeconds(1),
                         Duration.ofSeconds(1), Duration.ofDays(1), false, 1_000_000));
-        KieSettings settings = new KieSettings("https://bot.example", new CallbackToken("callback-secret-123456"),
+        return new OutboxWriter(jdbc, relay, clock, 16);
+    }
+
+    private static KieSettings kieSettings(int attempts) {
+        return new KieSettings("https://bot.example", new CallbackToken("callback-secret-123456"),
                 attempts, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(30), false);
+    }
+
+    private Submissions submissions(int rateLimit, int attempts) {
+        DataSourceTransactionManager txManager = new DataSourceTransactionManager(dataSource);
+        KieSettings settings = kieSettings(attempts);
         DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
         beans.registerSingleton("meters", meters);
-        return new Submissions(tasks, new OutboxWriter(jdbc, relay, clock, 16),
+        return new Submissions(tasks, outboxWriter(txManager),
                 new CreateTaskThrottle(rateLimit, Duration.ofSeconds(10), clock), settings, clock, txManager,
                 beans.getBeanProvider(MeterRegistry.class));
     }
