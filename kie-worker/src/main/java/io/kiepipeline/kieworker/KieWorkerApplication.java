@@ -2,6 +2,8 @@ package io.kiepipeline.kieworker;
 
 import io.kiepipeline.kieworker.client.CreateTaskThrottle;
 import io.kiepipeline.kieworker.client.KieClient;
+import io.kiepipeline.kieworker.client.SharedCreateTaskThrottle;
+import org.springframework.jdbc.core.JdbcTemplate;
 import io.kiepipeline.kieworker.tasks.KieSettings;
 import io.kiepipeline.platform.callbacks.CallbackToken;
 import java.time.Clock;
@@ -44,8 +46,9 @@ public class KieWorkerApplication {
     }
 
     @Bean
-    CreateTaskThrottle createTaskThrottle(@Value("${pipeline.kie.rate-limit.requests}") int requests,
+    CreateTaskThrottle createTaskThrottle(JdbcTemplate jdbc,
+                                          @Value("${pipeline.kie.rate-limit.requests}") int requests,
                                           @Value("${pipeline.kie.rate-limit.per}") Duration per, Clock clock) {
-        return new CreateTaskThrottle(requests, per, clock);
+        return new SharedCreateTaskThrottle(jdbc, requests, per, clock);
     }
 }

@@ -14,7 +14,7 @@ class CreateTaskThrottleTest {
     @Test
     void letsNoMoreThanTheLimitThroughInOneWindowAndNamesWhenRoomComesBack() {
         MutableClock clock = new MutableClock(T0);
-        CreateTaskThrottle throttle = new CreateTaskThrottle(3, Duration.ofSeconds(10), clock);
+        CreateTaskThrottle throttle = new io.kiepipeline.kieworker.client.LocalCreateTaskThrottle(3, Duration.ofSeconds(10), clock);
 
         assertThat(throttle.tryAcquire()).isTrue();
         clock.now = T0.plusSeconds(2);
@@ -31,7 +31,7 @@ class CreateTaskThrottleTest {
 
     @Test
     void neverWaits() {
-        CreateTaskThrottle throttle = new CreateTaskThrottle(1, Duration.ofHours(1), Clock.systemUTC());
+        CreateTaskThrottle throttle = new io.kiepipeline.kieworker.client.LocalCreateTaskThrottle(1, Duration.ofHours(1), Clock.systemUTC());
         throttle.tryAcquire();
         long start = System.nanoTime();
 

@@ -328,7 +328,7 @@ class SubmissionClaimTest {
         DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
         beans.registerSingleton("meters", meters);
         return new Submissions(tasks, outboxWriter(txManager),
-                new CreateTaskThrottle(rateLimit, Duration.ofSeconds(10), clock), settings, clock, txManager,
+                new io.kiepipeline.kieworker.client.LocalCreateTaskThrottle(rateLimit, Duration.ofSeconds(10), clock), settings, clock, txManager,
                 beans.getBeanProvider(MeterRegistry.class));
     }
 
