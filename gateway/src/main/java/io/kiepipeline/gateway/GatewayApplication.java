@@ -3,6 +3,7 @@ package io.kiepipeline.gateway;
 import io.kiepipeline.gateway.api.Backends;
 import io.kiepipeline.gateway.publishing.Publisher;
 import io.kiepipeline.gateway.telegram.TelegramBot;
+import io.kiepipeline.gateway.telegram.PollerElection;
 import io.kiepipeline.gateway.telegram.TelegramPolling;
 import io.kiepipeline.platform.callbacks.CallbackToken;
 import java.net.URI;
@@ -12,6 +13,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
@@ -53,6 +55,44 @@ public class GatewayApplication {
         long botId = Long.parseLong(token.substring(0, Math.max(token.indexOf(':'), 1)).replaceAll("\\D", "0"));
         return new TelegramPolling(new TelegramBot(telegram, publisher, backends, clock, botId, retryWindow,
                 retryPause), token, telegramUrl(baseUrl), timeout);
+    }
+
+    /**
+     * Only one gateway polls Telegram at a time: the one holding the poller's partition. Without the election
+     * (`TELEGRAM_POLLER_ELECTION=false`, for a single gateway), this one polls from its start.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
+    SmartLifecycle telegramPollerElection(TelegramPolling polling,
+                                          @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+                                          @Value("${pipeline.telegram.poller-session-timeout}") Duration session,
+                                          @Value("${pipeline.telegram.poller-election}") boolean election) {
+        if (!election) {
+            return new SmartLifecycle() {
+                @Override
+                public void start() {
+                    polling.start();
+                }
+
+                @Override
+                public void stop() {
+                    polling.stop();
+                }
+
+                @Override
+                public boolean isRunning() {
+                    return polling.isRunning();
+                }
+            };
+        }
+        return new PollerElection(bootstrapServers, "gateway-telegram-poller", session, polling::start,
+                polling::stop);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
+    org.apache.kafka.clients.admin.NewTopic telegramPollerTopic() {
+        return org.springframework.kafka.config.TopicBuilder.name(PollerElection.TOPIC).partitions(1).build();
     }
 
     static TelegramUrl telegramUrl(String baseUrl) {

@@ -30,8 +30,17 @@ public class TelegramPolling implements SmartLifecycle {
         this.timeoutSeconds = timeoutSeconds;
     }
 
+    /** Started by the {@link PollerElection}, only on the gateway that holds the poller's lease. */
     @Override
-    public void start() {
+    public boolean isAutoStartup() {
+        return false;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (application != null) {
+            return;
+        }
         sessionLogger().setLevel(null);
         // our own client (the library's default timeouts), so that stop() can cancel the long poll in flight
         http = new TelegramOkHttpClientFactory.DefaultOkHttpClientCreator().get();
@@ -49,7 +58,7 @@ public class TelegramPolling implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         if (application != null) {
             try {
                 // unregistering stops the bot's session; closing alone leaves a session polling

@@ -34,7 +34,9 @@ import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
  */
 @SpringBootTest(classes = GatewayApplication.class, properties = {"spring.config.name=gateway",
         "API_TOKEN=api-token-123456", "ADMIN_TOKEN=admin-token-123456", "CALLBACK_SECRET=callback-secret-123456",
-        "TELEGRAM_POLLING_ENABLED=true", "TELEGRAM_BOT_TOKEN=" + GenerateWithKafkaDownTest.TOKEN,
+        "TELEGRAM_POLLING_ENABLED=true",
+        // one gateway, so no election: with Kafka down from the start there would be no poller to elect
+        "TELEGRAM_POLLER_ELECTION=false", "TELEGRAM_BOT_TOKEN=" + GenerateWithKafkaDownTest.TOKEN,
         "TELEGRAM_LONG_POLL_TIMEOUT=1", "TELEGRAM_PUBLISH_RETRY_WINDOW=3s", "pipeline.telegram.publish-retry-pause=500ms",
         "spring.kafka.admin.auto-create=false", "spring.kafka.producer.properties.max.block.ms=1000",
         "pipeline.gateway.publish-timeout=2s", "server.port=0"})

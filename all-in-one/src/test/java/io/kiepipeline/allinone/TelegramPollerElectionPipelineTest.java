@@ -1,0 +1,68 @@
+package io.kiepipeline.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kiepipeline.gateway.telegram.PollerElection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several gateways, one Telegram poller: exactly one holds the lease, never two at once (Telegram would answer 409),
+ * and when the poller dies another takes over within 30 s; one that stops hands over at once.
+ */
+class TelegramPollerElectionPipelineTest extends PipelineTest {
+    private final AtomicInteger polling = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
+
+    @Test
+    void exactlyOneGatewayPollsAndAnotherTakesOverWhenItDies() throws Exception {
+        ensureTopic();
+        String group = "election-test-" + UUID.randomUUID();
+        PollerElection first = election(group);
+        PollerElection second = election(group);
+        first.start();
+        second.start();
+        await().atMost(PATIENCE).until(() -> first.isLeader() || second.isLeader());
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> polling.get() == 1);
+
+        PollerElection leader = first.isLeader() ? first : second;
+        PollerElection follower = leader == first ? second : first;
+        leader.die();
+        polling.decrementAndGet(); // a dead process polls nothing
+        await().atMost(Duration.ofSeconds(30)).until(follower::isLeader);
+
+        PollerElection third = election(group);
+        third.start();
+        follower.stop();
+        await("a gateway that stops hands over").atMost(Duration.ofSeconds(15)).until(third::isLeader);
+        third.stop();
+        assertThat(mostAtOnce.get()).as("never two pollers at once").isEqualTo(1);
+    }
+
+    private PollerElection election(String group) {
+        return new PollerElection(pipeline.kafkaBootstrapServers(), group, Duration.ofSeconds(6), () -> {
+            int now = polling.incrementAndGet();
+            mostAtOnce.accumulateAndGet(now, Math::max);
+        }, polling::decrementAndGet);
+    }
+
+    private void ensureTopic() throws Exception {
+        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                pipeline.kafkaBootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(PollerElection.TOPIC, 1, (short) 1))).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+}
