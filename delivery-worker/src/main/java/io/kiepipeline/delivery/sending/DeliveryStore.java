@@ -34,8 +34,11 @@ class DeliveryStore {
     private final OutboxWriter outbox;
     private final TelegramSettings settings;
 
+    private final SendRateLimit rateLimit;
+
     DeliveryStore(JdbcTemplate jdbc, PlatformTransactionManager txManager, OutboxWriter outbox,
-                  TelegramSettings settings) {
+                  TelegramSettings settings, SendRateLimit rateLimit) {
+        this.rateLimit = rateLimit;
         this.jdbc = jdbc;
         this.tx = new TransactionTemplate(txManager);
         this.outbox = outbox;
@@ -100,13 +103,23 @@ class DeliveryStore {
                                     rs.getString("media_url"), rs.getString("text"), rs.getString("fallback_text")),
                             rs.getInt("attempts") + 1, "SENDING".equals(rs.getString("status"))),
                     ts(now), limit);
+            // Telegram's flood limits, for every delivery-worker together: a message without a place stays due later
+            SendRateLimit.Window window = rateLimit.open();
+            List<Claim> taken = new java.util.ArrayList<>(claims.size());
             for (Claim c : claims) {
+                long waitMs = window.take(c.chatId().value());
+                if (waitMs > 0) {
+                    jdbc.update("update delivery_message set due_at = ? where delivery_id = ? and seq = ?",
+                            ts(now.plusMillis(waitMs)), c.deliveryId(), c.seq());
+                    continue;
+                }
                 jdbc.update("""
                                 update delivery_message set status = 'SENDING', attempts = ?, due_at = ?
                                 where delivery_id = ? and seq = ?""",
                         c.attempt(), ts(now.plus(settings.lease())), c.deliveryId(), c.seq());
+                taken.add(c);
             }
-            return claims;
+            return taken;
         });
     }
 

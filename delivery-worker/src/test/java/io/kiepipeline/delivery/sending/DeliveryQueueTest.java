@@ -143,7 +143,8 @@ class DeliveryQueueTest {
         JobSucceeded result = anImage(chat, image());
 
         delivery.handle(envelope(result));
-        jdbc.update("update delivery set give_up_at = now() + interval '2 seconds' where job_id = ?",
+        // retries of one chat are paced by the per-chat flood limit (one a second) as well
+        jdbc.update("update delivery set give_up_at = now() + interval '4 seconds' where job_id = ?",
                 result.jobId().value());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> reported(result.jobId()).size() == 1);
@@ -218,6 +219,42 @@ class DeliveryQueueTest {
         assertThat(reported(result.jobId()).getFirst()).isInstanceOfSatisfying(
                 DeliveryEvent.ResultDelivered.class, d -> assertThat(d.messagesSent()).isEqualTo(2));
         assertThat(scheduler.possibleDuplicates()).isEqualTo(duplicatesBefore + 1);
+    }
+
+    @Test
+    void keepsToTelegramsFloodLimitsPerChatAndForTheBot() {
+        long busy = CHATS.incrementAndGet();
+        List<JobId> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JobSucceeded toBusy = anImage(busy, image());
+            jobs.add(toBusy.jobId());
+            delivery.handle(envelope(toBusy));
+        }
+        List<Long> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 45; i++) {
+            long chat = CHATS.incrementAndGet();
+            many.add(chat);
+            JobSucceeded result = anImage(chat, image());
+            jobs.add(result.jobId());
+            delivery.handle(envelope(result));
+        }
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> jobs.stream().allMatch(j -> reported(j).size() == 1));
+
+        List<Long> toBusy = telegram.sentTo(busy).stream().map(TelegramEmulator.Sent::at).sorted().toList();
+        assertThat(toBusy).hasSize(3);
+        for (int i = 1; i < toBusy.size(); i++) {
+            assertThat(toBusy.get(i) - toBusy.get(i - 1)).as("one message a second in one chat")
+                    .isGreaterThanOrEqualTo(900);
+        }
+        List<Long> all = many.stream().flatMap(c -> telegram.sentTo(c).stream()).map(TelegramEmulator.Sent::at)
+                .sorted().toList();
+        assertThat(all).hasSize(45);
+        for (int i = 0; i < all.size(); i++) {
+            long from = all.get(i);
+            long inWindow = all.stream().filter(t -> t >= from && t < from + 900).count();
+            assertThat(inWindow).as("at most 30 a second for the bot").isLessThanOrEqualTo(30);
+        }
     }
 
     private List<DeliveryEvent> reported(JobId jobId) {
