@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +29,8 @@ import tools.jackson.core.type.TypeReference;
 @Component
 class SubmissionScheduler implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(SubmissionScheduler.class);
+    /** How long an outcome the database refused for a moment keeps being recorded again. */
+    private static final Duration RECORD_PATIENCE = Duration.ofMinutes(1);
     private static final TypeReference<Map<String, Object>> INPUT = new TypeReference<>() {
     };
 
@@ -44,7 +46,7 @@ class SubmissionScheduler implements SmartLifecycle {
     private boolean woken;
     private volatile boolean running;
     private Thread loop;
-    private ExecutorService calls;
+    private ScheduledExecutorService calls;
 
     SubmissionScheduler(Submissions submissions, KieClient kie, KieSettings settings, Clock clock,
                         @Value("${pipeline.kie.submit.period}") Duration period,
@@ -112,7 +114,7 @@ class SubmissionScheduler implements SmartLifecycle {
                 // stopped mid-call: leave the row IN_FLIGHT; its lease running out records it as uncertain
                 return;
             }
-            recordWithPatience(c, response, callBackUrl != null);
+            record(c, response, callBackUrl != null, System.nanoTime() + RECORD_PATIENCE.toNanos(), 200);
         } catch (RuntimeException e) {
             // the outcome could not be recorded: the row stays IN_FLIGHT and its lease makes it UNCERTAIN (never sent
             // twice)
@@ -125,31 +127,28 @@ class SubmissionScheduler implements SmartLifecycle {
 
     /**
      * KIE's answer exists only in memory until it is recorded: a database blip must not turn a known task id into an
-     * uncertain submission. Transient failures are tried again for up to a minute (on this call thread, never a
-     * consumer's; the row stays IN_FLIGHT meanwhile, and an answer recorded after its lease ran out is still taken).
+     * uncertain submission. A transient failure is recorded again later, as a task scheduled on the call pool (no
+     * thread waits for it), doubling from 200 ms for up to a minute; the row stays IN_FLIGHT meanwhile, and an answer
+     * recorded after its lease ran out is still taken.
      */
-    private void recordWithPatience(Submissions.Claim c, KieResponse response, boolean callback) {
-        long giveUpAt = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        long pauseMs = 200;
-        while (true) {
-            try {
-                submissions.record(c, response, callback);
-                return;
-            } catch (RuntimeException e) {
-                if (Failures.classify(e) != Failures.Kind.TRANSIENT || System.nanoTime() > giveUpAt || !running) {
-                    throw e;
-                }
-                log.atWarn().addKeyValue("jobId", c.jobId()).addKeyValue("retryInMs", pauseMs)
-                        .addKeyValue("reason", e.getClass().getSimpleName())
-                        .log("kie.create-task.record-retrying; the database refused the outcome for now");
-                try {
-                    Thread.sleep(pauseMs);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                pauseMs = Math.min(pauseMs * 2, 5_000);
+    private void record(Submissions.Claim c, KieResponse response, boolean callback, long giveUpAt, long pauseMs) {
+        try {
+            submissions.record(c, response, callback);
+        } catch (RuntimeException e) {
+            if (Failures.classify(e) != Failures.Kind.TRANSIENT || System.nanoTime() > giveUpAt || !running) {
+                throw e;
             }
+            log.atWarn().addKeyValue("jobId", c.jobId()).addKeyValue("retryInMs", pauseMs)
+                    .addKeyValue("reason", e.getClass().getSimpleName())
+                    .log("kie.create-task.record-retrying; the database refused the outcome for now");
+            calls.schedule(() -> {
+                try {
+                    record(c, response, callback, giveUpAt, Math.min(pauseMs * 2, 5_000));
+                } catch (RuntimeException again) {
+                    log.atError().addKeyValue("jobId", c.jobId()).setCause(again)
+                            .log("kie.create-task.record-failed");
+                }
+            }, pauseMs, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -188,8 +187,8 @@ class SubmissionScheduler implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        calls = Executors.newFixedThreadPool(concurrency, Thread.ofPlatform().name("kie-submit-call-", 0).daemon()
-                .factory());
+        calls = Executors.newScheduledThreadPool(concurrency, Thread.ofPlatform().name("kie-submit-call-", 0)
+                .daemon().factory());
         loop = Thread.ofPlatform().name("kie-submit-scheduler").daemon().start(this::loop);
     }
 
