@@ -6,6 +6,7 @@ import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.DeliveryEvent;
 import io.kiepipeline.schemas.DeliveryFailureReason;
 import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.NoticeKind;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -103,6 +104,9 @@ class DeliveryStore {
                                     rs.getString("media_url"), rs.getString("text"), rs.getString("fallback_text")),
                             rs.getInt("attempts") + 1, "SENDING".equals(rs.getString("status"))),
                     ts(now), limit);
+            if (claims.isEmpty()) {
+                return claims; // nothing due: the limiter row is not taken on an idle tick
+            }
             // Telegram's flood limits, for every delivery-worker together: a message without a place stays due later
             SendRateLimit.Window window = rateLimit.open();
             List<Claim> taken = new java.util.ArrayList<>(claims.size());
@@ -252,7 +256,7 @@ class DeliveryStore {
 
     private static String error(int code, String detail) {
         String s = code + ": " + detail;
-        return s.length() <= MAX_ERROR ? s : s.substring(0, MAX_ERROR);
+        return Limits.cut(s, MAX_ERROR);
     }
 
     private static Timestamp ts(Instant i) {

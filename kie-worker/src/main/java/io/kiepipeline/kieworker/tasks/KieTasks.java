@@ -1,5 +1,7 @@
 package io.kiepipeline.kieworker.tasks;
 
+import io.kiepipeline.schemas.Limits;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -60,7 +62,7 @@ class KieTasks {
                 insert into kie_task (job_id, state, model, user_id, deadline_at, attempts, callback_expected,
                                       reject_code, reject_message, created_at, updated_at, causation_id)
                 values (?, 'REJECTED', ?, ?, ?, 0, false, ?, ?, ?, ?, ?) on conflict (job_id) do nothing""",
-                jobId, model, userId, ts(deadlineAt), code, cap(message), ts(now), ts(now), causationId) == 1;
+                jobId, model, userId, ts(deadlineAt), code, Limits.cut(message, Limits.DETAIL), ts(now), ts(now), causationId) == 1;
     }
 
     /** Locks PENDING rows that are due, oldest first, skipping rows another instance holds. */
@@ -104,7 +106,7 @@ class KieTasks {
         return jdbc.update("update kie_task set state = 'REJECTED', reject_code = ?, reject_message = ?, "
                 + "due_at = null, updated_at = ? where job_id = ? and attempts = ? "
                 + "and state in ('IN_FLIGHT', 'PENDING', 'UNCERTAIN')",
-                code, cap(message), ts(now), jobId, attempt) == 1;
+                code, Limits.cut(message, Limits.DETAIL), ts(now), jobId, attempt) == 1;
     }
 
     /**
@@ -114,14 +116,14 @@ class KieTasks {
     boolean retryLater(UUID jobId, int attempt, Instant dueAt, String lastError, Instant now) {
         return jdbc.update("update kie_task set state = 'PENDING', due_at = ?, last_error = ?, updated_at = ? "
                 + "where job_id = ? and attempts = ? and state in ('IN_FLIGHT', 'UNCERTAIN')",
-                ts(dueAt), cap(lastError), ts(now), jobId, attempt) == 1;
+                ts(dueAt), Limits.cut(lastError, Limits.DETAIL), ts(now), jobId, attempt) == 1;
     }
 
     /** The task may exist: never sent again. */
     boolean markUncertain(UUID jobId, int attempt, String detail, Instant now) {
         return jdbc.update("update kie_task set state = 'UNCERTAIN', due_at = null, last_error = ?, updated_at = ? "
                 + "where job_id = ? and attempts = ? and state = 'IN_FLIGHT'",
-                cap(detail), ts(now), jobId, attempt) == 1;
+                Limits.cut(detail, Limits.DETAIL), ts(now), jobId, attempt) == 1;
     }
 
     void polled(UUID jobId, String state, Instant now) {
@@ -142,9 +144,5 @@ class KieTasks {
 
     private static Timestamp ts(Instant i) {
         return i == null ? null : Timestamp.from(i);
-    }
-
-    static String cap(String s) {
-        return s == null ? null : s.substring(0, Math.min(1000, s.length()));
     }
 }

@@ -5,6 +5,7 @@ import io.kiepipeline.kieworker.client.KieResponse;
 import io.kiepipeline.platform.outbox.OutboxWriter;
 import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.KieEvent;
+import io.kiepipeline.schemas.Limits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -172,7 +173,7 @@ class Submissions {
         if (!tasks.reject(c.jobId(), c.attempt(), code, message, now)) {
             return stale(c, "rejected");
         }
-        outbox.append(new KieEvent.KieTaskRejected(new JobId(c.jobId()), code, KieTasks.cap(message), now),
+        outbox.append(new KieEvent.KieTaskRejected(new JobId(c.jobId()), code, Limits.cut(message, Limits.DETAIL), now),
                 c.jobId().toString(), c.causationId());
         log.atWarn().addKeyValue("jobId", c.jobId()).addKeyValue("code", code).addKeyValue("msg", message)
                 .addKeyValue("attempt", c.attempt()).log("kie.create-task.rejected");
@@ -185,7 +186,7 @@ class Submissions {
                     .log("kie.create-task.outcome-stale; the row moved on, nothing recorded");
             return "STALE";
         }
-        outbox.append(new KieEvent.KieTaskSubmissionUncertain(new JobId(jobId), KieTasks.cap(detail), now),
+        outbox.append(new KieEvent.KieTaskSubmissionUncertain(new JobId(jobId), Limits.cut(detail, Limits.DETAIL), now),
                 jobId.toString(), causationId);
         uncertain.increment();
         log.atWarn().addKeyValue("jobId", jobId).addKeyValue("attempt", attempt).addKeyValue("detail", detail)

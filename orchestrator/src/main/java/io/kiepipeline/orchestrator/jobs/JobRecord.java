@@ -6,6 +6,7 @@ import io.kiepipeline.orchestrator.jobs.core.HoldState;
 
 import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.MessageCodec;
 import io.kiepipeline.schemas.OutputType;
 import io.kiepipeline.schemas.RequestSource;
@@ -123,7 +124,7 @@ public class JobRecord {
         callbackExpected = s.callbackExpected();
         resultUrls = s.resultUrls().isEmpty() ? null : MessageCodec.mapper().writeValueAsString(s.resultUrls());
         reason = s.reason();
-        detail = s.detail() == null ? null : s.detail().substring(0, Math.min(1000, s.detail().length()));
+        detail = Limits.cut(s.detail(), Limits.DETAIL);
         pollAttempts = s.pollAttempts();
         // the timer's next look: a poll, a ledger command to send again; nothing once the job and its money are settled
         boolean watched = s.status().awaitsKie() || s.status() == JobStatus.AWAITING_HOLD
