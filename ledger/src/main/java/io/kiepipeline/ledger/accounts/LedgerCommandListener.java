@@ -1,7 +1,6 @@
 package io.kiepipeline.ledger.accounts;
 
-import io.kiepipeline.platform.consuming.Failures;
-import io.kiepipeline.platform.messaging.Envelope;
+import io.kiepipeline.platform.consuming.ContentRefusal;
 import io.kiepipeline.platform.messaging.Envelopes;
 import io.kiepipeline.schemas.LedgerCommand.DepositRequested;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,16 +18,8 @@ class LedgerCommandListener {
 
     @KafkaListener(id = "ledger-commands", topics = "ledger.commands")
     void on(ConsumerRecord<String, String> record) {
-        Envelope envelope = Envelopes.read(record);
-        try {
-            ledger.handle(envelope);
-        } catch (RuntimeException e) {
-            // a top-up whose content the database refuses would be refused on every try: say so with an event
-            if (envelope.message() instanceof DepositRequested deposit && Failures.isContentViolation(e)) {
-                ledger.refuseDeposit(envelope, deposit);
-                return;
-            }
-            throw e;
-        }
+        // a top-up whose content the database refuses would be refused on every try: say so with an event
+        ContentRefusal.handle(Envelopes.read(record), ledger::handle, DepositRequested.class,
+                (envelope, deposit, why) -> ledger.refuseDeposit(envelope, deposit));
     }
 }

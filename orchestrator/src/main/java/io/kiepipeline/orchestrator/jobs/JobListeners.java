@@ -1,7 +1,6 @@
 package io.kiepipeline.orchestrator.jobs;
 
-import io.kiepipeline.platform.consuming.Failures;
-import io.kiepipeline.platform.messaging.Envelope;
+import io.kiepipeline.platform.consuming.ContentRefusal;
 import io.kiepipeline.platform.messaging.Envelopes;
 import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,17 +18,8 @@ class JobListeners {
 
     @KafkaListener(id = "orchestrator-gateway-events", topics = "gateway.events")
     void onGatewayEvent(ConsumerRecord<String, String> record) {
-        Envelope envelope = Envelopes.read(record);
-        try {
-            jobs.handle(envelope);
-        } catch (RuntimeException e) {
-            // A request whose content the database refuses would be refused on every try: reject the job instead
-            if (envelope.message() instanceof GenerationRequested request && Failures.isContentViolation(e)) {
-                jobs.refuseRequest(envelope, request, e);
-                return;
-            }
-            throw e;
-        }
+        // a request whose content the database refuses would be refused on every try: reject the job instead
+        ContentRefusal.handle(Envelopes.read(record), jobs::handle, GenerationRequested.class, jobs::refuseRequest);
     }
 
     @KafkaListener(id = "orchestrator-ledger-events", topics = "ledger.events")
