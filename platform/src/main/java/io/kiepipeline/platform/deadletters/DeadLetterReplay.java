@@ -1,6 +1,7 @@
 package io.kiepipeline.platform.deadletters;
 
-import java.nio.charset.StandardCharsets;
+import io.kiepipeline.platform.messaging.Envelopes;
+import io.kiepipeline.schemas.Headers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -121,13 +122,8 @@ public final class DeadLetterReplay {
     }
 
     private static Letter letterOf(ConsumerRecord<String, String> r) {
-        return new Letter(r.partition(), r.offset(), r.key(), header(r, "event-type"), header(r, "event-id"),
-                header(r, "kafka_dlt-exception-message"));
-    }
-
-    private static String header(ConsumerRecord<String, String> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return new Letter(r.partition(), r.offset(), r.key(), Envelopes.header(r, Headers.EVENT_TYPE),
+                Envelopes.header(r, Headers.EVENT_ID), Envelopes.header(r, "kafka_dlt-exception-message"));
     }
 
     /** {@code replay <topic> [key]} or {@code list <topic>}; Kafka from KAFKA_BOOTSTRAP_SERVERS. */

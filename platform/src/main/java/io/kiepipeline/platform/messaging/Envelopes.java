@@ -86,7 +86,8 @@ public final class Envelopes {
         }
     }
 
-    private static String header(ConsumerRecord<String, String> record, String name) {
+    /** A header's value as text; null when missing. */
+    public static String header(ConsumerRecord<String, String> record, String name) {
         Header h = record.headers().lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
