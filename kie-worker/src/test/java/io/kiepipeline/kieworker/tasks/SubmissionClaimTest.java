@@ -179,12 +179,8 @@ class SubmissionClaimTest {
     @Test
     void takesACallWhoseLeaseRanOutAsUncertain() {
         UUID job = UUID.randomUUID();
-        pending(job, null);
         Submissions submissions = submissions(1000, 6);
-        Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
-
-        clock.now = T0.plus(LEASE);
-        assertThat(submissions.expireLeases(10)).isEqualTo(1);
+        Submissions.Claim claim = aClaimWhoseLeaseRanOut(job, submissions);
         submissions.record(claim, new KieResponse(502, 502, "Bad gateway", null), true);
 
         assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("UNCERTAIN");
@@ -195,11 +191,8 @@ class SubmissionClaimTest {
     @Test
     void adoptsATaskIdThatArrivesAfterTheLeaseRanOut() {
         UUID job = UUID.randomUUID();
-        pending(job, null);
         Submissions submissions = submissions(1000, 6);
-        Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
-        clock.now = T0.plus(LEASE);
-        submissions.expireLeases(10);
+        Submissions.Claim claim = aClaimWhoseLeaseRanOut(job, submissions);
 
         submissions.record(claim, new KieResponse(200, 200, "success",
                 MessageCodec.mapper().readTree("{\"taskId\":\"task_late\"}")), true);
@@ -212,11 +205,8 @@ class SubmissionClaimTest {
     @Test
     void triesAgainWhenAnAnswerThatProvesNoTaskArrivesAfterTheLeaseRanOut() {
         UUID job = UUID.randomUUID();
-        pending(job, null);
         Submissions submissions = submissions(1000, 6);
-        Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
-        clock.now = T0.plus(LEASE);
-        submissions.expireLeases(10);
+        Submissions.Claim claim = aClaimWhoseLeaseRanOut(job, submissions);
 
         submissions.record(claim, new KieResponse(200, 429, "Rate limited", null), true);
 
@@ -289,6 +279,15 @@ class SubmissionClaimTest {
     private boolean processed(io.kiepipeline.platform.messaging.Envelope e) {
         return Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from processed_event where "
                 + "event_id = ?)", Boolean.class, e.eventId().value()));
+    }
+
+    /** A submission claimed for a call whose outcome never came back before its lease ran out. */
+    private Submissions.Claim aClaimWhoseLeaseRanOut(UUID job, Submissions submissions) {
+        pending(job, null);
+        Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
+        clock.now = T0.plus(LEASE);
+        assertThat(submissions.expireLeases(10)).isEqualTo(1);
+        return claim;
     }
 
     private void pending(UUID job, Instant deadlineAt) {

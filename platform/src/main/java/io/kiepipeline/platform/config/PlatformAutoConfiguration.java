@@ -129,6 +129,10 @@ public class PlatformAutoConfiguration {
      */
     @Bean
     KafkaAdmin.NewTopics pipelineTopics(PlatformProperties props) {
+        return new KafkaAdmin.NewTopics(topics(props).toArray(NewTopic[]::new));
+    }
+
+    static List<NewTopic> topics(PlatformProperties props) {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<?> topic : Topics.ALL) {
             Stream.of(topic.name(), topic.deadLetter()).forEach(name -> {
@@ -139,7 +143,7 @@ public class PlatformAutoConfiguration {
                 topics.add(builder.build());
             });
         }
-        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+        return topics;
     }
 
     /** Resumes listener containers paused for a back-off. */
