@@ -1,32 +1,68 @@
 package io.kiepipeline.gateway.api;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
-/** Reads go to the service that owns the data, over its internal HTTP API. */
+/**
+ * Reads go to the service that owns the data, over its internal HTTP API. {@code ORCHESTRATOR_URL} and
+ * {@code LEDGER_URL} may list several instances, comma-separated: reads are spread over them, and one that cannot be
+ * reached or answers 5xx (it is down, or shutting down) is skipped for the next. Every read is a GET, safe to repeat.
+ */
 @Component
 public class Backends {
-    private final RestClient orchestrator;
-    private final RestClient ledger;
+    private final Instances orchestrator;
+    private final Instances ledger;
 
     public Backends(RestClient.Builder builder, @Value("${pipeline.gateway.orchestrator-url}") String orchestratorUrl,
                     @Value("${pipeline.gateway.ledger-url}") String ledgerUrl) {
-        this.orchestrator = builder.clone().baseUrl(orchestratorUrl).build();
-        this.ledger = builder.clone().baseUrl(ledgerUrl).build();
+        this.orchestrator = new Instances(builder, orchestratorUrl);
+        this.ledger = new Instances(builder, ledgerUrl);
+    }
+
+    /** The instances of one service, tried in turn from a rotating start. */
+    static final class Instances {
+        private final List<RestClient> clients;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Instances(RestClient.Builder builder, String urls) {
+            this.clients = Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty())
+                    .map(u -> builder.clone().baseUrl(u).build()).toList();
+            if (clients.isEmpty()) {
+                throw new IllegalArgumentException("no URL given for a backend service");
+            }
+        }
+
+        <T> T read(Function<RestClient, T> call) {
+            int start = Math.floorMod(next.getAndIncrement(), clients.size());
+            RuntimeException last = null;
+            for (int i = 0; i < clients.size(); i++) {
+                try {
+                    return call.apply(clients.get((start + i) % clients.size()));
+                } catch (ResourceAccessException | HttpServerErrorException e) {
+                    last = e;
+                }
+            }
+            throw last;
+        }
     }
 
     public Optional<Map<String, Object>> job(String jobId) {
         try {
-            return Optional.ofNullable(orchestrator.get().uri("/internal/jobs/{id}", jobId).retrieve()
+            return Optional.ofNullable(orchestrator.read(c -> c.get().uri("/internal/jobs/{id}", jobId).retrieve()
                     .body(new ParameterizedTypeReference<Map<String, Object>>() {
-                    }));
+                    })));
         } catch (HttpClientErrorException e) {
             if (e.getStatusCode().isSameCodeAs(HttpStatusCode.valueOf(404))) {
                 return Optional.empty();
@@ -36,9 +72,9 @@ public class Backends {
     }
 
     public List<Map<String, Object>> models() {
-        return orchestrator.get().uri("/internal/models").retrieve()
+        return orchestrator.read(c -> c.get().uri("/internal/models").retrieve()
                 .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {
-                });
+                }));
     }
 
     /** A top-up the ledger applied under a reference. */
@@ -47,8 +83,8 @@ public class Backends {
 
     public Optional<Deposit> deposit(String reference) {
         try {
-            return Optional.ofNullable(ledger.get().uri(u -> u.path("/internal/deposits")
-                    .queryParam("reference", "{reference}").build(reference)).retrieve().body(Deposit.class));
+            return Optional.ofNullable(ledger.read(c -> c.get().uri(u -> u.path("/internal/deposits")
+                    .queryParam("reference", "{reference}").build(reference)).retrieve().body(Deposit.class)));
         } catch (HttpClientErrorException e) {
             if (e.getStatusCode().isSameCodeAs(HttpStatusCode.valueOf(404))) {
                 return Optional.empty();
@@ -58,8 +94,8 @@ public class Backends {
     }
 
     public Map<String, Object> account(long userId) {
-        return ledger.get().uri("/internal/accounts/{id}", userId).retrieve()
+        return ledger.read(c -> c.get().uri("/internal/accounts/{id}", userId).retrieve()
                 .body(new ParameterizedTypeReference<Map<String, Object>>() {
-                });
+                }));
     }
 }

@@ -127,6 +127,20 @@ public class PlatformAutoConfiguration {
      * {@code KAFKA_MIN_INSYNC_REPLICAS} (2 with 3 replicas) sets {@code min.insync.replicas} on the topics created
      * here, so that an acks=all write is acknowledged only once that many brokers have it.
      */
+    /** Existing topics are never changed at start (see {@link OnlyMissingTopics}). */
+    @Bean
+    static BeanPostProcessor pipelineTopicsOnlyWhenMissing() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof KafkaAdmin admin) {
+                    admin.setCreateOrModifyTopic(new OnlyMissingTopics(admin));
+                }
+                return bean;
+            }
+        };
+    }
+
     @Bean
     KafkaAdmin.NewTopics pipelineTopics(PlatformProperties props) {
         return new KafkaAdmin.NewTopics(topics(props).toArray(NewTopic[]::new));

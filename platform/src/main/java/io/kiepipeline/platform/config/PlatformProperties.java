@@ -20,7 +20,7 @@ public record PlatformProperties(String serviceName, Integer partitions, Outbox 
                                  Duration inboxRetention, Integer minInsyncReplicas) {
     public PlatformProperties {
         inboxRetention = inboxRetention == null ? Duration.ofDays(14) : inboxRetention;
-        partitions = partitions == null ? 3 : partitions;
+        partitions = partitions == null ? 12 : partitions;
         outbox = outbox == null ? new Outbox(null, null, null, null, null, null, null, null) : outbox;
         retry = retry == null ? new Retry(null, null, null, null) : retry;
     }
