@@ -1,17 +1,28 @@
 package io.kiepipeline.emulators;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Small helpers for the emulators' HTTP handlers (JDK server, no framework). */
 final class Http {
+    private static final Logger log = LoggerFactory.getLogger(Http.class);
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Http() {
@@ -104,5 +115,122 @@ final class Http {
                     e.getValue().isString() ? e.getValue().asString() : e.getValue().toString()));
         }
         return fields;
+    }
+
+    /** The seconds of a control body's {@code {"seconds": N}}, never negative. */
+    static Duration seconds(HttpExchange ex) throws IOException {
+        return Duration.ofSeconds(Math.max(0, jsonBody(ex).path("seconds").asLong(0)));
+    }
+
+    /**
+     * An HTTP server on 127.0.0.1 that can go away (its listening socket closed, connections refused) and come back
+     * on the same port with the same handlers; the emulator's state lives in the handlers' owner, so it survives.
+     */
+    static final class Rebindable {
+        private static final long BIND_RETRY_MS = 100;
+        private static final int BIND_ATTEMPTS = 100;
+        private final String name;
+        private final Consumer<HttpServer> handlers;
+        private final ScheduledExecutorService scheduler;
+        private final Object lock = new Object();
+        private final int port;
+        /** The running server; null while unreachable. Guarded by {@link #lock}. */
+        private HttpServer server;
+        /** Bumped by every {@link #unreachableFor}, so that only the latest one brings the server back. */
+        private long generation;
+        private boolean closed;
+
+        /** Binds (port 0: any free port, then kept for every rebind) and starts serving. */
+        Rebindable(String name, int port, Consumer<HttpServer> handlers) throws IOException {
+            this.name = name;
+            this.handlers = handlers;
+            this.server = bind(port);
+            this.port = server.getAddress().getPort();
+            this.scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(name + "-rebind")
+                    .daemon().factory());
+            server.start();
+        }
+
+        int port() {
+            return port;
+        }
+
+        /** Whether the listening socket is open right now. */
+        boolean reachable() {
+            synchronized (lock) {
+                return server != null;
+            }
+        }
+
+        /**
+         * Closes the listening socket and every open connection now, and binds again on the same port after the
+         * outage. A second call while unreachable replaces the first one's end.
+         */
+        void unreachableFor(Duration outage) {
+            HttpServer old;
+            long gen;
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                old = server;
+                server = null;
+                gen = ++generation;
+            }
+            if (old != null) {
+                stop(old);
+            }
+            log.info("{}: unreachable for {}", name, outage);
+            scheduler.schedule(() -> rebind(gen, 1), Math.max(0, outage.toMillis()), TimeUnit.MILLISECONDS);
+        }
+
+        void close() {
+            HttpServer s;
+            synchronized (lock) {
+                closed = true;
+                s = server;
+                server = null;
+            }
+            scheduler.shutdownNow();
+            if (s != null) {
+                stop(s);
+            }
+        }
+
+        /** Binds again; the port may be briefly busy, so it retries for a while before giving up. */
+        private void rebind(long gen, int attempt) {
+            synchronized (lock) {
+                if (closed || gen != generation || server != null) {
+                    return;
+                }
+                try {
+                    HttpServer s = bind(port);
+                    s.start();
+                    server = s;
+                    log.info("{}: reachable again on port {}", name, port);
+                    return;
+                } catch (IOException e) {
+                    if (attempt >= BIND_ATTEMPTS) {
+                        log.error("{}: could not bind port {} again, giving up: {}", name, port, e.getMessage());
+                        return;
+                    }
+                }
+            }
+            scheduler.schedule(() -> rebind(gen, attempt + 1), BIND_RETRY_MS, TimeUnit.MILLISECONDS);
+        }
+
+        private HttpServer bind(int onPort) throws IOException {
+            HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", onPort), 0);
+            s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            handlers.accept(s);
+            return s;
+        }
+
+        private static void stop(HttpServer s) {
+            s.stop(0);
+            if (s.getExecutor() instanceof ExecutorService executor) {
+                executor.shutdown();
+            }
+        }
     }
 }

@@ -1,10 +1,8 @@
 package io.kiepipeline.emulators;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +10,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +41,10 @@ import tools.jackson.databind.JsonNode;
  * that fails, a duplicate callback, a callback sent before createTask answers, no callback at all, a delay, and a
  * createTask that makes the task but whose answer is lost (held back past the client's timeout, or HTTP 500).
  * Callbacks are signed like KIE's when a webhook HMAC key is set ({@link #signCallbacksWith}).
+ *
+ * <p>Whole-service trouble, for chaos tests: the account's createTask rate window ({@link #limitCreateTask}, 429
+ * past it), an outage (503 from every API endpoint, {@link #unavailableFor}) and a host that cannot be reached at
+ * all (the listening socket closed for a while, {@link #unreachableFor}).
  */
 public final class KieEmulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KieEmulator.class);
@@ -150,7 +154,7 @@ public final class KieEmulator implements AutoCloseable {
     public record Call(long at, String model, String prompt, int httpStatus, int code) {
     }
 
-    private final HttpServer server;
+    private final Http.Rebindable server;
     private final String apiKey;
     private final long defaultDelayMs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -167,28 +171,100 @@ public final class KieEmulator implements AutoCloseable {
     private volatile long credits = 100_000;
     /** KIE's webhookHmacKey: when set, callbacks carry X-Webhook-Timestamp and X-Webhook-Signature (§4.3). */
     private volatile String webhookHmacKey;
+    /** Guards the rate window: the admission decision and the creation timestamps. */
+    private final Object admission = new Object();
+    /** Monotonic milliseconds of every task created, in order. Guarded by {@link #admission}. */
+    private final List<Long> createdAtMs = new ArrayList<>();
+    /** The creation times inside the current window. Guarded by {@link #admission}. */
+    private final Deque<Long> inWindow = new ArrayDeque<>();
+    private int maxTasks;
+    private long windowMs;
+    private int refusedByRateLimit;
+    private volatile long unavailableUntilMs;
 
     private KieEmulator(int port, String apiKey, long defaultDelayMs) throws IOException {
         this.apiKey = apiKey;
         this.defaultDelayMs = defaultDelayMs;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/api/v1/jobs/createTask", this::createTask);
-        server.createContext("/api/v1/jobs/recordInfo", this::recordInfo);
-        server.createContext("/api/v1/chat/credit", this::credit);
-        server.createContext("/files/", this::file);
-        server.createContext("/control/", this::control);
+        this.server = new Http.Rebindable("kie-emulator", port, s -> {
+            s.createContext("/api/v1/jobs/createTask", this::createTask);
+            s.createContext("/api/v1/jobs/recordInfo", this::recordInfo);
+            s.createContext("/api/v1/chat/credit", this::credit);
+            s.createContext("/files/", this::file);
+            s.createContext("/control/", this::control);
+        });
     }
 
     /** Starts on a port (0: any free port). */
     public static KieEmulator start(int port, String apiKey, long defaultDelayMs) throws IOException {
-        KieEmulator e = new KieEmulator(port, apiKey, defaultDelayMs);
-        e.server.start();
-        return e;
+        return new KieEmulator(port, apiKey, defaultDelayMs);
     }
 
+    /** The emulator's address; the same while it is unreachable and after it comes back. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /**
+     * Like the KIE account limit (20 new tasks per 10 seconds): a createTask that would make more than
+     * {@code maxTasks} tasks within any sliding {@code window} answers HTTP 429 {@code Rate limit exceeded} and
+     * creates nothing. 0 or a null window: no limit (the default). Counts from now on start afresh.
+     */
+    public void limitCreateTask(int maxTasks, Duration window) {
+        synchronized (admission) {
+            boolean on = maxTasks > 0 && window != null && window.toMillis() > 0;
+            this.maxTasks = on ? maxTasks : 0;
+            this.windowMs = on ? window.toMillis() : 0;
+            inWindow.clear();
+        }
+    }
+
+    /** How many createTask calls the rate window refused with 429. */
+    public int refusedByRateLimit() {
+        synchronized (admission) {
+            return refusedByRateLimit;
+        }
+    }
+
+    /**
+     * The largest number of tasks created within any interval as long as the rate window so far, from every
+     * creation time (what a client that respects the limit keeps at or under maxTasks); 0 while no window is set.
+     */
+    public int maxInAnyWindow() {
+        synchronized (admission) {
+            if (windowMs <= 0) {
+                return 0;
+            }
+            int max = 0;
+            int first = 0;
+            for (int last = 0; last < createdAtMs.size(); last++) {
+                while (createdAtMs.get(first) <= createdAtMs.get(last) - windowMs) {
+                    first++;
+                }
+                max = Math.max(max, last - first + 1);
+            }
+            return max;
+        }
+    }
+
+    /**
+     * KIE is down for a while: createTask, recordInfo and chat/credit answer HTTP 503 {@code Service Unavailable}
+     * and create nothing. A second call replaces the first.
+     */
+    public void unavailableFor(Duration outage) {
+        unavailableUntilMs = System.currentTimeMillis() + outage.toMillis();
+    }
+
+    /** KIE is back. */
+    public void available() {
+        unavailableUntilMs = 0;
+    }
+
+    /**
+     * KIE's host cannot be reached for a while: the listening socket is closed (connections refused, open ones
+     * dropped), then bound again on the same port with every task and rule kept. Callbacks still go out meanwhile.
+     */
+    public void unreachableFor(Duration outage) {
+        server.unreachableFor(outage);
     }
 
     public void addRule(Rule rule) {
@@ -236,7 +312,46 @@ public final class KieEmulator implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        server.stop(0);
+        server.close();
+    }
+
+    /** Answers 503 while KIE is unavailable; true when it did. */
+    private boolean unavailable(HttpExchange ex) throws IOException {
+        if (System.currentTimeMillis() < unavailableUntilMs) {
+            Http.json(ex, 503, Map.of("code", 503, "msg", "Service Unavailable"));
+            return true;
+        }
+        return false;
+    }
+
+    /** The rate window's admission decision for one new task; records its creation time when admitted. */
+    private boolean admitted() {
+        synchronized (admission) {
+            long now = System.nanoTime() / 1_000_000;
+            if (maxTasks > 0) {
+                while (!inWindow.isEmpty() && inWindow.peekFirst() <= now - windowMs) {
+                    inWindow.pollFirst();
+                }
+                if (inWindow.size() >= maxTasks) {
+                    refusedByRateLimit++;
+                    return false;
+                }
+                inWindow.addLast(now);
+            }
+            createdAtMs.add(now);
+            return true;
+        }
+    }
+
+    private Map<String, Object> rate() {
+        synchronized (admission) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("maxTasks", maxTasks);
+            r.put("windowMs", windowMs);
+            r.put("refused", refusedByRateLimit);
+            r.put("maxInAnyWindow", maxInAnyWindow());
+            return r;
+        }
     }
 
     private boolean authorized(HttpExchange ex) throws IOException {
@@ -251,6 +366,10 @@ public final class KieEmulator implements AutoCloseable {
     private void createTask(HttpExchange ex) throws IOException {
         if (!"POST".equals(ex.getRequestMethod())) {
             Http.json(ex, 200, Map.of("code", 404, "msg", "Not Found"));
+            return;
+        }
+        if (System.currentTimeMillis() < unavailableUntilMs) {
+            refuseUnavailable(ex);
             return;
         }
         if (!authorized(ex)) {
@@ -295,6 +414,11 @@ public final class KieEmulator implements AutoCloseable {
             Http.json(ex, 200, Map.of("code", 422, "msg", "The page does not exist or is not published"));
             return;
         }
+        if (!admitted()) {
+            calls.add(new Call(System.currentTimeMillis(), model, prompt, 429, 429));
+            Http.json(ex, 429, Map.of("code", 429, "msg", "Rate limit exceeded"));
+            return;
+        }
         String callBackUrl = body.path("callBackUrl").asString(null);
         long now = System.currentTimeMillis();
         long delay = rule != null && rule.delayMs() != null ? rule.delayMs() : defaultDelayMs;
@@ -325,6 +449,21 @@ public final class KieEmulator implements AutoCloseable {
         }
     }
 
+    /** The 503 of an outage, recorded in {@code calls} with the prompt when the body has one. */
+    private void refuseUnavailable(HttpExchange ex) throws IOException {
+        String model = null;
+        String prompt = null;
+        try {
+            JsonNode body = Http.jsonBody(ex);
+            model = body.path("model").asString(null);
+            prompt = body.path("input").path("prompt").asString(null);
+        } catch (RuntimeException e) {
+            // not JSON: still a call, still refused
+        }
+        calls.add(new Call(System.currentTimeMillis(), model, prompt, 503, 503));
+        unavailable(ex);
+    }
+
     /** Holds the answer back (on this request's own virtual thread); the client has usually given up by then. */
     private static void answerLate(HttpExchange ex, String taskId, long ms) {
         try {
@@ -340,7 +479,7 @@ public final class KieEmulator implements AutoCloseable {
     }
 
     private void recordInfo(HttpExchange ex) throws IOException {
-        if (!authorized(ex)) {
+        if (unavailable(ex) || !authorized(ex)) {
             return;
         }
         String taskId = Http.query(ex).get("taskId");
@@ -361,7 +500,7 @@ public final class KieEmulator implements AutoCloseable {
     }
 
     private void credit(HttpExchange ex) throws IOException {
-        if (authorized(ex)) {
+        if (!unavailable(ex) && authorized(ex)) {
             Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", credits));
         }
     }
@@ -385,39 +524,77 @@ public final class KieEmulator implements AutoCloseable {
         }
     }
 
-    /** HTTP control API for tests in other processes and for the sandbox run: rules and what was received. */
+    /**
+     * HTTP control API for tests in other processes and for the sandbox run: rules, what was received, and
+     * whole-service trouble (the rate window, an outage, an unreachable host).
+     */
     private void control(HttpExchange ex) throws IOException {
         String path = ex.getRequestURI().getPath();
-        if (path.equals("/control/rules") && "POST".equals(ex.getRequestMethod())) {
-            JsonNode b = Http.jsonBody(ex);
-            List<Answer> answers = new ArrayList<>();
-            for (JsonNode a : b.path("createTask")) {
-                answers.add(new Answer(a.path("httpStatus").asInt(200), a.path("code").asInt(200),
-                        a.path("msg").asString("")));
-            }
-            AfterCreate after;
-            try {
-                after = AfterCreate.valueOf(b.path("afterCreate").asString("ANSWER").toUpperCase().replace('-', '_'));
-            } catch (IllegalArgumentException e) {
-                Http.json(ex, 400, Map.of("error", "afterCreate is one of answer, answer-late, server-error"));
-                return;
-            }
-            addRule(new Rule(b.path("promptContains").asString(""), answers, b.path("fail").asBoolean(false),
-                    b.path("failCode").asString(null), b.path("failMsg").asString(null),
-                    b.has("delayMs") ? b.get("delayMs").asLong() : null, b.path("duplicateCallback").asBoolean(false),
-                    b.path("callbackBeforeAccept").asBoolean(false), b.path("noCallback").asBoolean(false), null,
-                    after, b.path("lateAnswerMs").asLong(60_000)));
-            Http.json(ex, 200, Map.of("ok", true));
-        } else if (path.equals("/control/webhook-key") && "POST".equals(ex.getRequestMethod())) {
+        boolean post = "POST".equals(ex.getRequestMethod());
+        String promptContains = Http.query(ex).get("promptContains");
+        if (path.equals("/control/rules") && post) {
+            addRuleFrom(ex);
+        } else if (path.equals("/control/webhook-key") && post) {
             signCallbacksWith(Http.jsonBody(ex).path("key").asString(null));
             Http.json(ex, 200, Map.of("ok", true));
         } else if (path.equals("/control/tasks")) {
-            Http.json(ex, 200, tasks.values());
+            Http.json(ex, 200, promptContains == null ? tasks.values() : tasksFor(promptContains));
         } else if (path.equals("/control/calls")) {
-            Http.json(ex, 200, calls);
+            Http.json(ex, 200, promptContains == null ? calls : callsFor(promptContains));
+        } else if (path.equals("/control/rate") && post) {
+            // {"maxTasks": N, "windowMs": M}: 0 turns the window off
+            JsonNode b = Http.jsonBody(ex);
+            limitCreateTask(b.path("maxTasks").asInt(0), Duration.ofMillis(b.path("windowMs").asLong(0)));
+            Http.json(ex, 200, rate());
+        } else if (path.equals("/control/rate")) {
+            Http.json(ex, 200, rate());
+        } else if (path.equals("/control/unavailable") && post) {
+            // {"seconds": N}: every API endpoint answers 503 for N seconds; 0 ends an outage
+            Duration outage = Http.seconds(ex);
+            if (outage.isZero()) {
+                available();
+            } else {
+                unavailableFor(outage);
+            }
+            Http.json(ex, 200, Map.of("ok", true));
+        } else if (path.equals("/control/unreachable") && post) {
+            // {"seconds": N}: answered first, then the listening socket is closed for N seconds
+            Duration outage = Http.seconds(ex);
+            Http.json(ex, 200, Map.of("ok", true));
+            unreachableFor(outage);
         } else {
             Http.json(ex, 404, Map.of("error", "no such control endpoint"));
         }
+    }
+
+    /** {@code POST /control/rules}: a {@link Rule} as JSON. */
+    private void addRuleFrom(HttpExchange ex) throws IOException {
+        JsonNode b = Http.jsonBody(ex);
+        List<Answer> answers = new ArrayList<>();
+        for (JsonNode a : b.path("createTask")) {
+            answers.add(new Answer(a.path("httpStatus").asInt(200), a.path("code").asInt(200),
+                    a.path("msg").asString("")));
+        }
+        AfterCreate after;
+        try {
+            after = AfterCreate.valueOf(b.path("afterCreate").asString("ANSWER").toUpperCase().replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            Http.json(ex, 400, Map.of("error", "afterCreate is one of answer, answer-late, server-error"));
+            return;
+        }
+        List<String> resultUrls = null;
+        if (b.has("resultUrls")) {
+            resultUrls = new ArrayList<>();
+            for (JsonNode u : b.get("resultUrls")) {
+                resultUrls.add(u.asString());
+            }
+        }
+        addRule(new Rule(b.path("promptContains").asString(""), answers, b.path("fail").asBoolean(false),
+                b.path("failCode").asString(null), b.path("failMsg").asString(null),
+                b.has("delayMs") ? b.get("delayMs").asLong() : null, b.path("duplicateCallback").asBoolean(false),
+                b.path("callbackBeforeAccept").asBoolean(false), b.path("noCallback").asBoolean(false),
+                resultUrls == null ? null : List.copyOf(resultUrls), after, b.path("lateAnswerMs").asLong(60_000)));
+        Http.json(ex, 200, Map.of("ok", true));
     }
 
     private Rule ruleFor(String prompt) {

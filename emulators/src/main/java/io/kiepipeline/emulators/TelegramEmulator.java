@@ -1,13 +1,12 @@
 package io.kiepipeline.emulators;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 
@@ -29,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * {@code {"ok":false,"error_code":429,"description":…,"parameters":{"retry_after":N}}}), long-polling
  * {@code getUpdates} with offsets, and sends that fetch media URLs the way Telegram does (an unreachable URL is a
  * 400). A control API injects users' messages, reads what the bot sent, makes chats fail (429, 403, 5xx), and
- * makes the whole API unavailable for a while (502 to every method, as during an outage of Telegram's front end).
+ * makes the whole API unavailable for a while (502 to every method, as during an outage of Telegram's front end)
+ * or unreachable (connections refused, {@link #unreachableFor}), and queues raw, even malformed, updates.
  */
 public final class TelegramEmulator implements AutoCloseable {
     /** Something the bot sent. */
@@ -54,7 +53,7 @@ public final class TelegramEmulator implements AutoCloseable {
     private record Update(int updateId, Map<String, Object> json) {
     }
 
-    private final HttpServer server;
+    private final Http.Rebindable server;
     private final String token;
     private final long botId;
     private final Object updatesLock = new Object();
@@ -73,20 +72,42 @@ public final class TelegramEmulator implements AutoCloseable {
     private TelegramEmulator(int port, String token) throws IOException {
         this.token = token;
         this.botId = Long.parseLong(token.substring(0, token.indexOf(':')));
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/", this::route);
+        this.server = new Http.Rebindable("telegram-emulator", port, s -> s.createContext("/", this::route));
     }
 
     /** Starts on a port (0: any free port). The token looks like Telegram's: {@code <botId>:<secret>}. */
     public static TelegramEmulator start(int port, String token) throws IOException {
-        TelegramEmulator e = new TelegramEmulator(port, token);
-        e.server.start();
-        return e;
+        return new TelegramEmulator(port, token);
     }
 
+    /** The emulator's address; the same while it is unreachable and after it comes back. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /**
+     * Telegram cannot be reached for a while: the listening socket is closed (connections refused, open long polls
+     * dropped), then bound again on the same port with every update and sent message kept.
+     */
+    public void unreachableFor(Duration outage) {
+        server.unreachableFor(outage);
+    }
+
+    /**
+     * Queues an update exactly as given (it may be nonsense: no message, a null text, an unknown kind) except that
+     * {@code update_id} is set to the next update id. Returns that id.
+     */
+    public int rawUpdate(Map<String, Object> json) {
+        int id = updateIds.incrementAndGet();
+        Map<String, Object> update = new LinkedHashMap<>();
+        update.put("update_id", id);
+        json.forEach((k, v) -> {
+            if (!"update_id".equals(k)) {
+                update.put(k, v);
+            }
+        });
+        enqueue(new Update(id, update));
+        return id;
     }
 
     /** A user writes to the bot. Returns the update id. */
@@ -105,25 +126,32 @@ public final class TelegramEmulator implements AutoCloseable {
             message.put("entities", List.of(Map.of("type", "bot_command", "offset", 0,
                     "length", end < 0 ? text.length() : end)));
         }
-        Update u = new Update(id, Map.of("update_id", id, "message", message));
-        all.put(id, u);
+        enqueue(new Update(id, Map.of("update_id", id, "message", message)));
+        return id;
+    }
+
+    private void enqueue(Update u) {
+        all.put(u.updateId(), u);
         synchronized (updatesLock) {
             pending.addLast(u);
             updatesLock.notifyAll();
         }
-        return id;
     }
 
     /**
      * Telegram sends an update again, as it does to a bot that restarted before confirming it (the next getUpdates
-     * whose offset is past it confirms it again).
+     * whose offset is past it confirms it again). Returns false, queuing nothing, for an id it never gave.
      */
-    public void redeliver(int updateId) {
+    public boolean redeliver(int updateId) {
         Update u = all.get(updateId);
+        if (u == null) {
+            return false;
+        }
         synchronized (updatesLock) {
             pending.addLast(u);
             updatesLock.notifyAll();
         }
+        return true;
     }
 
     public List<Sent> sentTo(long chatId) {
@@ -132,6 +160,17 @@ public final class TelegramEmulator implements AutoCloseable {
 
     public List<Sent> allSent() {
         return List.copyOf(sent);
+    }
+
+    /** How many messages the bot has sent. */
+    public int sentCount() {
+        return sent.size();
+    }
+
+    /** What the bot sent from the {@code since}-th message on (0: everything), in order, for paging. */
+    public List<Sent> sentSince(int since) {
+        List<Sent> snapshot = List.copyOf(sent);
+        return snapshot.subList(Math.min(Math.max(0, since), snapshot.size()), snapshot.size());
     }
 
     /** The next sends to the chat fail like this, in order. */
@@ -175,7 +214,7 @@ public final class TelegramEmulator implements AutoCloseable {
         synchronized (updatesLock) {
             updatesLock.notifyAll();
         }
-        server.stop(0);
+        server.close();
     }
 
     private void route(HttpExchange ex) throws IOException {
@@ -332,9 +371,29 @@ public final class TelegramEmulator implements AutoCloseable {
             long userId = b.path("userId").asLong();
             int id = userSays(userId, b.path("chatId").asLong(userId), b.path("text").asString(""));
             Http.json(ex, 200, Map.of("updateId", id));
+        } else if (path.equals("/control/raw-update") && "POST".equals(ex.getRequestMethod())) {
+            Http.json(ex, 200, Map.of("updateId", rawUpdate(rawUpdateBody(Http.body(ex)))));
+        } else if (path.equals("/control/redeliver") && "POST".equals(ex.getRequestMethod())) {
+            int updateId = Http.jsonBody(ex).path("updateId").asInt(-1);
+            if (redeliver(updateId)) {
+                Http.json(ex, 200, Map.of("ok", true));
+            } else {
+                Http.json(ex, 404, Map.of("error", "no such update: " + updateId));
+            }
+        } else if (path.equals("/control/sent/count")) {
+            Http.json(ex, 200, Map.of("count", sentCount()));
         } else if (path.equals("/control/sent")) {
-            String chat = Http.query(ex).get("chatId");
-            Http.json(ex, 200, chat == null ? allSent() : sentTo(Long.parseLong(chat)));
+            // ?since=<index> pages through everything sent; ?chatId= keeps one chat's messages of those
+            Map<String, String> q = Http.query(ex);
+            List<Sent> from = sentSince(Integer.parseInt(q.getOrDefault("since", "0")));
+            String chat = q.get("chatId");
+            Http.json(ex, 200, chat == null ? from
+                    : from.stream().filter(m -> m.chatId() == Long.parseLong(chat)).toList());
+        } else if (path.equals("/control/unreachable") && "POST".equals(ex.getRequestMethod())) {
+            // {"seconds": N}: answered first, then the listening socket is closed for N seconds
+            Duration outage = Http.seconds(ex);
+            Http.json(ex, 200, Map.of("ok", true));
+            unreachableFor(outage);
         } else if (path.startsWith("/control/chats/") && path.endsWith("/fail")) {
             long chatId = Long.parseLong(path.substring("/control/chats/".length(), path.length() - "/fail".length()));
             JsonNode b = Http.jsonBody(ex);
@@ -356,6 +415,22 @@ public final class TelegramEmulator implements AutoCloseable {
         } else {
             Http.json(ex, 404, Map.of("error", "no such control endpoint"));
         }
+    }
+
+    /** A JSON object as it is; anything else wrapped as {@code {"garbage": <the text>}}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> rawUpdateBody(byte[] body) {
+        try {
+            JsonNode node = Http.JSON.readTree(body);
+            if (node != null && node.isObject()) {
+                return Http.JSON.convertValue(node, LinkedHashMap.class);
+            }
+        } catch (RuntimeException e) {
+            // not JSON at all: garbage
+        }
+        Map<String, Object> wrapped = new LinkedHashMap<>();
+        wrapped.put("garbage", new String(body, StandardCharsets.UTF_8));
+        return wrapped;
     }
 
     private static void ok(HttpExchange ex, Object result) throws IOException {
