@@ -66,6 +66,9 @@ public final class TelegramEmulator implements AutoCloseable {
     private final Set<Long> blocked = ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final AtomicInteger getUpdatesInFlight = new AtomicInteger();
+    /** The latest getUpdates; an older one still waiting is terminated with 409 (guarded by updatesLock). */
+    private long currentPoll;
+    private final AtomicInteger conflicts = new AtomicInteger();
     private final Map<Long, AtomicInteger> sendCalls = new ConcurrentHashMap<>();
     private volatile long unavailableUntilMs;
 
@@ -204,6 +207,14 @@ public final class TelegramEmulator implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /**
+     * How many long polls were terminated with 409 Conflict by a newer getUpdates (two bot instances polling at once,
+     * or one whose earlier poll the emulator still held: a dead poller's poll is answered to nobody).
+     */
+    public int conflicts() {
+        return conflicts.get();
+    }
+
     /** Long polls being held open right now. */
     public int getUpdatesInFlight() {
         return getUpdatesInFlight.get();
@@ -280,8 +291,19 @@ public final class TelegramEmulator implements AutoCloseable {
         long timeoutMs = Long.parseLong(fields.getOrDefault("timeout", "0")) * 1000;
         long deadline = System.currentTimeMillis() + timeoutMs;
         List<Map<String, Object>> result = new ArrayList<>();
+        long poll;
+        synchronized (updatesLock) {
+            // like Telegram: a getUpdates terminates the one still waiting, which gets 409 Conflict
+            poll = ++currentPoll;
+            updatesLock.notifyAll();
+        }
+        boolean terminated = false;
         synchronized (updatesLock) {
             while (true) {
+                if (currentPoll != poll) {
+                    terminated = true;
+                    break;
+                }
                 // like Telegram: an offset confirms every update before it
                 pending.removeIf(u -> u.updateId() < offset);
                 for (Update u : pending) {
@@ -300,6 +322,12 @@ public final class TelegramEmulator implements AutoCloseable {
                     break;
                 }
             }
+        }
+        if (terminated) {
+            conflicts.incrementAndGet();
+            error(ex, 409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance"
+                    + " is running", null);
+            return;
         }
         ok(ex, result);
     }
@@ -382,6 +410,8 @@ public final class TelegramEmulator implements AutoCloseable {
             }
         } else if (path.equals("/control/sent/count")) {
             Http.json(ex, 200, Map.of("count", sentCount()));
+        } else if (path.equals("/control/conflicts")) {
+            Http.json(ex, 200, Map.of("count", conflicts()));
         } else if (path.equals("/control/sent")) {
             // ?since=<index> pages through everything sent; ?chatId= keeps one chat's messages of those
             Map<String, String> q = Http.query(ex);

@@ -33,6 +33,22 @@ class TelegramEmulatorControlTest {
     }
 
     @Test
+    void aSecondGetUpdatesTerminatesTheWaitingOneWith409LikeTelegram() throws Exception {
+        java.util.concurrent.CompletableFuture<TestHttp.Reply> first = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> http.post(bot("getUpdates"), "{\"offset\":0,\"timeout\":20}"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> telegram.getUpdatesInFlight() == 1);
+
+        TestHttp.Reply second = http.post(bot("getUpdates"), "{\"offset\":0,\"timeout\":0}");
+
+        TestHttp.Reply terminated = first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(terminated.status()).isEqualTo(409);
+        assertThat(terminated.json().path("description").asString()).startsWith("Conflict: terminated by other");
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(telegram.conflicts()).isEqualTo(1);
+        assertThat(http.get(telegram.baseUrl() + "/control/conflicts").json().path("count").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void rawUpdatesAreQueuedAsGivenWithTheNextUpdateId() {
         int nullText = http.post(telegram.baseUrl() + "/control/raw-update", "{\"message\":{\"text\":null}}")
                 .json().path("updateId").asInt();
