@@ -5,7 +5,7 @@ JAVA_HOME := $(shell scripts/find-jdk.sh)
 export JAVA_HOME
 MVN := ./mvnw -B -ntp
 
-.PHONY: run test build package benchmark clean check-jdk replay-dlt list-dlt
+.PHONY: run test build package benchmark clean check-jdk replay-dlt list-dlt cluster chaos
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk.sh; exit 1; }
@@ -22,6 +22,18 @@ test: check-jdk
 ## package: the runnable jar of each service (target/*-exec.jar)
 package: check-jdk
 	$(MVN) -DskipTests package
+
+## cluster: every service as its own process (scripts/cluster up): INSTANCES=gateway=2,ledger=2 KAFKA_BROKERS=3 make cluster
+cluster: check-jdk
+	$(MVN) -q -DskipTests package
+	scripts/cluster up
+
+## chaos: a seeded workload against a cluster under kills and outages, then an audit of the money (docs/operations.md)
+## CHAOS_SEED, CHAOS_JOBS, CHAOS_KILLS, CHAOS_MINUTES, CHAOS_HOSTILE size it; INSTANCES and KAFKA_BROKERS the cluster
+chaos: check-jdk
+	$(MVN) -q -DskipTests package
+	PIPELINE_ROOT=$(CURDIR) $(JAVA_HOME)/bin/java -cp "cluster/target/classes:$$(cat cluster/target/classpath.txt)" \
+	  io.kiepipeline.cluster.chaos.ChaosRun
 
 ## benchmark: outbox latency and pipeline throughput against the emulators
 benchmark: check-jdk

@@ -29,6 +29,17 @@ class TelegramBotPipelineTest extends PipelineTest {
     }
 
     @Test
+    void keepsAnsweringAfterAnUpdateItCannotRead() {
+        long user = aUserWithBalance(5_000);
+        // a field of an unexpected type: the library alone fails the whole getUpdates batch, and then every poll after
+        telegram.rawUpdate(java.util.Map.of("message", java.util.Map.of("message_id", 1, "date", "yesterday",
+                "chat", java.util.Map.of("id", "not a number"))));
+        telegram.userSays(user, user, "/balance");
+
+        assertThat(awaitMessages(user, 1).getFirst().text()).isEqualTo("Balance: 50.00 RUB");
+    }
+
+    @Test
     void listsTheModelsWithTheirPrices() {
         long user = aNewUser();
 

@@ -46,8 +46,8 @@ public class TelegramPolling implements SmartLifecycle {
         http = new TelegramOkHttpClientFactory.DefaultOkHttpClientCreator().get();
         OkHttpClient client = http;
         application = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> client);
-        Function<Integer, GetUpdates> getUpdates = lastUpdateId -> GetUpdates.builder().offset(lastUpdateId + 1)
-                .timeout(timeoutSeconds).limit(100).allowedUpdates(java.util.List.of("message")).build();
+        Function<Integer, GetUpdates> getUpdates = lastUpdateId -> new TolerantGetUpdates(lastUpdateId + 1, 100,
+                timeoutSeconds, java.util.List.of("message"));
         try {
             application.registerBot(token, () -> url, getUpdates, bot);
             log.atInfo().addKeyValue("host", url.getHost()).addKeyValue("port", url.getPort())

@@ -1,0 +1,240 @@
+package io.kiepipeline.cluster.chaos;
+
+import io.kiepipeline.cluster.ClusterControl;
+import io.kiepipeline.cluster.chaos.Plan.Fault;
+import io.kiepipeline.cluster.chaos.Plan.Hostile;
+import io.kiepipeline.cluster.chaos.Plan.Job;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code make chaos}: a seeded workload against a cluster of separate processes while faults are injected at seeded
+ * times, then an audit of every invariant once the system settles. See docs/operations.md, "The chaos suite".
+ *
+ * <p>Sized by CHAOS_SEED, CHAOS_JOBS, CHAOS_KILLS, CHAOS_MINUTES and CHAOS_HOSTILE; the cluster by INSTANCES and
+ * KAFKA_BROKERS. Exits non-zero on any violation.
+ */
+public final class ChaosRun {
+    /** How a run is sized. */
+    public record Settings(long seed, int jobs, int kills, double minutes, int hostile, Duration settle,
+                           boolean bringUp, boolean bringDown) {
+        public static Settings fromEnvironment(Map<String, String> env) {
+            long seed = env.containsKey("CHAOS_SEED") ? Long.parseLong(env.get("CHAOS_SEED"))
+                    : System.nanoTime() % 1_000_000;
+            int jobs = Integer.parseInt(env.getOrDefault("CHAOS_JOBS", "300"));
+            return new Settings(seed, jobs, Integer.parseInt(env.getOrDefault("CHAOS_KILLS", "4")),
+                    Double.parseDouble(env.getOrDefault("CHAOS_MINUTES", "3")),
+                    Integer.parseInt(env.getOrDefault("CHAOS_HOSTILE", Integer.toString(jobs * 4))),
+                    Duration.ofSeconds(Long.parseLong(env.getOrDefault("CHAOS_SETTLE_SECONDS", "300"))), true,
+                    !"true".equals(env.get("CHAOS_KEEP_CLUSTER")));
+        }
+    }
+
+    private final Settings settings;
+    private final ClusterControl cluster;
+    private final Clients http = new Clients();
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final long started = System.currentTimeMillis();
+
+    // what the run did, for the audit
+    final Map<Integer, String> jobIds = new ConcurrentHashMap<>();
+    final Map<Integer, String> notAccepted = new ConcurrentHashMap<>();
+    final AtomicInteger idempotencyMismatches = new AtomicInteger();
+    final Map<String, Long> depositsAccepted = new ConcurrentHashMap<>();
+    final List<String> depositsNotAccepted = new CopyOnWriteArrayList<>();
+    final List<HostileOutcome> hostileOutcomes = new CopyOnWriteArrayList<>();
+    final List<long[]> outages = new CopyOnWriteArrayList<>();
+    final List<String> faultsDone = new CopyOnWriteArrayList<>();
+    final AtomicLong telegramUpdates = new AtomicLong();
+
+    record HostileOutcome(Plan.HostileKind kind, long at, int status, String detail) {
+    }
+
+    public ChaosRun(Settings settings, ClusterControl cluster) {
+        this.settings = settings;
+        this.cluster = cluster;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        Path root = Path.of(env.getOrDefault("PIPELINE_ROOT", ".")).toAbsolutePath().normalize();
+        Settings settings = Settings.fromEnvironment(env);
+        env.putIfAbsent("CLUSTER_DIR", root.resolve(".data/chaos-" + settings.seed()).toString());
+        Report report = new ChaosRun(settings, new ClusterControl(root, chaosEnvironment(env))).run();
+        System.out.println(report.render());
+        System.exit(report.ok() ? 0 : 1);
+    }
+
+    /**
+     * The cluster settings of a chaos run: several instances of everything unless INSTANCES says otherwise, and timers
+     * short enough that the system settles within minutes of the last fault.
+     */
+    public static Map<String, String> chaosEnvironment(Map<String, String> given) {
+        Map<String, String> env = new LinkedHashMap<>(given);
+        env.putIfAbsent("INSTANCES", "gateway=2,orchestrator=2,ledger=2,kie-worker=2,delivery-worker=2");
+        env.putIfAbsent("KAFKA_BROKERS", "1");
+        env.putIfAbsent("CLUSTER_PORT_BASE", "28000");
+        env.putIfAbsent("KIE_EMULATOR_DELAY_MS", "1500");
+        env.putIfAbsent("KIE_REQUEST_TIMEOUT", "6s");
+        env.putIfAbsent("JOB_RECONCILE_AFTER", "15s");
+        env.putIfAbsent("STOP_GRACE", "20");
+        env.putIfAbsent("SERVICE_HEAP", "256m");
+        return env;
+    }
+
+    public Report run() throws Exception {
+        if (settings.bringUp()) {
+            note("cluster up: " + cluster.environment().get("INSTANCES") + ", "
+                    + cluster.environment().get("KAFKA_BROKERS") + " broker(s), in " + cluster.dir());
+            cluster.up();
+        }
+        try {
+            Endpoints ep = Endpoints.of(cluster);
+            List<String> models = new ArrayList<>();
+            List<String> imageModels = new ArrayList<>();
+            for (JsonNode m : Clients.list(http.get(ep.gateway(0) + "/api/v1/models", ep.api()).json())) {
+                models.add(m.path("id").asString());
+                if (m.path("inputSchema").path("required").toString().contains("image_urls")) {
+                    imageModels.add(m.path("id").asString());
+                }
+            }
+            Collections.sort(models);
+            List<String> killable = cluster.names().stream()
+                    .filter(n -> !n.equals("postgres") && !n.startsWith("kafka-") && !n.equals("emulators")).toList();
+            int brokers = (int) cluster.names().stream().filter(n -> n.startsWith("kafka-")).count();
+            Plan plan = Plan.make(settings.seed(), settings.jobs(), settings.kills(), settings.hostile(),
+                    (long) (settings.minutes() * 60_000), killable, brokers, models, imageModels);
+            note("seed " + settings.seed() + ", plan " + plan.digest() + ": " + plan.jobs().size() + " jobs, "
+                    + plan.deposits().size() + " deposits, " + plan.hostile().size() + " hostile requests, "
+                    + plan.faults().size() + " faults over " + plan.workloadMs() / 1000 + " s");
+            Workload workload = new Workload(this, plan, ep, http);
+            workload.prepareKieRules();
+            long t0 = System.currentTimeMillis();
+            ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+            ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+            for (Plan.Deposit d : plan.deposits()) {
+                timer.schedule(() -> senders.submit(() -> workload.deposit(d)), d.atMs(), TimeUnit.MILLISECONDS);
+            }
+            // jobs start a moment after the first deposits
+            for (Job j : plan.jobs()) {
+                timer.schedule(() -> senders.submit(() -> workload.job(j)), 2_000 + j.atMs(), TimeUnit.MILLISECONDS);
+            }
+            for (Hostile h : plan.hostile()) {
+                timer.schedule(() -> senders.submit(() -> workload.hostile(h)), h.atMs(), TimeUnit.MILLISECONDS);
+            }
+            Thread faults = Thread.ofPlatform().name("chaos-faults").start(() -> injectFaults(plan, ep, t0));
+            faults.join();
+            timer.shutdown();
+            timer.awaitTermination(plan.workloadMs() + 60_000, TimeUnit.MILLISECONDS);
+            senders.shutdown();
+            if (!senders.awaitTermination(5, TimeUnit.MINUTES)) {
+                note("some requests were still being retried after 5 minutes");
+            }
+            note("workload sent in " + (System.currentTimeMillis() - t0) / 1000 + " s; faults over; settling");
+            healEverything(ep);
+            Audit audit = new Audit(this, plan, ep, http, cluster);
+            Report report = audit.settleAndCheck(settings.settle());
+            report.log().addAll(0, log);
+            return report;
+        } finally {
+            if (settings.bringDown()) {
+                cluster.down();
+            }
+        }
+    }
+
+    private void injectFaults(Plan plan, Endpoints ep, long t0) {
+        for (Fault f : plan.faults()) {
+            long wait = t0 + f.atMs() - System.currentTimeMillis();
+            if (wait > 0) {
+                sleep(wait);
+            }
+            long from = System.currentTimeMillis();
+            try {
+                switch (f.kind()) {
+                    case KILL_INSTANCE, RESTART_BROKER, RESTART_POSTGRES -> {
+                        cluster.kill(f.target());
+                        sleep(f.downMs());
+                        cluster.start(f.target());
+                    }
+                    case KIE_UNREACHABLE -> {
+                        http.post(ep.kie() + "/control/unreachable", "{\"seconds\":" + f.downMs() / 1000 + "}");
+                        sleep(f.downMs() + 1_000);
+                    }
+                    case TELEGRAM_DOWN -> {
+                        http.post(ep.telegram() + "/control/unavailable", "{\"seconds\":" + f.downMs() / 1000 + "}");
+                        sleep(f.downMs());
+                    }
+                }
+            } catch (RuntimeException e) {
+                note("fault " + f + " failed: " + e.getMessage());
+            }
+            long to = System.currentTimeMillis();
+            // an outage is declared from the fault until shortly after it healed (clients see its tail)
+            outages.add(new long[] {from, to + 15_000});
+            faultsDone.add(String.format("%6.1f s  %-17s %-18s down %5.1f s", (from - started) / 1000.0, f.kind(),
+                    f.target(), (to - from) / 1000.0));
+        }
+    }
+
+    /** After the last fault: anything not running is started again, and everything must become healthy. */
+    private void healEverything(Endpoints ep) {
+        for (String name : cluster.names()) {
+            try {
+                cluster.start(name);
+            } catch (RuntimeException e) {
+                note("could not start " + name + ": " + e.getMessage());
+            }
+        }
+        cluster.awaitHealthy();
+    }
+
+    boolean inOutage(long at) {
+        for (long[] o : outages) {
+            if (at >= o[0] && at <= o[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void note(String line) {
+        String s = String.format("[chaos %6.1f s] %s", (System.currentTimeMillis() - started) / 1000.0, line);
+        log.add(s);
+        System.out.println(s);
+    }
+
+    long since() {
+        return System.currentTimeMillis();
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    List<String> faultsDone() {
+        return faultsDone;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+}

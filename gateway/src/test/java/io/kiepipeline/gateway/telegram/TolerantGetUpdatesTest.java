@@ -1,0 +1,42 @@
+package io.kiepipeline.gateway.telegram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
+import org.telegram.telegrambots.meta.api.objects.Update;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
+
+class TolerantGetUpdatesTest {
+    private static final String BATCH = """
+            {"ok":true,"result":[
+              {"update_id":10,"message":{"message_id":1,"date":1,"chat":{"id":42,"type":"private"},"text":"/balance"}},
+              {"update_id":11,"message":{"message_id":2,"date":"yesterday","chat":{"id":"not a number"}}},
+              {"update_id":12,"message":{"message_id":3,"date":1,"chat":{"id":43,"type":"private"},"text":"hi"}}
+            ]}""";
+
+    @Test
+    void oneUnreadableUpdateFailsTheWholeBatchInTheLibrary() {
+        assertThatThrownBy(() -> new GetUpdates(0, 100, 0, List.of()).deserializeResponse(BATCH))
+                .isInstanceOf(TelegramApiRequestException.class);
+    }
+
+    @Test
+    void readsTheOtherUpdatesAndKeepsTheUnreadableOnesIdSoTheOffsetMovesPastIt() throws Exception {
+        List<Update> updates = new TolerantGetUpdates(0, 100, 0, List.of()).deserializeResponse(BATCH);
+
+        assertThat(updates).extracting(Update::getUpdateId).containsExactly(10, 11, 12);
+        assertThat(updates.get(0).getMessage().getText()).isEqualTo("/balance");
+        assertThat(updates.get(1).hasMessage()).isFalse();
+        assertThat(updates.get(2).getMessage().getChatId()).isEqualTo(43L);
+    }
+
+    @Test
+    void errorAnswersStillFailAsTheLibraryReportsThem() {
+        assertThatThrownBy(() -> new TolerantGetUpdates(0, 100, 0, List.of()).deserializeResponse(
+                "{\"ok\":false,\"error_code\":409,\"description\":\"Conflict: terminated by other getUpdates\"}"))
+                .isInstanceOf(TelegramApiRequestException.class);
+    }
+}
