@@ -91,6 +91,8 @@ public final class ChaosRun {
         env.putIfAbsent("KIE_EMULATOR_DELAY_MS", "1500");
         env.putIfAbsent("KIE_REQUEST_TIMEOUT", "6s");
         env.putIfAbsent("JOB_RECONCILE_AFTER", "15s");
+        // an ambiguous submission (KIE's answer lost) ends at the job's deadline: minutes here, not 20
+        env.putIfAbsent("JOB_TIMEOUT", "4m");
         env.putIfAbsent("STOP_GRACE", "20");
         env.putIfAbsent("SERVICE_HEAP", "256m");
         return env;

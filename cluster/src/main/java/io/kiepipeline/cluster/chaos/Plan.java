@@ -21,18 +21,22 @@ public record Plan(long seed, List<Deposit> deposits, List<Job> jobs, List<Hosti
         ACCEPT, SLOW, FAIL, REJECT_IN_ENVELOPE, RATE_LIMITED_ONCE, SERVER_ERROR_ONCE, DUPLICATE_CALLBACK,
         CALLBACK_BEFORE_ACCEPT, NO_CALLBACK, ANSWER_AFTER_CLIENT_TIMEOUT, SERVER_ERROR_AFTER_CREATE;
 
-        /** Whether KIE produces a result for the task (the job should succeed if nothing else intervenes). */
+        /**
+         * Whether KIE produces a result for the job (it should succeed if no fault intervenes). A createTask answered
+         * 5xx without a task is not sent again (KIE may have made it): the job fails at its deadline.
+         */
         public boolean producesResult() {
             return switch (this) {
-                case FAIL, REJECT_IN_ENVELOPE -> false;
-                case ACCEPT, SLOW, RATE_LIMITED_ONCE, SERVER_ERROR_ONCE, DUPLICATE_CALLBACK, CALLBACK_BEFORE_ACCEPT,
-                     NO_CALLBACK, ANSWER_AFTER_CLIENT_TIMEOUT, SERVER_ERROR_AFTER_CREATE -> true;
+                case FAIL, REJECT_IN_ENVELOPE, SERVER_ERROR_ONCE -> false;
+                case ACCEPT, SLOW, RATE_LIMITED_ONCE, DUPLICATE_CALLBACK, CALLBACK_BEFORE_ACCEPT, NO_CALLBACK,
+                     ANSWER_AFTER_CLIENT_TIMEOUT, SERVER_ERROR_AFTER_CREATE -> true;
             };
         }
 
         /** Whether the client cannot know if KIE made the task (the documented ambiguous submissions). */
         public boolean ambiguous() {
-            return this == ANSWER_AFTER_CLIENT_TIMEOUT || this == SERVER_ERROR_AFTER_CREATE;
+            return this == ANSWER_AFTER_CLIENT_TIMEOUT || this == SERVER_ERROR_AFTER_CREATE
+                    || this == SERVER_ERROR_ONCE;
         }
     }
 
