@@ -4,13 +4,21 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import liquibase.integration.spring.SpringLiquibase;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * Each service owns one PostgreSQL schema named after it. This creates the schema as soon as the data source exists,
- * before Liquibase writes its own tables into it.
+ * before Liquibase writes its own tables into it; and it lets one instance of the service migrate at a time.
+ *
+ * <p>Several instances of a service may start at once (a deploy, {@code scripts/cluster up}). Neither
+ * {@code create schema if not exists} nor Liquibase's first run (it creates its changelog table before it takes its
+ * own lock) is safe against a twin doing the same at the same moment: the loser fails to start with "already
+ * exists". A PostgreSQL advisory lock per schema makes them take turns; the second finds the work done.
  */
 class SchemaCreatingPostProcessor implements BeanPostProcessor {
     private final String schema;
@@ -22,8 +30,38 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
         this.schema = schema;
     }
 
+    /** Connections holding the migration lock while a Liquibase bean runs its changelog (in its initialization). */
+    private final Map<String, Connection> migrating = new ConcurrentHashMap<>();
+
+    @Override
+    public Object postProcessBeforeInitialization(Object bean, String beanName) {
+        if (bean instanceof SpringLiquibase liquibase && liquibase.getDataSource() != null) {
+            try {
+                Connection c = liquibase.getDataSource().getConnection();
+                try (PreparedStatement lock = c.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
+                    lock.setString(1, migrationLock());
+                    lock.execute();
+                }
+                migrating.put(beanName, c);
+            } catch (SQLException e) {
+                throw new CannotGetJdbcConnectionException("cannot take the migration lock of " + schema, e);
+            }
+        }
+        return bean;
+    }
+
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
+        Connection held = migrating.remove(beanName);
+        if (held != null) {
+            // closing the session releases its advisory locks, also when the unlock itself fails
+            try (held; PreparedStatement unlock = held.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
+                unlock.setString(1, migrationLock());
+                unlock.execute();
+            } catch (SQLException e) {
+                throw new CannotGetJdbcConnectionException("cannot release the migration lock of " + schema, e);
+            }
+        }
         if (bean instanceof DataSource dataSource) {
             try (Connection c = dataSource.getConnection()) {
                 createSchema(c, schema);
@@ -40,6 +78,10 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
      * schema, and the second fails on the catalog's unique index. A transaction-scoped advisory lock makes them take
      * turns; the second then finds the schema.
      */
+    private String migrationLock() {
+        return "kie-pipeline:migration:" + schema;
+    }
+
     static void createSchema(Connection c, String schema) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);

@@ -31,6 +31,49 @@ class SchemaCreationTest {
     }
 
     @Test
+    void instancesStartingAtOnceMigrateOneAtATime() throws Exception {
+        DataSource ds = postgres.getPostgresDatabase();
+        int instances = 4;
+        for (int round = 0; round < 3; round++) {
+            String schema = "migrate_" + round;
+            CyclicBarrier together = new CyclicBarrier(instances);
+            List<Callable<Void>> starts = new ArrayList<>();
+            for (int i = 0; i < instances; i++) {
+                starts.add(() -> {
+                    // each instance is its own process with its own post-processor
+                    SchemaCreatingPostProcessor processor = new SchemaCreatingPostProcessor(schema);
+                    processor.postProcessAfterInitialization(ds, "dataSource");
+                    liquibase.integration.spring.SpringLiquibase liquibase =
+                            new liquibase.integration.spring.SpringLiquibase();
+                    liquibase.setDataSource(ds);
+                    liquibase.setChangeLog("classpath:db/platform/outbox-inbox.yaml");
+                    liquibase.setDefaultSchema(schema);
+                    liquibase.setLiquibaseSchema(schema);
+                    liquibase.setResourceLoader(new org.springframework.core.io.DefaultResourceLoader());
+                    together.await();
+                    processor.postProcessBeforeInitialization(liquibase, "liquibase");
+                    liquibase.afterPropertiesSet();
+                    processor.postProcessAfterInitialization(liquibase, "liquibase");
+                    return null;
+                });
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(instances);
+            try {
+                for (Future<Void> f : pool.invokeAll(starts)) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            try (Connection c = ds.getConnection(); ResultSet r = c.createStatement().executeQuery(
+                    "select count(*) from " + schema + ".databasechangelog")) {
+                r.next();
+                assertThat(r.getInt(1)).isPositive();
+            }
+        }
+    }
+
+    @Test
     void instancesStartingAtOnceAllFindTheirSchema() throws Exception {
         DataSource ds = postgres.getPostgresDatabase();
         int instances = 8;
