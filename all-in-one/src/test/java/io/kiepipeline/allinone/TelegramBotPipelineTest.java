@@ -40,6 +40,24 @@ class TelegramBotPipelineTest extends PipelineTest {
     }
 
     @Test
+    void ignoresMessagesThatNoPersonSent() {
+        long user = aUserWithBalance(5_000);
+        java.util.Map<String, Object> fromABot = java.util.Map.of("message_id", 1, "date", 1, "text",
+                "/generate google/nano-banana a fox", "chat", java.util.Map.of("id", user, "type", "private"),
+                "from", java.util.Map.of("id", user, "is_bot", true, "first_name", "bot"));
+        java.util.Map<String, Object> fromNobody = java.util.Map.of("message_id", 2, "date", 1, "text",
+                "/generate google/nano-banana a fox", "chat", java.util.Map.of("id", user, "type", "private"),
+                "from", java.util.Map.of("id", -user, "is_bot", false, "first_name", "x"));
+        telegram.rawUpdate(java.util.Map.of("message", fromABot));
+        telegram.rawUpdate(java.util.Map.of("message", fromNobody));
+        telegram.userSays(user, user, "/balance");
+
+        assertThat(awaitMessages(user, 1)).singleElement().extracting(Sent::text)
+                .isEqualTo("Balance: 50.00 RUB");
+        assertThat(db.count("select count(*) from orchestrator.job where user_id in (?, ?)", user, -user)).isZero();
+    }
+
+    @Test
     void listsTheModelsWithTheirPrices() {
         long user = aNewUser();
 

@@ -40,9 +40,9 @@ public record ClusterControl(Path root, Map<String, String> environment) {
         run(Duration.ofSeconds(30), "kill", name);
     }
 
-    /** SIGTERM, then SIGKILL after the grace period: a deploy. */
-    public void stop(String name) {
-        run(Duration.ofMinutes(2), "stop", name);
+    /** SIGTERM, then SIGKILL after the grace period (STOP_GRACE): a deploy. Returns what the script said. */
+    public String stop(String name) {
+        return run(Duration.ofMinutes(2), "stop", name);
     }
 
     /** Starts a process that is not running and waits until it is healthy. */

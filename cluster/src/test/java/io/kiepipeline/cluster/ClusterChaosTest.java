@@ -130,11 +130,12 @@ class ClusterChaosTest {
                 .reduce((a, b) -> b).orElseThrow();
         cluster.kill(owner);
 
+        // the killed instance's partitions wait for its session to expire (10 s), then its twin applies them
         await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(2)).until(() -> count(
-                "select count(*) from orchestrator.job where user_id = ? and status = 'DELIVERED'", user) == jobs);
-        cluster.start(owner);
-        assertThat(count("select count(*) from ledger.hold where user_id = ? and status = 'CAPTURED'", user))
+                "select count(*) from ledger.hold where user_id = ? and status = 'CAPTURED'", user) == jobs);
+        assertThat(count("select count(*) from orchestrator.job where user_id = ? and status = 'DELIVERED'", user))
                 .isEqualTo(jobs);
+        cluster.start(owner);
         assertThat(count("select captured_minor from ledger.account where user_id = ?", user)).isEqualTo(jobs * 1500L);
         assertThat(count("select count(*) from ledger.ledger_transaction where user_id = ? and kind = 'CAPTURE'",
                 user)).isEqualTo(jobs);
@@ -145,6 +146,36 @@ class ClusterChaosTest {
 
     @Test
     @Order(4)
+    void instancesStoppedByADeployExitWithinTheirGracePeriodAndLoseNoJob() throws Exception {
+        long user = 7_100_004;
+        postAdmin("/api/v1/admin/deposits", "{\"userId\":" + user + ",\"amountMinor\":1000000,\"reference\":\"deploy\"}");
+        int jobs = 30;
+        for (int i = 0; i < jobs; i++) {
+            generation(user, 9_300_000 + i, i % 2 == 0 ? "nano-banana-pro" : "google/nano-banana", "deploy " + i,
+                    "deploy-" + i);
+        }
+        await().atMost(PATIENCE).until(() -> count("select count(*) from orchestrator.job where user_id = ? and status"
+                + " = 'DELIVERED'", user) >= 3);
+
+        for (String instance : List.of("kie-worker-1", "delivery-worker-2", "ledger-1")) {
+            long started = System.nanoTime();
+            String said = cluster.stop(instance);
+            long seconds = (System.nanoTime() - started) / 1_000_000_000;
+            assertThat(said).as(instance).doesNotContain("did not stop");
+            assertThat(seconds).as(instance + " stopped in s").isLessThan(30);
+        }
+
+        await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(2)).until(() -> count(
+                "select count(*) from orchestrator.job where user_id = ? and status = 'DELIVERED'", user) == jobs);
+        for (String instance : List.of("kie-worker-1", "delivery-worker-2", "ledger-1")) {
+            cluster.start(instance);
+        }
+        assertThat(count("select count(*) from ledger.hold where user_id = ? and status = 'CAPTURED'", user))
+                .isEqualTo(jobs / 2);
+    }
+
+    @Test
+    @Order(5)
     void theShortChaosRunLosesAndDoublesNoMoney() throws Exception {
         ChaosRun.Settings settings = new ChaosRun.Settings(20261128, 150, 3, 2, 600, Duration.ofMinutes(4), false,
                 false);

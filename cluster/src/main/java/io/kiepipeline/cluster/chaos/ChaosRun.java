@@ -93,7 +93,8 @@ public final class ChaosRun {
         env.putIfAbsent("JOB_RECONCILE_AFTER", "15s");
         // an ambiguous submission (KIE's answer lost) ends at the job's deadline: minutes here, not 20
         env.putIfAbsent("JOB_TIMEOUT", "4m");
-        env.putIfAbsent("STOP_GRACE", "20");
+        // a deploy's SIGTERM gets 30 s (Kubernetes' default grace period) before SIGKILL
+        env.putIfAbsent("STOP_GRACE", "30");
         env.putIfAbsent("SERVICE_HEAP", "256m");
         return env;
     }

@@ -78,6 +78,12 @@ public class TelegramBot implements LongPollingSingleThreadUpdateConsumer {
         if (!update.hasMessage() || !update.getMessage().hasText() || update.getMessage().getFrom() == null) {
             return;
         }
+        if (update.getMessage().getFrom().getIsBot() || update.getMessage().getFrom().getId() <= 0) {
+            // Telegram never delivers another bot's message in a private chat, and user ids are positive: an update
+            // like this was not sent by a person, and gets neither an answer nor a job
+            log.atWarn().addKeyValue("updateId", update.getUpdateId()).log("telegram.update-ignored; not from a user");
+            return;
+        }
         Message message = update.getMessage();
         long chatId = message.getChatId();
         long userId = message.getFrom().getId();
