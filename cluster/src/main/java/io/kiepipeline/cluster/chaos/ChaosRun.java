@@ -93,6 +93,8 @@ public final class ChaosRun {
         env.putIfAbsent("JOB_RECONCILE_AFTER", "15s");
         // an ambiguous submission (KIE's answer lost) ends at the job's deadline: minutes here, not 20
         env.putIfAbsent("JOB_TIMEOUT", "4m");
+        // a task whose callback does not come is polled after this (2 minutes by default)
+        env.putIfAbsent("KIE_CALLBACK_GRACE", "20s");
         // a deploy's SIGTERM gets 30 s (Kubernetes' default grace period) before SIGKILL
         env.putIfAbsent("STOP_GRACE", "30");
         env.putIfAbsent("SERVICE_HEAP", "256m");
@@ -178,9 +180,9 @@ public final class ChaosRun {
                         http.post(ep.kie() + "/control/unreachable", "{\"seconds\":" + f.downMs() / 1000 + "}");
                         sleep(f.downMs() + 1_000);
                     }
-                    case TELEGRAM_DOWN -> {
-                        http.post(ep.telegram() + "/control/unavailable", "{\"seconds\":" + f.downMs() / 1000 + "}");
-                        sleep(f.downMs());
+                    case TELEGRAM_UNREACHABLE -> {
+                        http.post(ep.telegram() + "/control/unreachable", "{\"seconds\":" + f.downMs() / 1000 + "}");
+                        sleep(f.downMs() + 1_000);
                     }
                 }
             } catch (RuntimeException e) {

@@ -69,7 +69,7 @@ public record Plan(long seed, List<Deposit> deposits, List<Job> jobs, List<Hosti
     public record Hostile(int n, long atMs, HostileKind kind) {
     }
 
-    public enum FaultKind { KILL_INSTANCE, RESTART_BROKER, RESTART_POSTGRES, KIE_UNREACHABLE, TELEGRAM_DOWN }
+    public enum FaultKind { KILL_INSTANCE, RESTART_BROKER, RESTART_POSTGRES, KIE_UNREACHABLE, TELEGRAM_UNREACHABLE }
 
     /** A fault: at {@code atMs}, to {@code target}, for {@code downMs} (then restarted or reachable again). */
     public record Fault(long atMs, FaultKind kind, String target, long downMs) {
@@ -123,7 +123,9 @@ public record Plan(long seed, List<Deposit> deposits, List<Job> jobs, List<Hosti
         List<Hostile> hostile = new ArrayList<>();
         HostileKind[] kinds = HostileKind.values();
         for (int n = 0; n < hostileCount; n++) {
-            HostileKind kind = n < 3 ? HostileKind.POISON_RECORD : kinds[r.nextInt(kinds.length - 1)];
+            // a third are garbage Telegram updates; the rest spread over the HTTP kinds (POISON_RECORD is last)
+            HostileKind kind = n < 3 ? HostileKind.POISON_RECORD : r.nextInt(3) == 0 ? HostileKind.TELEGRAM_GARBAGE
+                    : kinds[r.nextInt(kinds.length - 2)];
             hostile.add(new Hostile(n, n < 3 ? 0 : r.nextLong(workloadMs), kind));
         }
         hostile.sort(Comparator.comparingLong(Hostile::atMs));
@@ -132,10 +134,16 @@ public record Plan(long seed, List<Deposit> deposits, List<Job> jobs, List<Hosti
             faults.add(new Fault(0, FaultKind.KILL_INSTANCE, instances.get(r.nextInt(instances.size())),
                     2_000 + r.nextInt(6_000)));
         }
-        faults.add(new Fault(0, FaultKind.RESTART_BROKER, "kafka-" + (1 + r.nextInt(brokers)), 4_000 + r.nextInt(6_000)));
-        faults.add(new Fault(0, FaultKind.RESTART_POSTGRES, "postgres", 3_000 + r.nextInt(5_000)));
-        faults.add(new Fault(0, FaultKind.KIE_UNREACHABLE, "kie", 8_000 + r.nextInt(10_000)));
-        faults.add(new Fault(0, FaultKind.TELEGRAM_DOWN, "telegram", 8_000 + r.nextInt(10_000)));
+        // at least one of each other fault; more in longer runs
+        for (int i = 0; i <= kills / 10; i++) {
+            faults.add(new Fault(0, FaultKind.RESTART_BROKER, "kafka-" + (1 + r.nextInt(brokers)),
+                    4_000 + r.nextInt(6_000)));
+            faults.add(new Fault(0, FaultKind.KIE_UNREACHABLE, "kie", 8_000 + r.nextInt(10_000)));
+            faults.add(new Fault(0, FaultKind.TELEGRAM_UNREACHABLE, "telegram", 8_000 + r.nextInt(10_000)));
+        }
+        for (int i = 0; i <= kills / 20; i++) {
+            faults.add(new Fault(0, FaultKind.RESTART_POSTGRES, "postgres", 3_000 + r.nextInt(5_000)));
+        }
         java.util.Collections.shuffle(faults, r);
         // spread over the middle of the workload, in order: each fault starts after the one before it healed
         List<Fault> timed = new ArrayList<>();
