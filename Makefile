@@ -35,10 +35,17 @@ chaos: check-jdk
 	PIPELINE_ROOT=$(CURDIR) $(JAVA_HOME)/bin/java -cp "cluster/target/classes:$$(cat cluster/target/classpath.txt)" \
 	  io.kiepipeline.cluster.chaos.ChaosRun
 
-## benchmark: outbox latency and pipeline throughput against the emulators
+## benchmark: outbox latency and pipeline throughput against the emulators (one JVM);
+## MODE=cluster make benchmark: how the cluster mode scales with 1 and 2 instances (docs/operations.md)
 benchmark: check-jdk
+ifeq ($(MODE),cluster)
+	$(MVN) -q -DskipTests package
+	PIPELINE_ROOT=$(CURDIR) $(JAVA_HOME)/bin/java -cp "cluster/target/classes:$$(cat cluster/target/classpath.txt)" \
+	  io.kiepipeline.cluster.ClusterBenchmark
+else
 	$(MVN) -q -DskipTests install
 	$(MVN) -q -pl all-in-one exec:java -Dexec.mainClass=io.kiepipeline.allinone.Benchmark -Dexec.classpathScope=test
+endif
 
 ## replay-dlt: send dead letters back to their topic once the cause is fixed: make replay-dlt TOPIC=ledger.commands [KEY=42]
 replay-dlt: check-jdk

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  *   <li>{@code KIE_API_KEY} (default {@code emulator-kie-key}), {@code TELEGRAM_BOT_TOKEN} (default
  *       {@code 123456:emulator-bot-token})</li>
  *   <li>{@code KIE_EMULATOR_DELAY_MS}: how long a task runs (default 2000)</li>
+ *   <li>{@code KIE_EMULATOR_CREATE_LATENCY_MS}, {@code TELEGRAM_EMULATOR_SEND_LATENCY_MS}: how long createTask and
+ *   each send take to answer (default 0), for benchmarks where KIE's or Telegram's time dominates</li>
  *   <li>{@code KIE_WEBHOOK_HMAC_KEY}: when set, callbacks are signed with it</li>
  *   <li>{@code KIE_EMULATOR_RATE_LIMIT}: the createTask rate window, {@code N/Ms} or {@code N/Mms} (like
  *       {@code 20/10s}); empty or absent: no limit</li>
@@ -30,11 +32,12 @@ public final class EmulatorsMain {
 
     /** What the emulators run with. */
     record Config(int kiePort, int telegramPort, String kieApiKey, String botToken, long kieDelayMs,
-                  String webhookHmacKey, RateLimit rateLimit) {
+                  String webhookHmacKey, RateLimit rateLimit, long createTaskLatencyMs, long sendLatencyMs) {
         @Override
         public String toString() {
             return "Config[kiePort=" + kiePort + ", telegramPort=" + telegramPort + ", kieDelayMs=" + kieDelayMs
-                    + ", signed=" + (webhookHmacKey != null) + ", rateLimit=" + rateLimit + "]";
+                    + ", signed=" + (webhookHmacKey != null) + ", rateLimit=" + rateLimit + ", createTaskLatencyMs="
+                    + createTaskLatencyMs + ", sendLatencyMs=" + sendLatencyMs + "]";
         }
     }
 
@@ -66,7 +69,8 @@ public final class EmulatorsMain {
         return new Config(kiePort, tgPort, env.getOrDefault("KIE_API_KEY", "emulator-kie-key"),
                 env.getOrDefault("TELEGRAM_BOT_TOKEN", "123456:emulator-bot-token"),
                 Long.parseLong(env.getOrDefault("KIE_EMULATOR_DELAY_MS", "2000").trim()), hmac == null || hmac.isBlank() ? null : hmac,
-                rateLimit(env.get("KIE_EMULATOR_RATE_LIMIT")));
+                rateLimit(env.get("KIE_EMULATOR_RATE_LIMIT")), intOf(env, "KIE_EMULATOR_CREATE_LATENCY_MS", 0),
+                intOf(env, "TELEGRAM_EMULATOR_SEND_LATENCY_MS", 0));
     }
 
     /** Starts both emulators as configured. */
@@ -76,8 +80,11 @@ public final class EmulatorsMain {
         if (config.rateLimit() != null) {
             kie.limitCreateTask(config.rateLimit().maxTasks(), config.rateLimit().window());
         }
+        kie.answerCreateTaskAfter(Duration.ofMillis(config.createTaskLatencyMs()));
         try {
-            return new Running(kie, TelegramEmulator.start(config.telegramPort(), config.botToken()));
+            TelegramEmulator telegram = TelegramEmulator.start(config.telegramPort(), config.botToken());
+            telegram.answerSendsAfter(Duration.ofMillis(config.sendLatencyMs()));
+            return new Running(kie, telegram);
         } catch (IOException | RuntimeException e) {
             kie.close();
             throw e;

@@ -169,6 +169,7 @@ public final class KieEmulator implements AutoCloseable {
     /** KIE waits 1, 5 and 15 minutes between callback retries; the emulator waits seconds. */
     private static final long CALLBACK_RETRY_DELAY_MS = 1000;
     private volatile long credits = 100_000;
+    private volatile long createTaskLatencyMs;
     /** KIE's webhookHmacKey: when set, callbacks carry X-Webhook-Timestamp and X-Webhook-Signature (§4.3). */
     private volatile String webhookHmacKey;
     /** Guards the rate window: the admission decision and the creation timestamps. */
@@ -363,7 +364,20 @@ public final class KieEmulator implements AutoCloseable {
         return true;
     }
 
+    /** How long every createTask takes to answer (benchmarks where KIE's own time dominates); zero by default. */
+    public void answerCreateTaskAfter(Duration latency) {
+        this.createTaskLatencyMs = latency.toMillis();
+    }
+
     private void createTask(HttpExchange ex) throws IOException {
+        if (createTaskLatencyMs > 0) {
+            // on this request's own virtual thread, like a slow server
+            try {
+                Thread.sleep(createTaskLatencyMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (!"POST".equals(ex.getRequestMethod())) {
             Http.json(ex, 200, Map.of("code", 404, "msg", "Not Found"));
             return;

@@ -69,6 +69,7 @@ public final class TelegramEmulator implements AutoCloseable {
     /** The latest getUpdates; an older one still waiting is terminated with 409 (guarded by updatesLock). */
     private long currentPoll;
     private final AtomicInteger conflicts = new AtomicInteger();
+    private volatile long sendLatencyMs;
     private final Map<Long, AtomicInteger> sendCalls = new ConcurrentHashMap<>();
     private volatile long unavailableUntilMs;
 
@@ -332,8 +333,21 @@ public final class TelegramEmulator implements AutoCloseable {
         ok(ex, result);
     }
 
+    /** How long every send takes to answer (benchmarks where Telegram's own time dominates); zero by default. */
+    public void answerSendsAfter(Duration latency) {
+        this.sendLatencyMs = latency.toMillis();
+    }
+
     private void send(HttpExchange ex, String method, Map<String, String> fields, String textField,
                       String mediaField) throws IOException {
+        if (sendLatencyMs > 0) {
+            // on this request's own virtual thread, like a slow server
+            try {
+                Thread.sleep(sendLatencyMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String chat = fields.get("chat_id");
         if (chat == null || chat.isBlank()) {
             error(ex, 400, "Bad Request: chat_id is empty", null);

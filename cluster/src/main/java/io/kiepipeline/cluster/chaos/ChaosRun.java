@@ -60,6 +60,10 @@ public final class ChaosRun {
     final List<long[]> outages = new CopyOnWriteArrayList<>();
     final List<String> faultsDone = new CopyOnWriteArrayList<>();
     final AtomicLong telegramUpdates = new AtomicLong();
+    /** Telegram jobs whose /generate update the emulator took (Telegram has it; the bot must make the job). */
+    final Map<Integer, Integer> telegramAccepted = new ConcurrentHashMap<>();
+    final AtomicInteger clientErrors = new AtomicInteger();
+    long workloadMs;
 
     record HostileOutcome(Plan.HostileKind kind, long at, int status, String detail) {
     }
@@ -102,12 +106,12 @@ public final class ChaosRun {
     }
 
     public Report run() throws Exception {
-        if (settings.bringUp()) {
-            note("cluster up: " + cluster.environment().get("INSTANCES") + ", "
-                    + cluster.environment().get("KAFKA_BROKERS") + " broker(s), in " + cluster.dir());
-            cluster.up();
-        }
         try {
+            if (settings.bringUp()) {
+                note("cluster up: " + cluster.environment().get("INSTANCES") + ", "
+                        + cluster.environment().get("KAFKA_BROKERS") + " broker(s), in " + cluster.dir());
+                cluster.up();
+            }
             Endpoints ep = Endpoints.of(cluster);
             List<String> models = new ArrayList<>();
             List<String> imageModels = new ArrayList<>();
@@ -132,14 +136,22 @@ public final class ChaosRun {
             ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
             ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
             for (Plan.Deposit d : plan.deposits()) {
-                timer.schedule(() -> senders.submit(() -> workload.deposit(d)), d.atMs(), TimeUnit.MILLISECONDS);
+                timer.schedule(() -> senders.submit(guarded("deposit " + d.reference(), () -> workload.deposit(d))),
+                        d.atMs(), TimeUnit.MILLISECONDS);
             }
-            // jobs start a moment after the first deposits
+            // jobs start once every user's first deposit was sent
             for (Job j : plan.jobs()) {
-                timer.schedule(() -> senders.submit(() -> workload.job(j)), 2_000 + j.atMs(), TimeUnit.MILLISECONDS);
+                timer.schedule(() -> senders.submit(guarded("job " + j.n(), () -> {
+                    try {
+                        workload.job(j);
+                    } catch (RuntimeException e) {
+                        notAccepted.put(j.n(), "the client failed: " + e);
+                    }
+                })), plan.firstJobAtMs() + j.atMs(), TimeUnit.MILLISECONDS);
             }
             for (Hostile h : plan.hostile()) {
-                timer.schedule(() -> senders.submit(() -> workload.hostile(h)), h.atMs(), TimeUnit.MILLISECONDS);
+                timer.schedule(() -> senders.submit(guarded("hostile " + h.n(), () -> workload.hostile(h))),
+                        h.atMs(), TimeUnit.MILLISECONDS);
             }
             Thread faults = Thread.ofPlatform().name("chaos-faults").start(() -> injectFaults(plan, ep, t0));
             faults.join();
@@ -149,7 +161,8 @@ public final class ChaosRun {
             if (!senders.awaitTermination(5, TimeUnit.MINUTES)) {
                 note("some requests were still being retried after 5 minutes");
             }
-            note("workload sent in " + (System.currentTimeMillis() - t0) / 1000 + " s; faults over; settling");
+            workloadMs = System.currentTimeMillis() - t0;
+            note("workload sent in " + workloadMs / 1000 + " s; faults over; settling");
             healEverything(ep);
             Audit audit = new Audit(this, plan, ep, http, cluster);
             Report report = audit.settleAndCheck(settings.settle());
@@ -162,6 +175,18 @@ public final class ChaosRun {
         }
     }
 
+    /** A workload step whose failure is noted, never lost in an executor. */
+    private Runnable guarded(String what, Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                clientErrors.incrementAndGet();
+                note(what + " failed in the client: " + e);
+            }
+        };
+    }
+
     private void injectFaults(Plan plan, Endpoints ep, long t0) {
         for (Fault f : plan.faults()) {
             long wait = t0 + f.atMs() - System.currentTimeMillis();
@@ -169,12 +194,14 @@ public final class ChaosRun {
                 sleep(wait);
             }
             long from = System.currentTimeMillis();
+            long back = from;
             try {
                 switch (f.kind()) {
                     case KILL_INSTANCE, RESTART_BROKER, RESTART_POSTGRES -> {
                         cluster.kill(f.target());
                         sleep(f.downMs());
                         cluster.start(f.target());
+                        back = System.currentTimeMillis();
                     }
                     case KIE_UNREACHABLE -> {
                         http.post(ep.kie() + "/control/unreachable", "{\"seconds\":" + f.downMs() / 1000 + "}");
@@ -189,8 +216,12 @@ public final class ChaosRun {
                 note("fault " + f + " failed: " + e.getMessage());
             }
             long to = System.currentTimeMillis();
-            // an outage is declared from the fault until shortly after it healed (clients see its tail)
-            outages.add(new long[] {from, to + 15_000});
+            // A hostile request is answered by the gateway alone (it is refused before anything is published or read),
+            // so only a gateway that is down excuses no answer: from its kill until it is healthy again, and a few
+            // seconds for clients' connections. No other fault declares an outage.
+            if (f.kind() == Plan.FaultKind.KILL_INSTANCE && f.target().startsWith("gateway-")) {
+                outages.add(new long[] {from, back + 5_000});
+            }
             faultsDone.add(String.format("%6.1f s  %-17s %-18s down %5.1f s", (from - started) / 1000.0, f.kind(),
                     f.target(), (to - from) / 1000.0));
         }
@@ -206,6 +237,11 @@ public final class ChaosRun {
             }
         }
         cluster.awaitHealthy();
+    }
+
+    /** The share of the run's time inside a declared outage. */
+    double outageShare(long runMs) {
+        return outages.stream().mapToLong(o -> o[1] - o[0]).sum() / (double) Math.max(1, runMs);
     }
 
     boolean inOutage(long at) {

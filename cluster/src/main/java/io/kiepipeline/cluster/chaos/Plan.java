@@ -16,6 +16,15 @@ import java.util.Random;
 public record Plan(long seed, List<Deposit> deposits, List<Job> jobs, List<Hostile> hostile, List<Fault> faults,
                    long workloadMs) {
 
+    /** The first deposits are spread this far apart; jobs start once they are sent. */
+    static final long DEPOSIT_SPACING_MS = 10;
+
+    /** When the first job is sent: after every user's first deposit. */
+    public long firstJobAtMs() {
+        return deposits.stream().filter(d -> !d.reference().endsWith("-b")).mapToLong(Deposit::atMs).max().orElse(0)
+                + 2_000;
+    }
+
     /** What KIE does with a job's task (emulator rules, matched on the job's prompt marker). */
     public enum KieBehaviour {
         ACCEPT, SLOW, FAIL, REJECT_IN_ENVELOPE, RATE_LIMITED_ONCE, SERVER_ERROR_ONCE, DUPLICATE_CALLBACK,
@@ -90,7 +99,8 @@ public record Plan(long seed, List<Deposit> deposits, List<Job> jobs, List<Hosti
             long userId = firstUser + u;
             // one user in ten can pay for only a few jobs: the rest are refused for funds, and charged nothing
             long amount = u % 10 == 9 ? 2_000 : 1_000_000;
-            deposits.add(new Deposit(0, userId, amount, "chaos-" + seed + "-deposit-" + u));
+            // a client tops up its users at a steady pace, not all in one burst of connections
+            deposits.add(new Deposit(u * DEPOSIT_SPACING_MS, userId, amount, "chaos-" + seed + "-deposit-" + u));
             if (u % 7 == 3) {
                 // a second top-up later in the run, sent through a fault window perhaps
                 deposits.add(new Deposit(r.nextLong(workloadMs / 2, workloadMs), userId, 50_000,

@@ -78,7 +78,9 @@ final class Workload {
     }
 
     void job(Job j) {
-        if (j.telegram() != Plan.TelegramBehaviour.ANSWER) {
+        // on an API job's chat the result is the first send, so the failure hits the delivery itself; a Telegram
+        // job's chat first gets the bot's own answer, which would use it up
+        if (j.channel() == Plan.Channel.API && j.telegram() != Plan.TelegramBehaviour.ANSWER) {
             boolean tooMany = j.telegram() == Plan.TelegramBehaviour.TOO_MANY_REQUESTS_ONCE;
             http.post(ep.telegram() + "/control/chats/" + j.chatId() + "/fail", http.json(tooMany
                     ? Map.of("errorCode", 429, "description", "Too Many Requests: retry after 2", "retryAfter", 2)
@@ -109,8 +111,9 @@ final class Workload {
         run.jobIds.put(j.n(), jobId);
         if (j.twice()) {
             Reply again = retrying(i -> http.post(ep.gateway(i + j.n() + 1) + "/api/v1/generations", headers, body));
-            if (again.is2xx() && !jobId.equals(again.json().path("jobId").asString())) {
+            if (!again.is2xx() || !jobId.equals(again.json().path("jobId").asString())) {
                 run.idempotencyMismatches.incrementAndGet();
+                run.note("job " + j.n() + ": the same request again got " + again.status() + " " + again.body());
             }
         }
     }
@@ -124,12 +127,16 @@ final class Workload {
             return;
         }
         run.telegramUpdates.incrementAndGet();
+        int updateId = r.json().path("updateId").asInt();
+        run.telegramAccepted.put(j.n(), updateId);
         if (j.twice()) {
             // Telegram sends an update again when the bot did not confirm it (a poller that died)
             ChaosRun.sleep(3_000);
-            http.post(ep.telegram() + "/control/redeliver", http.json(Map.of("updateId",
-                    r.json().path("updateId").asInt())));
-            run.telegramUpdates.incrementAndGet();
+            Reply again = retrying(i -> http.post(ep.telegram() + "/control/redeliver",
+                    http.json(Map.of("updateId", updateId))));
+            if (again.status() == 200) {
+                run.telegramUpdates.incrementAndGet();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kiepipeline.gateway.api;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
@@ -37,8 +39,12 @@ public class Backends {
         private final AtomicInteger next = new AtomicInteger();
 
         Instances(RestClient.Builder builder, String urls) {
+            // an instance that hangs (waiting for its database, say) is given up on like one that is down
+            SimpleClientHttpRequestFactory timeouts = new SimpleClientHttpRequestFactory();
+            timeouts.setConnectTimeout(Duration.ofSeconds(2));
+            timeouts.setReadTimeout(Duration.ofSeconds(5));
             this.clients = Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty())
-                    .map(u -> builder.clone().baseUrl(u).build()).toList();
+                    .map(u -> builder.clone().requestFactory(timeouts).baseUrl(u).build()).toList();
             if (clients.isEmpty()) {
                 throw new IllegalArgumentException("no URL given for a backend service");
             }

@@ -25,6 +25,7 @@ final class OnlyMissingTopics implements Predicate<NewTopic> {
 
     private final KafkaAdmin kafkaAdmin;
     private volatile Map<String, TopicDescription> existing;
+    private volatile boolean listed;
 
     OnlyMissingTopics(KafkaAdmin kafkaAdmin) {
         this.kafkaAdmin = kafkaAdmin;
@@ -33,6 +34,10 @@ final class OnlyMissingTopics implements Predicate<NewTopic> {
     @Override
     public boolean test(NewTopic topic) {
         Map<String, TopicDescription> known = existing();
+        if (known == null) {
+            // not known whether it exists: touch nothing rather than risk growing it (the broker's defaults apply)
+            return false;
+        }
         TopicDescription current = known.get(topic.name());
         if (current == null) {
             return true;
@@ -47,18 +52,20 @@ final class OnlyMissingTopics implements Predicate<NewTopic> {
         return false;
     }
 
-    private Map<String, TopicDescription> existing() {
-        Map<String, TopicDescription> known = existing;
-        if (known != null) {
-            return known;
+    /** The topics that exist, listed once; null when Kafka could not say. */
+    private synchronized Map<String, TopicDescription> existing() {
+        if (listed) {
+            return existing;
         }
+        listed = true;
+        Map<String, TopicDescription> known;
         try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
             Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             known = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            // KafkaAdmin's own calls fail the same way right after this, and it reports them
-            log.atWarn().addKeyValue("error", e.toString()).log("kafka.topics-not-listed");
-            return Map.of();
+            log.atError().addKeyValue("error", e.toString())
+                    .log("kafka.topics-not-listed; none is created or changed at this start");
+            return null;
         }
         existing = known;
         return known;

@@ -53,14 +53,8 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         Connection held = migrating.remove(beanName);
-        if (held != null) {
-            // closing the session releases its advisory locks, also when the unlock itself fails
-            try (held; PreparedStatement unlock = held.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
-                unlock.setString(1, migrationLock());
-                unlock.execute();
-            } catch (SQLException e) {
-                throw new CannotGetJdbcConnectionException("cannot release the migration lock of " + schema, e);
-            }
+        if (held != null && bean instanceof SpringLiquibase liquibase) {
+            release(held, liquibase.getDataSource());
         }
         if (bean instanceof DataSource dataSource) {
             try (Connection c = dataSource.getConnection()) {
@@ -74,14 +68,38 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
     }
 
     /**
-     * {@code create schema if not exists} is not safe when two instances of a service start at once: both see no
-     * schema, and the second fails on the catalog's unique index. A transaction-scoped advisory lock makes them take
-     * turns; the second then finds the schema.
+     * Unlocks and hands the connection back. The pool keeps the session open, so a connection whose unlock failed is
+     * evicted (its session ends, and PostgreSQL drops its locks) rather than returned with the lock still held. If the
+     * migration itself fails, the service does not start and its process exits, which ends the session too.
      */
+    private void release(Connection held, DataSource dataSource) {
+        try (PreparedStatement unlock = held.prepareStatement("select pg_advisory_unlock(hashtext(?))")) {
+            unlock.setString(1, migrationLock());
+            unlock.execute();
+            held.close();
+        } catch (SQLException e) {
+            if (dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari) {
+                hikari.evictConnection(held);
+            } else {
+                try {
+                    held.close();
+                } catch (SQLException ignored) {
+                    // the connection is gone either way
+                }
+            }
+            throw new CannotGetJdbcConnectionException("cannot release the migration lock of " + schema, e);
+        }
+    }
+
     private String migrationLock() {
         return "kie-pipeline:migration:" + schema;
     }
 
+    /**
+     * {@code create schema if not exists} is not safe when two instances of a service start at once: both see no
+     * schema, and the second fails on the catalog's unique index. A transaction-scoped advisory lock makes them take
+     * turns; the second then finds the schema.
+     */
     static void createSchema(Connection c, String schema) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
