@@ -117,7 +117,7 @@ public final class ClusterBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         for (int i = 0; i < jobs; i++) {
             int job = i;
-            pool.submit(() -> {
+            pool.submit((java.util.concurrent.Callable<Void>) () -> {
                 HttpRequest request = HttpRequest.newBuilder(URI.create(gateway + "/api/v1/generations"))
                         .header("Authorization", "Bearer " + token).header("Idempotency-Key", prefix + "-" + job)
                         .header("Content-Type", "application/json")
@@ -127,15 +127,15 @@ public final class ClusterBenchmark {
                 for (int attempt = 0; attempt < 20; attempt++) {
                     try {
                         if (http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 202) {
-                            return;
+                            return null;
                         }
                     } catch (Exception e) {
                         // try again below
                     }
                     Thread.sleep(500);
                 }
-                return;
-            }, null);
+                return null;
+            });
         }
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.MINUTES);
