@@ -89,7 +89,6 @@ public final class ClusterBenchmark {
     private static Result run(Path root, int n, Scenario scenario) throws Exception {
         Map<String, String> env = new LinkedHashMap<>();
         Path dir = root.resolve(".data/benchmark-cluster-" + n);
-        deleteTree(dir);
         env.put("CLUSTER_DIR", dir.toString());
         env.put("INSTANCES", scenario.instances());
         env.put("CLUSTER_PORT_BASE", "27000");
@@ -97,6 +96,7 @@ public final class ClusterBenchmark {
         env.put("KIE_EMULATOR_DELAY_MS", "200");
         env.putAll(scenario.env());
         ClusterControl cluster = new ClusterControl(root, ChaosRun.chaosEnvironment(env));
+        cluster.wipe();
         System.out.println("[benchmark] " + scenario.name() + ": starting " + scenario.instances());
         cluster.up();
         try {
@@ -183,13 +183,5 @@ public final class ClusterBenchmark {
         double seconds = Math.max(0.001, (last - first) / 1000.0);
         return new Result(scenario, latencies.size() / seconds, latencies.get(latencies.size() / 2),
                 latencies.get((int) (latencies.size() * 0.95)), latencies.size());
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

@@ -27,6 +27,19 @@ public record ClusterControl(Path root, Map<String, String> environment) {
         return Path.of(environment.get("CLUSTER_DIR"));
     }
 
+    /** Deletes the cluster's folder (data, logs, tokens), for a run that must start from nothing. */
+    public void wipe() {
+        Path dir = dir();
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot delete " + dir, e);
+        }
+    }
+
     public void up() {
         run(Duration.ofMinutes(6), "up", "--detach");
     }

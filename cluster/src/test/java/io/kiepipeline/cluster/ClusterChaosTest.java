@@ -51,7 +51,6 @@ class ClusterChaosTest {
     @BeforeAll
     void up() throws IOException {
         Path dir = ROOT.resolve("cluster/target/cluster-test");
-        deleteTree(dir);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CLUSTER_DIR", dir.toString());
         env.put("INSTANCES", "gateway=2,orchestrator=1,ledger=2,kie-worker=2,delivery-worker=2");
@@ -59,6 +58,7 @@ class ClusterChaosTest {
         // a lost createTask answer ends at the job's deadline: short enough for the chaos run to settle in the suite
         env.put("JOB_TIMEOUT", "100s");
         cluster = new ClusterControl(ROOT, ChaosRun.chaosEnvironment(env));
+        cluster.wipe();
         cluster.up();
         secrets = cluster.secrets();
         jdbc = "jdbc:postgresql://127.0.0.1:" + cluster.port("postgres") + "/postgres";
@@ -256,14 +256,6 @@ class ClusterChaosTest {
             }
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? r.getLong(1) : 0;
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
