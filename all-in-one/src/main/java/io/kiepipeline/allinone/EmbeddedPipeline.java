@@ -140,9 +140,17 @@ public final class EmbeddedPipeline implements AutoCloseable {
         env.put("DATABASE_PASSWORD", env.getOrDefault("DATABASE_PASSWORD", ""));
         kafka = EmbeddedKafka.start(options.dataDir().resolve("kafka"), options.kafkaPort(), 3);
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        if (blank(env.get("KIE_API_KEY"))) {
-            env.put("KIE_API_KEY", env.getOrDefault("KIE_EMULATOR_KEY", "emulator-kie-key"));
+        if (blank(env.get("KIE_API_KEY")) && blank(env.get("KIE_API_KEYS"))) {
+            // KIE_EMULATOR_KEYS: several emulated KIE accounts (comma-separated), each with its own credits and window
+            List<String> keys = java.util.Arrays.stream(env.getOrDefault("KIE_EMULATOR_KEYS",
+                    env.getOrDefault("KIE_EMULATOR_KEY", "emulator-kie-key")).split(",")).map(String::trim)
+                    .filter(k -> !k.isEmpty()).toList();
+            env.put("KIE_API_KEY", keys.getFirst());
+            if (keys.size() > 1) {
+                env.put("KIE_API_KEYS", String.join(",", keys));
+            }
             kieEmulator = KieEmulator.start(options.kiePort(), env.get("KIE_API_KEY"), options.kieDelayMs());
+            keys.stream().skip(1).forEach(k -> kieEmulator.addKey(k, KieEmulator.DEFAULT_CREDITS));
             env.put("KIE_API_BASE_URL", kieEmulator.baseUrl());
             // the emulator signs its callbacks like KIE when the operator's key is set, and serves results over http
             kieEmulator.signCallbacksWith(env.get("KIE_WEBHOOK_HMAC_KEY"));

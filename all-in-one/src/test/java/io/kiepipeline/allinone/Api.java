@@ -27,6 +27,16 @@ final class Api {
                 Map.of("userId", userId, "chatId", userId, "model", model, "input", input));
     }
 
+    Response quote(long userId, String model, Map<String, Object> input, String language) {
+        return post("/api/v1/quotes", TestPipeline.API_TOKEN, null, Map.of("userId", userId, "model", model, "input",
+                input, "language", language));
+    }
+
+    Response requestQuoted(String idempotencyKey, long userId, String model, String quoteId) {
+        return post("/api/v1/generations", TestPipeline.API_TOKEN, idempotencyKey,
+                Map.of("userId", userId, "chatId", userId, "model", model, "quoteId", quoteId));
+    }
+
     Response deposit(long userId, long amountMinor, String reference) {
         return post("/api/v1/admin/deposits", TestPipeline.ADMIN_TOKEN, null,
                 Map.of("userId", userId, "amountMinor", amountMinor, "reference", reference));

@@ -38,7 +38,7 @@ class CallbackPipelineTest extends PipelineTest {
     }
 
     @Test
-    void refusesAMalformedCallbackWith400() {
+    void refusesACallbackThatIsNotJsonAndTakesOneOfNoKnownShapeWithoutPublishingIt() {
         String jobId = java.util.UUID.randomUUID().toString();
         String token = new CallbackToken(TestPipeline.CALLBACK_SECRET).tokenFor(jobId,
                 java.time.Instant.now().plusSeconds(3600));
@@ -50,9 +50,10 @@ class CallbackPipelineTest extends PipelineTest {
                 "{\"code\":200,\"data\":{\"taskId\":\"t1\",\"state\":\"exploded\"}}");
 
         assertThat(notJson.status()).isEqualTo(400);
-        assertThat(noTask.status()).isEqualTo(400);
-        assertThat(noTask.body().path("msg").asString()).contains("taskId");
-        assertThat(badState.status()).isEqualTo(400);
+        // JSON KIE could send in a shape we do not know: taken (KIE would retry a refusal for ever), not published
+        assertThat(noTask.status()).isEqualTo(200);
+        assertThat(badState.status()).isEqualTo(200);
+        assertThat(api.job(jobId).status()).isEqualTo(404);
     }
 
     @Test

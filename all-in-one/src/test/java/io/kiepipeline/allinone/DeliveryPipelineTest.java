@@ -40,7 +40,7 @@ class DeliveryPipelineTest extends PipelineTest {
         long user = aUserWithBalance(10_000);
 
         String jobId = request(user, "kling-2.6/image-to-video", Map.of("prompt", aPrompt("a running fox"),
-                "image_urls", java.util.List.of(kie.baseUrl() + "/files/result.png")), "video-" + user);
+                "image_urls", java.util.List.of("https://example.com/a-running-fox.png")), "video-" + user);
 
         awaitStatus(jobId, "DELIVERED");
         assertThat(telegram.sentTo(user)).singleElement().satisfies(m -> {

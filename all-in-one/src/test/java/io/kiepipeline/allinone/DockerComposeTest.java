@@ -84,7 +84,9 @@ class DockerComposeTest {
             Map<String, Object> config = new Yaml().load(in);
             Map<String, Object> pipeline = (Map<String, Object>) config.get("pipeline");
             List<String> required = new java.util.ArrayList<>(
-                    Arrays.stream(pipeline.get("required-variables").toString().split("\\s*,\\s*")).toList());
+                    Arrays.stream(pipeline.get("required-variables").toString().split("\\s*,\\s*"))
+                            // "A|B": either will do; the compose file gives the first
+                            .map(v -> v.split("\\|")[0]).toList());
             Object conditional = pipeline.get("conditionally-required");
             if (conditional instanceof Map<?, ?> m) {
                 m.keySet().forEach(k -> required.add(k.toString()));

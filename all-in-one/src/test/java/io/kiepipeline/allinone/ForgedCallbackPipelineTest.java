@@ -6,8 +6,9 @@ import io.kiepipeline.emulators.KieEmulator.Rule;
 import org.junit.jupiter.api.Test;
 
 /**
- * Anyone who saw a job's callback URL (proxy logs, KIE's dashboard) holds a valid token. A success posted with it is a
- * hint, never money: the orchestrator asks KIE what the task did, and only KIE's answer captures and delivers.
+ * Anyone who saw a job's callback URL (proxy logs, KIE's dashboard) holds a valid token. With KIE's webhook key set
+ * (as here) a post without KIE's signature is refused outright; and even a callback that gets through is a hint,
+ * never money: the orchestrator asks KIE what the task did, and only KIE's answer captures and delivers.
  */
 class ForgedCallbackPipelineTest extends PipelineTest {
     private static final String ATTACKER_URL = "https://attacker.example/their-image.png";
@@ -25,8 +26,8 @@ class ForgedCallbackPipelineTest extends PipelineTest {
         var otherTask = api.postRaw(callbackPath, null, null, successBody("task_forged_0001"));
         var realTask = api.postRaw(callbackPath, null, null, successBody(task.taskId()));
 
-        assertThat(otherTask.status()).as("answered like any callback, so it learns nothing").isEqualTo(200);
-        assertThat(realTask.status()).isEqualTo(200);
+        assertThat(otherTask.status()).as("unsigned: refused, and it learns nothing").isEqualTo(401);
+        assertThat(realTask.status()).isEqualTo(401);
         assertThat(api.job(jobId).body().path("status").asString()).isEqualTo("RUNNING");
         assertThat(capturesOf(jobId)).isZero();
 

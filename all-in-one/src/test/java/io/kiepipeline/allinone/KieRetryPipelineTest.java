@@ -51,13 +51,13 @@ class KieRetryPipelineTest extends PipelineTest {
     @Test
     void neverRetriesAClientErrorAndReleasesTheHold() {
         long user = aUserWithBalance(10_000);
-        String prompt = aPrompt("a fox with no credits left");
-        kie.addRule(Rule.forPrompt(prompt).answering(Answer.envelope(402, "Insufficient Credits")));
+        String prompt = aPrompt("a fox KIE finds invalid");
+        kie.addRule(Rule.forPrompt(prompt).answering(Answer.envelope(422, "Invalid prompt: prohibited content")));
 
         String jobId = request(user, MODEL, prompt);
 
         var job = awaitStatus(jobId, "FAILED");
-        assertThat(job.path("failureDetail").asString()).contains("402");
+        assertThat(job.path("failureDetail").asString()).contains("422");
         assertThat(kie.callsFor(prompt)).hasSize(1);
         await().atMost(PATIENCE).until(() -> releasesOf(jobId) == 1);
     }

@@ -68,7 +68,7 @@ class RequestValidationPipelineTest extends PipelineTest {
 
         var job = awaitStatus(jobId, "REJECTED");
         assertThat(job.path("failureReason").asString()).isEqualTo("INVALID_INPUT");
-        assertThat(job.path("failureDetail").asString()).contains("aspect_ratio");
+        assertThat(job.path("failureDetail").asString()).contains("Aspect ratio must be one of").contains("16:9");
         assertThat(kie.callsFor(prompt)).isEmpty();
         assertThat(available(user)).isEqualTo(10_000);
         assertThat(held(user)).isZero();

@@ -17,18 +17,19 @@ class SecretsNeverLoggedPipelineTest extends PipelineTest {
         long user = aNewUser();
         awaitStatus(request(user, "google/nano-banana", aPrompt("a fox that keeps secrets")), "DELIVERED");
         LoggerFactory.getLogger("leak-probe").atWarn().addKeyValue("auth", "Bearer " + TestPipeline.API_TOKEN)
-                .log("probe token=" + TestPipeline.CALLBACK_SECRET + " key " + pipeline.env("KIE_API_KEY"));
+                .log("probe token=" + TestPipeline.CALLBACK_SECRET + " key " + pipeline.env("KIE_API_KEY") + " keys "
+                        + pipeline.env("KIE_API_KEYS"));
 
         List<String> secrets = new ArrayList<>(List.of(TestPipeline.API_TOKEN, TestPipeline.ADMIN_TOKEN,
                 TestPipeline.CALLBACK_SECRET, TestPipeline.KIE_WEBHOOK_HMAC_KEY, pipeline.env("TELEGRAM_BOT_TOKEN"),
-                pipeline.env("KIE_API_KEY")));
+                pipeline.env("KIE_API_KEY"), TestPipeline.KIE_SECOND_KEY));
         // the callback tokens the kie-worker really sent (they carry an expiry, so they are read, not recomputed)
         for (var task : kie.tasksFor("")) {
             if (task.callBackUrl() != null && task.callBackUrl().contains("token=")) {
                 secrets.add(task.callBackUrl().substring(task.callBackUrl().indexOf("token=") + 6));
             }
         }
-        assertThat(secrets).as("six secrets and at least one callback token").hasSizeGreaterThan(6);
+        assertThat(secrets).as("seven secrets and at least one callback token").hasSizeGreaterThan(7);
 
         List<String> lines = LogCapture.lines();
         assertThat(lines).hasSizeGreaterThan(200);

@@ -64,7 +64,7 @@ class TelegramBotPipelineTest extends PipelineTest {
         telegram.userSays(user, user, "/models");
 
         assertThat(awaitMessages(user, 1).getFirst().text()).contains("google/nano-banana (IMAGE): free")
-                .contains("nano-banana-pro (IMAGE): 15.00 RUB");
+                .contains("nano-banana-pro (IMAGE): from 15.00 RUB");
     }
 
     @Test

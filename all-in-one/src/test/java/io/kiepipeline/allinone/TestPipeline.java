@@ -15,6 +15,9 @@ final class TestPipeline {
     static final String ADMIN_TOKEN = "test-admin-token-0123456789";
     static final String CALLBACK_SECRET = "test-callback-secret-0123456789";
     static final String KIE_WEBHOOK_HMAC_KEY = "test-kie-webhook-hmac-key-0123456789";
+    static final java.time.Duration LATE_CATEGORY_MAX_AGE = java.time.Duration.ofSeconds(6);
+    static final String KIE_KEY = "emulator-kie-key";
+    static final String KIE_SECOND_KEY = "emulator-kie-key-second-account";
     /** How long the kie-worker waits for a KIE answer: short, so that a lost answer shows within a test. */
     static final java.time.Duration KIE_REQUEST_TIMEOUT = java.time.Duration.ofSeconds(2);
 
@@ -45,6 +48,12 @@ final class TestPipeline {
                 // the KIE emulator signs its callbacks with it, and the gateway checks them
                 env.put("KIE_WEBHOOK_HMAC_KEY", KIE_WEBHOOK_HMAC_KEY);
                 env.put("KIE_REQUEST_TIMEOUT", KIE_REQUEST_TIMEOUT.toMillis() + "ms");
+                // two KIE accounts: every job goes to one with room and credits, and stays with it
+                env.put("KIE_EMULATOR_KEYS", KIE_KEY + "," + KIE_SECOND_KEY);
+                env.put("KIE_CREDIT_POLL_INTERVAL", "1s");
+                // text-to-video jobs time out after a few seconds here, so that a task finishing late can be seen
+                env.put("JOB_MAX_AGE_TEXT_TO_VIDEO", LATE_CATEGORY_MAX_AGE.toMillis() + "ms");
+                env.put("KIE_LATE_POLL_INTERVAL", "1s");
                 env.put("GATEWAY_PORT", Integer.toString(EmbeddedKafka.freePort()));
                 env.put("CURRENCY", "RUB");
                 env.put("KIE_RETRY_INITIAL", "100ms");

@@ -145,9 +145,47 @@ public final class KieEmulator implements AutoCloseable {
         SERVER_ERROR
     }
 
+    /**
+     * KIE's API families (kie-api.md §2, §3, §4.2; the emulator's own copy of the contract): each with its create and
+     * status endpoints, request shape, status field and callback body.
+     */
+    public enum Family {
+        MARKET("/api/v1/jobs/createTask", "/api/v1/jobs/recordInfo"),
+        VEO("/api/v1/veo/generate", "/api/v1/veo/record-info"),
+        RUNWAY("/api/v1/runway/generate", "/api/v1/runway/record-detail"),
+        GPT4O_IMAGE("/api/v1/gpt4o-image/generate", "/api/v1/gpt4o-image/record-info"),
+        FLUX_KONTEXT("/api/v1/flux/kontext/generate", "/api/v1/flux/kontext/record-info"),
+        SUNO("/api/v1/generate", "/api/v1/generate/record-info");
+
+        final String createPath;
+        final String statusPath;
+
+        Family(String createPath, String statusPath) {
+            this.createPath = createPath;
+            this.statusPath = statusPath;
+        }
+    }
+
+    /**
+     * The {@code model} values the older families accept (kie-api.md §6.2); Runway and 4o Image have no model field
+     * (the emulator names their tasks after the family).
+     */
+    static final Map<Family, List<String>> FAMILY_MODELS = Map.of(
+            Family.VEO, List.of("veo3", "veo3_fast", "veo3_lite"),
+            Family.FLUX_KONTEXT, List.of("flux-kontext-pro", "flux-kontext-max"),
+            Family.SUNO, List.of("V4", "V4_5", "V4_5PLUS", "V4_5ALL", "V5", "V5_5"),
+            Family.RUNWAY, List.of("runway"),
+            Family.GPT4O_IMAGE, List.of("gpt4o_image"));
+
     /** A task as the emulator keeps it. */
     public record Task(String taskId, String model, JsonNode input, String callBackUrl, long createTime,
-                       long completeTime, boolean fail, String failCode, String failMsg, List<String> resultUrls) {
+                       long completeTime, boolean fail, String failCode, String failMsg, List<String> resultUrls,
+                       Family family) {
+        public Task(String taskId, String model, JsonNode input, String callBackUrl, long createTime,
+                    long completeTime, boolean fail, String failCode, String failMsg, List<String> resultUrls) {
+            this(taskId, model, input, callBackUrl, createTime, completeTime, fail, failCode, failMsg, resultUrls,
+                    Family.MARKET);
+        }
     }
 
     /** A createTask call as received. */
@@ -156,6 +194,10 @@ public final class KieEmulator implements AutoCloseable {
 
     private final Http.Rebindable server;
     private final String apiKey;
+    /** Every key the emulated account system knows, each its own account: credits and a rate window. */
+    private final Map<String, AtomicLong> creditsByKey = new ConcurrentHashMap<>();
+    /** What one task costs, in credits (KIE bills per model; the emulator, one figure). */
+    private volatile long creditsPerTask = 10;
     private final long defaultDelayMs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform()
@@ -168,16 +210,19 @@ public final class KieEmulator implements AutoCloseable {
     private final Map<String, AtomicInteger> callbacksAccepted = new ConcurrentHashMap<>();
     /** KIE waits 1, 5 and 15 minutes between callback retries; the emulator waits seconds. */
     private static final long CALLBACK_RETRY_DELAY_MS = 1000;
-    private volatile long credits = 100_000;
+
     private volatile long createTaskLatencyMs;
     /** KIE's webhookHmacKey: when set, callbacks carry X-Webhook-Timestamp and X-Webhook-Signature (§4.3). */
     private volatile String webhookHmacKey;
+    /** Credits of a key the emulator is given: enough for any test or benchmark run. */
+    public static final long DEFAULT_CREDITS = 1_000_000_000L;
+
     /** Guards the rate window: the admission decision and the creation timestamps. */
     private final Object admission = new Object();
-    /** Monotonic milliseconds of every task created, in order. Guarded by {@link #admission}. */
-    private final List<Long> createdAtMs = new ArrayList<>();
-    /** The creation times inside the current window. Guarded by {@link #admission}. */
-    private final Deque<Long> inWindow = new ArrayDeque<>();
+    /** Monotonic milliseconds of every task created, in order, per key. Guarded by {@link #admission}. */
+    private final Map<String, List<Long>> createdAtMs = new java.util.HashMap<>();
+    /** The creation times inside the current window, per key (KIE's limit is per account). Guarded by admission. */
+    private final Map<String, Deque<Long>> inWindow = new java.util.HashMap<>();
     private int maxTasks;
     private long windowMs;
     private int refusedByRateLimit;
@@ -185,10 +230,13 @@ public final class KieEmulator implements AutoCloseable {
 
     private KieEmulator(int port, String apiKey, long defaultDelayMs) throws IOException {
         this.apiKey = apiKey;
+        creditsByKey.put(apiKey, new AtomicLong(DEFAULT_CREDITS));
         this.defaultDelayMs = defaultDelayMs;
         this.server = new Http.Rebindable("kie-emulator", port, s -> {
-            s.createContext("/api/v1/jobs/createTask", this::createTask);
-            s.createContext("/api/v1/jobs/recordInfo", this::recordInfo);
+            for (Family f : Family.values()) {
+                s.createContext(f.createPath, ex -> createTask(ex, f));
+                s.createContext(f.statusPath, ex -> recordInfo(ex, f));
+            }
             s.createContext("/api/v1/chat/credit", this::credit);
             s.createContext("/files/", this::file);
             s.createContext("/control/", this::control);
@@ -216,6 +264,7 @@ public final class KieEmulator implements AutoCloseable {
             this.maxTasks = on ? maxTasks : 0;
             this.windowMs = on ? window.toMillis() : 0;
             inWindow.clear();
+            createdAtMs.clear();
         }
     }
 
@@ -232,19 +281,61 @@ public final class KieEmulator implements AutoCloseable {
      */
     public int maxInAnyWindow() {
         synchronized (admission) {
-            if (windowMs <= 0) {
-                return 0;
-            }
-            int max = 0;
-            int first = 0;
-            for (int last = 0; last < createdAtMs.size(); last++) {
-                while (createdAtMs.get(first) <= createdAtMs.get(last) - windowMs) {
-                    first++;
-                }
-                max = Math.max(max, last - first + 1);
-            }
-            return max;
+            return createdAtMs.keySet().stream().mapToInt(this::maxInAnyWindowOf).max().orElse(0);
         }
+    }
+
+    /** {@link #maxInAnyWindow()} of one key's tasks. */
+    public int maxInAnyWindow(String key) {
+        synchronized (admission) {
+            return maxInAnyWindowOf(key);
+        }
+    }
+
+    private int maxInAnyWindowOf(String key) {
+        List<Long> created = createdAtMs.getOrDefault(key, List.of());
+        if (windowMs <= 0) {
+            return 0;
+        }
+        int max = 0;
+        int first = 0;
+        for (int last = 0; last < created.size(); last++) {
+            while (created.get(first) <= created.get(last) - windowMs) {
+                first++;
+            }
+            max = Math.max(max, last - first + 1);
+        }
+        return max;
+    }
+
+    /** Another KIE account: a key with its own credits and rate window. */
+    public void addKey(String key, long credits) {
+        creditsByKey.put(key, new AtomicLong(credits));
+    }
+
+    /** Sets a key's credits (0: the next createTask answers 402 Insufficient Credits); a top-up at KIE. */
+    public void setCredits(String key, long credits) {
+        AtomicLong c = creditsByKey.get(key);
+        if (c == null) {
+            throw new IllegalArgumentException("the emulator does not know that key");
+        }
+        c.set(credits);
+    }
+
+    public long credits(String key) {
+        AtomicLong c = creditsByKey.get(key);
+        return c == null ? 0 : c.get();
+    }
+
+    /** Tasks created with a key. */
+    public int tasksCreatedWith(String key) {
+        synchronized (admission) {
+            return createdAtMs.getOrDefault(key, List.of()).size();
+        }
+    }
+
+    public void chargePerTask(long credits) {
+        this.creditsPerTask = credits;
     }
 
     /**
@@ -325,21 +416,22 @@ public final class KieEmulator implements AutoCloseable {
         return false;
     }
 
-    /** The rate window's admission decision for one new task; records its creation time when admitted. */
-    private boolean admitted() {
+    /** The rate window's admission decision for one new task of a key; records its creation time when admitted. */
+    private boolean admitted(String key) {
         synchronized (admission) {
             long now = System.nanoTime() / 1_000_000;
             if (maxTasks > 0) {
-                while (!inWindow.isEmpty() && inWindow.peekFirst() <= now - windowMs) {
-                    inWindow.pollFirst();
+                Deque<Long> window = inWindow.computeIfAbsent(key, k -> new ArrayDeque<>());
+                while (!window.isEmpty() && window.peekFirst() <= now - windowMs) {
+                    window.pollFirst();
                 }
-                if (inWindow.size() >= maxTasks) {
+                if (window.size() >= maxTasks) {
                     refusedByRateLimit++;
                     return false;
                 }
-                inWindow.addLast(now);
+                window.addLast(now);
             }
-            createdAtMs.add(now);
+            createdAtMs.computeIfAbsent(key, k -> new ArrayList<>()).add(now);
             return true;
         }
     }
@@ -355,13 +447,15 @@ public final class KieEmulator implements AutoCloseable {
         }
     }
 
-    private boolean authorized(HttpExchange ex) throws IOException {
+    /** The caller's key when KIE knows it; otherwise answers 401 as KIE does (HTTP 200, code 401) and null. */
+    private String authorized(HttpExchange ex) throws IOException {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.equals("Bearer " + apiKey)) {
+        String key = auth != null && auth.startsWith("Bearer ") ? auth.substring("Bearer ".length()) : null;
+        if (key == null || !creditsByKey.containsKey(key)) {
             Http.json(ex, 200, Map.of("code", 401, "msg", "You do not have access permissions"));
-            return false;
+            return null;
         }
-        return true;
+        return key;
     }
 
     /** How long every createTask takes to answer (benchmarks where KIE's own time dominates); zero by default. */
@@ -369,7 +463,12 @@ public final class KieEmulator implements AutoCloseable {
         this.createTaskLatencyMs = latency.toMillis();
     }
 
-    private void createTask(HttpExchange ex) throws IOException {
+    private void createTask(HttpExchange ex, Family family) throws IOException {
+        if (!ex.getRequestURI().getPath().equals(family.createPath)) {
+            // a longer path under this context (/api/v1/generate/record-info is its own context)
+            Http.json(ex, 200, Map.of("code", 404, "msg", "Not Found"));
+            return;
+        }
         if (createTaskLatencyMs > 0) {
             // on this request's own virtual thread, like a slow server
             try {
@@ -386,7 +485,8 @@ public final class KieEmulator implements AutoCloseable {
             refuseUnavailable(ex);
             return;
         }
-        if (!authorized(ex)) {
+        String key = authorized(ex);
+        if (key == null) {
             return;
         }
         JsonNode body;
@@ -396,8 +496,20 @@ public final class KieEmulator implements AutoCloseable {
             Http.json(ex, 200, Map.of("code", 400, "msg", "Bad request: body is not JSON"));
             return;
         }
-        String model = body.path("model").asString("");
-        JsonNode input = body.get("input");
+        String model;
+        JsonNode input;
+        if (family == Family.MARKET) {
+            model = body.path("model").asString("");
+            input = body.get("input");
+        } else {
+            // the older families take their fields flat, beside callBackUrl (and model, where they have one)
+            model = body.path("model").asString(family.name().toLowerCase(java.util.Locale.ROOT));
+            tools.jackson.databind.node.ObjectNode flat = body.isObject()
+                    ? ((tools.jackson.databind.node.ObjectNode) body).deepCopy() : Http.JSON.createObjectNode();
+            flat.remove("callBackUrl");
+            flat.remove("model");
+            input = flat;
+        }
         String prompt = input == null ? null : input.path("prompt").asString(null);
         Rule rule = ruleFor(prompt);
         if (rule != null) {
@@ -417,37 +529,56 @@ public final class KieEmulator implements AutoCloseable {
                 return;
             }
         }
+        if (family == Family.SUNO && body.path("callBackUrl").asString("").isBlank()) {
+            calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 422));
+            Http.json(ex, 200, Map.of("code", 422, "msg", "callBackUrl is required"));
+            return;
+        }
         if (model.isBlank() || input == null || !input.isObject()) {
             calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 422));
             Http.json(ex, 200, Map.of("code", 422, "msg", model.isBlank() ? "model is required"
                     : "input is required"));
             return;
         }
-        if (!model.matches("[a-z0-9./_-]+") || model.startsWith("unknown")) {
+        if (family == Family.MARKET ? !model.matches("[a-z0-9./_-]+") || model.startsWith("unknown")
+                : !FAMILY_MODELS.getOrDefault(family, List.of(model)).contains(model)) {
             calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 422));
             Http.json(ex, 200, Map.of("code", 422, "msg", "The page does not exist or is not published"));
             return;
         }
-        if (!admitted()) {
+        AtomicLong credits = creditsByKey.get(key);
+        if (credits.get() < creditsPerTask) {
+            calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 402));
+            Http.json(ex, 200, Map.of("code", 402, "msg", "Insufficient Credits"));
+            return;
+        }
+        if (!admitted(key)) {
             calls.add(new Call(System.currentTimeMillis(), model, prompt, 429, 429));
             Http.json(ex, 429, Map.of("code", 429, "msg", "Rate limit exceeded"));
             return;
         }
+        credits.addAndGet(-creditsPerTask);
         String callBackUrl = body.path("callBackUrl").asString(null);
         long now = System.currentTimeMillis();
         long delay = rule != null && rule.delayMs() != null ? rule.delayMs() : defaultDelayMs;
         String taskId = "task_emu_" + taskCounter.incrementAndGet() + "_" + now;
         List<String> urls = rule != null && rule.resultUrls() != null ? rule.resultUrls()
-                : List.of(baseUrl() + "/files/" + fileFor(model));
+                : family == Family.SUNO ? List.of(baseUrl() + "/files/result.mp3", baseUrl() + "/files/result.mp3")
+                : List.of(baseUrl() + "/files/" + fileFor(family == Family.MARKET ? model : family.name()));
         Task task = new Task(taskId, model, input, callBackUrl, now, now + delay, rule != null && rule.fail(),
                 rule != null && rule.fail() ? (rule.failCode() == null ? "500" : rule.failCode()) : null,
                 rule != null && rule.fail() ? (rule.failMsg() == null ? "Internal server error" : rule.failMsg())
-                        : null, urls);
+                        : null, urls, family);
         tasks.put(taskId, task);
         AfterCreate after = rule == null ? AfterCreate.ANSWER : rule.afterCreate();
         int answeredStatus = after == AfterCreate.SERVER_ERROR ? 500 : 200;
         calls.add(new Call(System.currentTimeMillis(), model, prompt, answeredStatus, answeredStatus));
         boolean callback = callBackUrl != null && (rule == null || !rule.noCallback());
+        if (callback && family == Family.SUNO && !task.fail()) {
+            // Suno calls back as the music progresses: text, then first, then complete (kie-api.md §4.2)
+            scheduler.schedule(() -> deliverCallback(task, 1, "text"), delay / 3, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> deliverCallback(task, 1, "first"), 2 * delay / 3, TimeUnit.MILLISECONDS);
+        }
         if (callback && rule != null && rule.callbackBeforeAccept()) {
             deliverCallback(task, 1);
         } else if (callback) {
@@ -492,8 +623,8 @@ public final class KieEmulator implements AutoCloseable {
         }
     }
 
-    private void recordInfo(HttpExchange ex) throws IOException {
-        if (unavailable(ex) || !authorized(ex)) {
+    private void recordInfo(HttpExchange ex, Family family) throws IOException {
+        if (unavailable(ex) || authorized(ex) == null) {
             return;
         }
         String taskId = Http.query(ex).get("taskId");
@@ -502,6 +633,9 @@ public final class KieEmulator implements AutoCloseable {
             return;
         }
         Task task = tasks.get(taskId);
+        if (task != null && task.family() != family) {
+            task = null;
+        }
         if (task == null) {
             Map<String, Object> env = new LinkedHashMap<>();
             env.put("code", 422);
@@ -510,12 +644,92 @@ public final class KieEmulator implements AutoCloseable {
             Http.json(ex, 200, env);
             return;
         }
-        Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", data(task, System.currentTimeMillis())));
+        long now = System.currentTimeMillis();
+        Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", family == Family.MARKET ? data(task, now)
+                : familyData(task, now)));
+    }
+
+    /** The status of a task of an older family, in that family's own shape (kie-api.md §3). */
+    private Map<String, Object> familyData(Task task, long now) {
+        boolean done = now >= task.completeTime();
+        boolean ok = done && !task.fail();
+        boolean failed = done && task.fail();
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("taskId", task.taskId());
+        String param = Http.JSON.writeValueAsString(withCallback(task));
+        switch (task.family()) {
+            case VEO, FLUX_KONTEXT, GPT4O_IMAGE -> {
+                d.put("paramJson", param);
+                d.put("successFlag", ok ? 1 : failed ? (task.family() == Family.GPT4O_IMAGE ? 2 : 3) : 0);
+                Map<String, Object> response = new LinkedHashMap<>();
+                if (ok && task.family() == Family.VEO) {
+                    response.put("taskId", task.taskId());
+                    response.put("resultUrls", task.resultUrls());
+                    response.put("resolution", "720p");
+                } else if (ok && task.family() == Family.FLUX_KONTEXT) {
+                    response.put("resultImageUrl", task.resultUrls().getFirst());
+                } else if (ok) {
+                    response.put("resultUrls", task.resultUrls());
+                }
+                d.put("response", ok ? response : null);
+                if (task.family() == Family.GPT4O_IMAGE) {
+                    d.put("status", ok ? "SUCCESS" : failed ? "GENERATE_FAILED" : "GENERATING");
+                    d.put("progress", ok ? "1.00" : "0.50");
+                }
+                d.put("errorCode", failed ? Integer.parseInt(task.failCode().replaceAll("\\D", "0")) : null);
+                d.put("errorMessage", failed ? task.failMsg() : "");
+            }
+            case RUNWAY -> {
+                d.put("state", ok ? "success" : failed ? "fail" : "generating");
+                d.put("generateParam", Map.of("prompt", task.input().path("prompt").asString("")));
+                d.put("videoInfo", ok ? Map.of("videoId", "v_" + task.taskId(), "taskId", task.taskId(),
+                        "videoUrl", task.resultUrls().getFirst(), "imageUrl", baseUrl() + "/files/result.png") : null);
+                d.put("failCode", failed ? task.failCode() : "");
+                d.put("failMsg", failed ? task.failMsg() : "");
+                d.put("expireFlag", 0);
+            }
+            case SUNO -> {
+                d.put("param", param);
+                d.put("status", ok ? "SUCCESS" : failed ? "GENERATE_AUDIO_FAILED"
+                        : now < task.createTime() + (task.completeTime() - task.createTime()) / 2 ? "PENDING"
+                        : "FIRST_SUCCESS");
+                d.put("type", "GENERATE");
+                List<Map<String, Object>> tracks = new ArrayList<>();
+                if (ok) {
+                    for (int i = 0; i < task.resultUrls().size(); i++) {
+                        tracks.add(Map.of("id", task.taskId() + "-" + i, "audioUrl", task.resultUrls().get(i),
+                                "streamAudioUrl", task.resultUrls().get(i), "title", "Track " + (i + 1),
+                                "duration", 3.0));
+                    }
+                }
+                d.put("response", ok ? Map.of("taskId", task.taskId(), "sunoData", tracks) : null);
+                d.put("errorCode", failed ? task.failCode() : null);
+                d.put("errorMessage", failed ? task.failMsg() : null);
+            }
+            case MARKET -> throw new IllegalStateException("the jobs API has its own data");
+        }
+        d.put("createTime", task.createTime());
+        d.put("completeTime", done ? task.completeTime() : null);
+        return d;
+    }
+
+    private static Map<String, Object> withCallback(Task task) {
+        Map<String, Object> param = new LinkedHashMap<>();
+        task.input().properties().forEach(e -> param.put(e.getKey(), e.getValue()));
+        param.put("model", task.model());
+        if (task.callBackUrl() != null) {
+            param.put("callBackUrl", task.callBackUrl());
+        }
+        return param;
     }
 
     private void credit(HttpExchange ex) throws IOException {
-        if (!unavailable(ex) && authorized(ex)) {
-            Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", credits));
+        if (unavailable(ex)) {
+            return;
+        }
+        String key = authorized(ex);
+        if (key != null) {
+            Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", creditsByKey.get(key).get()));
         }
     }
 
@@ -555,6 +769,12 @@ public final class KieEmulator implements AutoCloseable {
             Http.json(ex, 200, promptContains == null ? tasks.values() : tasksFor(promptContains));
         } else if (path.equals("/control/calls")) {
             Http.json(ex, 200, promptContains == null ? calls : callsFor(promptContains));
+        } else if (path.equals("/control/credits") && post) {
+            // {"credits": N} for the emulator's first key, or {"key": "...", "credits": N}; an unknown key is added
+            JsonNode b = Http.jsonBody(ex);
+            String key = b.path("key").asString(apiKey);
+            creditsByKey.computeIfAbsent(key, k -> new AtomicLong()).set(b.path("credits").asLong(0));
+            Http.json(ex, 200, Map.of("credits", creditsByKey.get(key).get()));
         } else if (path.equals("/control/rate") && post) {
             // {"maxTasks": N, "windowMs": M}: 0 turns the window off
             JsonNode b = Http.jsonBody(ex);
@@ -644,6 +864,72 @@ public final class KieEmulator implements AutoCloseable {
         return d;
     }
 
+    /**
+     * The callback body of the task's family (kie-api.md §4.1, §4.2). {@code sunoStage}: Suno's callbackType
+     * ({@code text}, {@code first}; null for the final one).
+     */
+    Map<String, Object> callbackBody(Task task, String sunoStage) {
+        if (task.family() == Family.MARKET) {
+            return callbackBody(task);
+        }
+        boolean ok = !task.fail();
+        int failCode = ok ? 200 : Integer.parseInt(task.failCode().replaceAll("\\D", "0"));
+        Map<String, Object> d = new LinkedHashMap<>();
+        String msg;
+        switch (task.family()) {
+            case VEO -> {
+                d.put("taskId", task.taskId());
+                if (ok) {
+                    d.put("info", Map.of("resultUrls", task.resultUrls(), "originUrls", task.resultUrls(),
+                            "resolution", "720p"));
+                }
+                d.put("fallbackFlag", false);
+                msg = ok ? "Veo3.1 video generated successfully." : task.failMsg();
+            }
+            case RUNWAY -> {
+                d.put("task_id", task.taskId());
+                d.put("video_id", ok ? "v_" + task.taskId() : "");
+                d.put("video_url", ok ? task.resultUrls().getFirst() : "");
+                d.put("image_url", ok ? baseUrl() + "/files/result.png" : "");
+                msg = ok ? "All generated successfully." : task.failMsg();
+            }
+            case GPT4O_IMAGE -> {
+                d.put("taskId", task.taskId());
+                d.put("info", ok ? Map.of("result_urls", task.resultUrls()) : null);
+                msg = ok ? "success" : task.failMsg();
+            }
+            case FLUX_KONTEXT -> {
+                d.put("taskId", task.taskId());
+                d.put("info", Map.of("originImageUrl", ok ? task.resultUrls().getFirst() : "",
+                        "resultImageUrl", ok ? task.resultUrls().getFirst() : ""));
+                msg = ok ? "BFL image generated successfully." : task.failMsg();
+            }
+            case SUNO -> {
+                String type = !ok ? "error" : sunoStage == null ? "complete" : sunoStage;
+                d.put("callbackType", type);
+                d.put("task_id", task.taskId());
+                List<Map<String, Object>> tracks = new ArrayList<>();
+                if (ok && !"text".equals(type)) {
+                    int n = "first".equals(type) ? 1 : task.resultUrls().size();
+                    for (int i = 0; i < n; i++) {
+                        tracks.add(Map.of("id", task.taskId() + "-" + i, "audio_url", task.resultUrls().get(i),
+                                "stream_audio_url", task.resultUrls().get(i), "title", "Track " + (i + 1),
+                                "duration", 3.0));
+                    }
+                }
+                d.put("data", ok ? tracks : null);
+                msg = ok ? ("complete".equals(type) ? "All generated successfully." : type + " generated")
+                        : task.failMsg();
+            }
+            default -> throw new IllegalStateException("unreachable");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", failCode);
+        body.put("msg", msg);
+        body.put("data", d);
+        return body;
+    }
+
     /** The Market callback body of kie-api.md §4.1, for success (code 200) or failure (code 501). */
     Map<String, Object> callbackBody(Task task) {
         Map<String, Object> d = new LinkedHashMap<>();
@@ -673,10 +959,15 @@ public final class KieEmulator implements AutoCloseable {
 
     /** Like KIE: POST the callback; on anything but HTTP 200 retry (KIE waits 1, 5, 15 minutes; here scaled down). */
     private void deliverCallback(Task task, int attempt) {
+        deliverCallback(task, attempt, null);
+    }
+
+    private void deliverCallback(Task task, int attempt, String sunoStage) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(task.callBackUrl()))
                     .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(callbackBody(task))));
+                    .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(
+                            callbackBody(task, sunoStage))));
             String key = webhookHmacKey;
             if (key != null) {
                 String timestamp = Long.toString(System.currentTimeMillis() / 1000);
@@ -685,7 +976,9 @@ public final class KieEmulator implements AutoCloseable {
             }
             HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
-                callbacksAccepted.computeIfAbsent(task.taskId(), t -> new AtomicInteger()).incrementAndGet();
+                if (sunoStage == null) {
+                    callbacksAccepted.computeIfAbsent(task.taskId(), t -> new AtomicInteger()).incrementAndGet();
+                }
                 return;
             }
             log.info("kie-emulator: callback for {} answered {}", task.taskId(), r.statusCode());
@@ -696,7 +989,7 @@ public final class KieEmulator implements AutoCloseable {
             return;
         }
         if (attempt <= 3) {
-            scheduler.schedule(() -> deliverCallback(task, attempt + 1), CALLBACK_RETRY_DELAY_MS * attempt,
+            scheduler.schedule(() -> deliverCallback(task, attempt + 1, sunoStage), CALLBACK_RETRY_DELAY_MS * attempt,
                     TimeUnit.MILLISECONDS);
         }
     }
@@ -704,7 +997,7 @@ public final class KieEmulator implements AutoCloseable {
     private static String fileFor(String model) {
         String m = model.toLowerCase();
         if (m.contains("video") || m.contains("veo") || m.contains("kling") || m.contains("hailuo")
-                || m.contains("sora") || m.contains("wan/")) {
+                || m.contains("sora") || m.contains("wan/") || m.contains("runway")) {
             return "result.mp4";
         }
         if (m.contains("audio") || m.contains("suno") || m.contains("music") || m.contains("speech")

@@ -9,6 +9,16 @@ import io.kiepipeline.platform.callbacks.CallbackToken;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
+import io.kiepipeline.kieworker.accounts.CreditPoller;
+import io.kiepipeline.kieworker.accounts.KieAccounts;
+import io.kiepipeline.platform.config.RequiredSettings;
+import io.kiepipeline.platform.outbox.OutboxWriter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Arrays;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -38,11 +48,36 @@ public class KieWorkerApplication {
                 allowHttpResultUrls);
     }
 
+    /** {@code KIE_API_KEYS} (several accounts, comma-separated), else {@code KIE_API_KEY}. */
+    static List<String> apiKeys(String keys, String key) {
+        String source = keys != null && !keys.isBlank() ? keys : key == null ? "" : key;
+        return Arrays.stream(source.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList();
+    }
+
     @Bean
-    KieClient kieClient(@Value("${pipeline.kie.base-url}") String baseUrl,
-                        @Value("${pipeline.kie.api-key}") String apiKey,
+    KieAccounts kieAccounts(@Value("${pipeline.kie.api-keys}") String keys,
+                            @Value("${pipeline.kie.api-key}") String key, JdbcTemplate jdbc, OutboxWriter outbox,
+                            Clock clock, @Value("${pipeline.kie.credits.warn-below}") long warnBelow,
+                            ObjectProvider<MeterRegistry> meters) {
+        List<String> apiKeys = apiKeys(keys, key);
+        if (apiKeys.isEmpty()) {
+            throw new RequiredSettings.MissingSettingException("kie-worker cannot start: set KIE_API_KEY (or "
+                    + "KIE_API_KEYS, several keys comma-separated)");
+        }
+        return new KieAccounts(apiKeys, jdbc, outbox, clock, warnBelow, meters.getIfAvailable(
+                SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    KieClient kieClient(@Value("${pipeline.kie.base-url}") String baseUrl, KieAccounts accounts,
                         @Value("${pipeline.kie.request-timeout}") Duration timeout) {
-        return new KieClient(baseUrl, apiKey, timeout);
+        return new KieClient(baseUrl, accounts.keys().getFirst().apiKey(), timeout);
+    }
+
+    @Bean
+    CreditPoller creditPoller(KieAccounts accounts, KieClient kie, PlatformTransactionManager txManager,
+                              @Value("${pipeline.kie.credits.poll-interval}") Duration every) {
+        return new CreditPoller(accounts, kie, txManager, every);
     }
 
     /**

@@ -25,8 +25,17 @@ public class OrchestratorApplication {
     }
 
     @Bean
-    ModelCatalog modelCatalog(@Value("${pipeline.catalog:catalog/models.json}") String resource) {
-        return ModelCatalog.fromClasspath(resource);
+    ModelCatalog modelCatalog(@Value("${pipeline.catalog}") String location,
+                              @Value("${pipeline.currency}") String currency) {
+        ModelCatalog catalog = ModelCatalog.load(location);
+        if (!catalog.currency().equals(currency)) {
+            throw new IllegalStateException("catalog: field currency: the catalog at " + location + " prices in "
+                    + catalog.currency() + " but CURRENCY is " + currency);
+        }
+        org.slf4j.LoggerFactory.getLogger(OrchestratorApplication.class).atInfo()
+                .addKeyValue("catalogVersion", catalog.version()).addKeyValue("models", catalog.all().size())
+                .addKeyValue("location", location).log("catalog.loaded");
+        return catalog;
     }
 
     @Bean
@@ -35,17 +44,37 @@ public class OrchestratorApplication {
                               @Value("${pipeline.jobs.poll-max-interval}") Duration pollMaxInterval,
                               @Value("${pipeline.jobs.callback-grace}") Duration callbackGrace,
                               @Value("${pipeline.jobs.hold-timeout}") Duration holdTimeout,
-                              @Value("${pipeline.jobs.reconcile-after}") Duration reconcileAfter) {
-        return new SagaSettings(timeout, pollInterval, pollMaxInterval, callbackGrace, holdTimeout, reconcileAfter);
+                              @Value("${pipeline.jobs.reconcile-after}") Duration reconcileAfter,
+                              @Value("${pipeline.jobs.late-watch}") Duration lateWatch,
+                              @Value("${pipeline.jobs.late-poll-interval}") Duration latePollInterval) {
+        return new SagaSettings(timeout, pollInterval, pollMaxInterval, callbackGrace, holdTimeout, reconcileAfter,
+                lateWatch, latePollInterval);
+    }
+
+    /**
+     * How long KIE may take for a model: the shorter of JOB_TIMEOUT and its category's maximum age
+     * ({@code pipeline.jobs.max-age.<CATEGORY>}); a model the catalog no longer has gets JOB_TIMEOUT.
+     */
+    @Bean
+    java.util.function.Function<String, Duration> kieTimeouts(SagaSettings settings, ModelCatalog catalog,
+                                                             org.springframework.core.env.Environment env) {
+        java.util.Map<String, Duration> byModel = new java.util.HashMap<>();
+        for (var m : catalog.all()) {
+            Duration max = env.getProperty("pipeline.jobs.max-age." + m.category().name(), Duration.class);
+            byModel.put(m.id(), max != null && max.compareTo(settings.timeout()) < 0 ? max : settings.timeout());
+        }
+        return model -> byModel.getOrDefault(model, settings.timeout());
     }
 
     @Bean
-    JobSaga jobSaga(SagaSettings settings) {
-        return new JobSaga(settings);
+    JobSaga jobSaga(SagaSettings settings, java.util.function.Function<String, Duration> kieTimeouts) {
+        return new JobSaga(settings, kieTimeouts);
     }
 
     @Bean
-    JobIntake jobIntake(ModelCatalog catalog, SagaSettings settings, @Value("${pipeline.currency}") String currency) {
-        return new JobIntake(catalog, settings, currency);
+    JobIntake jobIntake(ModelCatalog catalog, SagaSettings settings, @Value("${pipeline.currency}") String currency,
+                        @Value("${pipeline.quotes.ttl}") Duration quoteTtl,
+                        java.util.function.Function<String, Duration> kieTimeouts) {
+        return new JobIntake(catalog, settings, currency, quoteTtl, kieTimeouts);
     }
 }

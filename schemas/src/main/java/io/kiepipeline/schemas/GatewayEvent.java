@@ -13,12 +13,23 @@ public sealed interface GatewayEvent extends Message {
         return jobId().toString();
     }
 
-    /** A user asked for a generation. The job id is derived from the idempotency key, so a repeat gets the same id. */
+    /**
+     * A user asked for a generation. The job id is derived from the idempotency key, so a repeat gets the same id.
+     * {@code quoteId}: the quote the user confirmed (null: priced from the catalog when the job is made; the input then
+     * comes from the quote). {@code language}: the user's language for refusals (null: English).
+     */
     record GenerationRequested(JobId jobId, String idempotencyKey, UserId userId, ChatId chatId, String model,
-                               Map<String, Object> input, Instant requestedAt, RequestSource source)
+                               Map<String, Object> input, Instant requestedAt, RequestSource source,
+                               java.util.UUID quoteId, Language language)
             implements GatewayEvent {
         public GenerationRequested {
             input = input == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(input));
+        }
+
+        /** A request priced when the job is made, in English. */
+        public GenerationRequested(JobId jobId, String idempotencyKey, UserId userId, ChatId chatId, String model,
+                                   Map<String, Object> input, Instant requestedAt, RequestSource source) {
+            this(jobId, idempotencyKey, userId, chatId, model, input, requestedAt, source, null, null);
         }
     }
 

@@ -12,12 +12,26 @@ public sealed interface JobEvent extends Message {
         return jobId().toString();
     }
 
+    /** {@code catalogVersion}: the catalog the price came from; {@code quoteId}: the confirmed quote, if any. */
     record JobCreated(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
-                      long priceMinor, String currency, RequestSource source, Instant createdAt) implements JobEvent {
+                      long priceMinor, String currency, RequestSource source, Instant createdAt,
+                      String catalogVersion, java.util.UUID quoteId) implements JobEvent {
+        public JobCreated(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
+                          long priceMinor, String currency, RequestSource source, Instant createdAt) {
+            this(jobId, userId, chatId, model, outputType, priceMinor, currency, source, createdAt, null, null);
+        }
     }
 
+    /**
+     * {@code requote}: when the confirmed quote no longer holds (the catalog changed, or it expired), the new price
+     * to confirm; null otherwise.
+     */
     record JobRejected(JobId jobId, UserId userId, ChatId chatId, String model, JobRejectionReason reason,
-                       String detail, Instant rejectedAt) implements JobEvent {
+                       String detail, Instant rejectedAt, QuoteOffer requote) implements JobEvent {
+        public JobRejected(JobId jobId, UserId userId, ChatId chatId, String model, JobRejectionReason reason,
+                           String detail, Instant rejectedAt) {
+            this(jobId, userId, chatId, model, reason, detail, rejectedAt, null);
+        }
     }
 
     record JobSubmitted(JobId jobId, UserId userId, String taskId, Instant submittedAt) implements JobEvent {
@@ -37,5 +51,16 @@ public sealed interface JobEvent extends Message {
     }
 
     record JobDelivered(JobId jobId, UserId userId, Instant deliveredAt) implements JobEvent {
+    }
+
+    /**
+     * A task finished after its job had timed out (KIE finishes and bills abandoned tasks): the result is delivered,
+     * free of charge, since the hold was released and the user told nothing was charged (docs/adr/0010-late-results.md).
+     */
+    record JobLateResult(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
+                         List<String> resultUrls, Instant resultAt) implements JobEvent {
+        public JobLateResult {
+            resultUrls = resultUrls == null ? List.of() : List.copyOf(resultUrls);
+        }
     }
 }

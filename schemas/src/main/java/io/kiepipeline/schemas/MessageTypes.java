@@ -35,12 +35,14 @@ public final class MessageTypes {
         register("kie.task-rejected.v1", KieEvent.KieTaskRejected.class);
         register("kie.task-status-observed.v1", KieEvent.KieTaskStatusObserved.class);
         register("kie.task-submission-uncertain.v1", KieEvent.KieTaskSubmissionUncertain.class);
+        register("kie.accounts-observed.v1", KieAccountEvent.KieAccountsObserved.class);
         register("job.created.v1", JobEvent.JobCreated.class);
         register("job.rejected.v1", JobEvent.JobRejected.class);
         register("job.submitted.v1", JobEvent.JobSubmitted.class);
         register("job.succeeded.v1", JobEvent.JobSucceeded.class);
         register("job.failed.v1", JobEvent.JobFailed.class);
         register("job.delivered.v1", JobEvent.JobDelivered.class);
+        register("job.late-result.v1", JobEvent.JobLateResult.class);
         register("delivery.result-delivered.v1", DeliveryEvent.ResultDelivered.class);
         register("delivery.delivery-failed.v1", DeliveryEvent.DeliveryFailed.class);
         // Every permitted subclass of every family must be registered: a new record without a name fails here.

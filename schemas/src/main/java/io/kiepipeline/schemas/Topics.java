@@ -17,13 +17,15 @@ public final class Topics {
             new Topic<>("kie-worker.commands", KieCommand.class, Topic.KeyKind.JOB_ID);
     public static final Topic<KieEvent> KIE_EVENTS =
             new Topic<>("kie-worker.events", KieEvent.class, Topic.KeyKind.JOB_ID);
+    public static final Topic<KieAccountEvent> KIE_ACCOUNTS =
+            new Topic<>("kie-worker.accounts", KieAccountEvent.class, Topic.KeyKind.SINGLE, true);
     public static final Topic<JobEvent> JOB_EVENTS =
             new Topic<>("orchestrator.events", JobEvent.class, Topic.KeyKind.JOB_ID);
     public static final Topic<DeliveryEvent> DELIVERY_EVENTS =
             new Topic<>("delivery-worker.events", DeliveryEvent.class, Topic.KeyKind.JOB_ID);
 
     public static final List<Topic<?>> ALL = List.of(GATEWAY_EVENTS, LEDGER_COMMANDS, LEDGER_EVENTS, KIE_COMMANDS,
-            KIE_EVENTS, JOB_EVENTS, DELIVERY_EVENTS);
+            KIE_EVENTS, KIE_ACCOUNTS, JOB_EVENTS, DELIVERY_EVENTS);
 
     /** The topic that carries a message family. */
     public static Topic<?> carrying(Class<? extends Message> type) {

@@ -12,6 +12,7 @@ final class Examples {
     static final ChatId CHAT = new ChatId(424242L);
     static final HoldId HOLD = Ids.holdIdForJob(JOB);
     static final Instant AT = Instant.parse("2026-11-28T12:00:00Z");
+    static final java.util.UUID QUOTE = java.util.UUID.fromString("0b5e7a1c-7d0e-4f43-9a3e-2f1d6f3b9c11");
     static final List<String> URLS = List.of("http://127.0.0.1:9001/files/result.png");
 
     private Examples() {
@@ -21,6 +22,8 @@ final class Examples {
         return List.of(
                 new GatewayEvent.GenerationRequested(JOB, "key-1", USER, CHAT, "google/nano-banana",
                         Map.of("prompt", "a red fox", "aspect_ratio", "1:1"), AT, RequestSource.API),
+                new GatewayEvent.GenerationRequested(JOB, "key-2", USER, CHAT, "kling-2.6/image-to-video", Map.of(),
+                        AT, RequestSource.TELEGRAM, QUOTE, Language.RU),
                 new GatewayEvent.CallbackReceived(JOB, "task_google_1765178615729", KieTaskState.SUCCESS, URLS, null,
                         null, 4L, AT, "{\"code\":200}", false),
                 new LedgerCommand.PlaceHold(HOLD, JOB, USER, 1500, "RUB"),
@@ -39,19 +42,29 @@ final class Examples {
                 new LedgerEvent.FundsDeposited(Ids.depositIdForReference("ref-1"), USER, 10000, "RUB", "ref-1",
                         10000, 0),
                 new KieCommand.SubmitKieTask(JOB, USER, "google/nano-banana", Map.of("prompt", "a red fox"), AT),
+                new KieCommand.SubmitKieTask(JOB, USER, "veo3.1/fast", Map.of("prompt", "a red fox"), AT,
+                        KieApiFamily.VEO, "veo3_fast"),
                 new KieCommand.PollKieTask(JOB, "task_1", 3),
                 new KieEvent.KieTaskAccepted(JOB, "task_1", true, AT),
                 new KieEvent.KieTaskRejected(JOB, 422, "Invalid prompt", AT),
                 new KieEvent.KieTaskSubmissionUncertain(JOB, "read timeout after sending createTask", AT),
                 new KieEvent.KieTaskStatusObserved(JOB, "task_1", KieTaskState.FAIL, List.of(), "500",
                         "Internal server error", 0L, AT),
+                new KieAccountEvent.KieAccountsObserved(7, List.of(new KieAccountEvent.KieKeyState("k3fa2c1d0", true,
+                        null, 1200L, AT, false), new KieAccountEvent.KieKeyState("k9b0e44a1", false,
+                        "402 Insufficient Credits", 0L, AT, true)), AT),
                 new JobEvent.JobCreated(JOB, USER, CHAT, "google/nano-banana", OutputType.IMAGE, 1500, "RUB",
                         RequestSource.TELEGRAM, AT),
+                new JobEvent.JobCreated(JOB, USER, CHAT, "kling-2.6/image-to-video", OutputType.VIDEO, 6000, "RUB",
+                        RequestSource.TELEGRAM, AT, "2026-11-29.1", QUOTE),
                 new JobEvent.JobRejected(JOB, USER, CHAT, "nope/model", JobRejectionReason.UNKNOWN_MODEL,
                         "no such model: nope/model", AT),
+                new JobEvent.JobRejected(JOB, USER, CHAT, "kling-2.6/image-to-video", JobRejectionReason.QUOTE_CHANGED,
+                        "the price changed", AT, new QuoteOffer(QUOTE, 7000, "RUB", "2026-11-29.2", AT)),
                 new JobEvent.JobSubmitted(JOB, USER, "task_1", AT),
                 new JobEvent.JobSucceeded(JOB, USER, CHAT, "google/nano-banana", OutputType.IMAGE, URLS, 1500, "RUB",
                         AT),
+                new JobEvent.JobLateResult(JOB, USER, CHAT, "kling-2.6/image-to-video", OutputType.VIDEO, URLS, AT),
                 new JobEvent.JobFailed(JOB, USER, CHAT, "google/nano-banana", JobFailureReason.TASK_FAILED,
                         "500: Internal server error", AT),
                 new JobEvent.JobDelivered(JOB, USER, AT),

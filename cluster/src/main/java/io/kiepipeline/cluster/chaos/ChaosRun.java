@@ -108,17 +108,38 @@ public final class ChaosRun {
     public Report run() throws Exception {
         try {
             if (settings.bringUp()) {
+                // The audit counts what is in the databases and the emulators: a cluster left by an earlier run (the
+                // same seed makes the same users and keys) would be audited as this run's, so it starts from nothing.
+                cluster.wipe();
                 note("cluster up: " + cluster.environment().get("INSTANCES") + ", "
-                        + cluster.environment().get("KAFKA_BROKERS") + " broker(s), in " + cluster.dir());
+                        + cluster.environment().get("KAFKA_BROKERS") + " broker(s), in " + cluster.dir()
+                        + " (wiped first)");
                 cluster.up();
             }
             Endpoints ep = Endpoints.of(cluster);
+            // Every model on sale whose input has a prompt (the run marks each job in it): API jobs send the model's
+            // own example with the marked prompt; Telegram's /generate sends only a prompt, so it uses the models
+            // that need nothing else (every other required or priced field has a default).
             List<String> models = new ArrayList<>();
             List<String> imageModels = new ArrayList<>();
+            Map<String, Map<String, Object>> examples = new java.util.HashMap<>();
             for (JsonNode m : Clients.list(http.get(ep.gateway(0) + "/api/v1/models", ep.api()).json())) {
-                models.add(m.path("id").asString());
-                if (m.path("inputSchema").path("required").toString().contains("image_urls")) {
-                    imageModels.add(m.path("id").asString());
+                if (!m.path("inputSchema").path("properties").has("prompt")) {
+                    continue;
+                }
+                String id = m.path("id").asString();
+                models.add(id);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> example = Clients.JSON.convertValue(
+                        m.path("example"), Map.class);
+                examples.put(id, example);
+                java.util.Set<String> needed = new java.util.HashSet<>();
+                m.path("inputSchema").path("required").forEach(r -> needed.add(r.asString()));
+                m.path("pricedBy").forEach(r -> needed.add(r.asString()));
+                needed.remove("prompt");
+                m.path("defaults").propertyNames().forEach(needed::remove);
+                if (!needed.isEmpty()) {
+                    imageModels.add(id);
                 }
             }
             Collections.sort(models);
@@ -130,7 +151,7 @@ public final class ChaosRun {
             note("seed " + settings.seed() + ", plan " + plan.digest() + ": " + plan.jobs().size() + " jobs, "
                     + plan.deposits().size() + " deposits, " + plan.hostile().size() + " hostile requests, "
                     + plan.faults().size() + " faults over " + plan.workloadMs() / 1000 + " s");
-            Workload workload = new Workload(this, plan, ep, http);
+            Workload workload = new Workload(this, plan, ep, http, examples);
             workload.prepareKieRules();
             long t0 = System.currentTimeMillis();
             ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);

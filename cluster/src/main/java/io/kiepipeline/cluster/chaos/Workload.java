@@ -22,7 +22,10 @@ final class Workload {
     private final Endpoints ep;
     private final Clients http;
 
-    Workload(ChaosRun run, Plan plan, Endpoints ep, Clients http) {
+    private final Map<String, Map<String, Object>> examples;
+
+    Workload(ChaosRun run, Plan plan, Endpoints ep, Clients http, Map<String, Map<String, Object>> examples) {
+        this.examples = examples;
         this.run = run;
         this.plan = plan;
         this.ep = ep;
@@ -93,11 +96,9 @@ final class Workload {
     }
 
     private void apiJob(Job j) {
-        Map<String, Object> input = new LinkedHashMap<>();
+        // the model's own example (every field it needs, valid), marked in its prompt
+        Map<String, Object> input = new LinkedHashMap<>(examples.getOrDefault(j.model(), Map.of()));
         input.put("prompt", j.prompt());
-        if (j.model().contains("edit") || j.model().contains("image-to-video")) {
-            input.put("image_urls", List.of("https://example.com/chaos/input.png"));
-        }
         String body = http.json(Map.of("userId", j.userId(), "chatId", j.chatId(), "model", j.model(),
                 "input", input));
         Map<String, String> headers = new LinkedHashMap<>(ep.api());

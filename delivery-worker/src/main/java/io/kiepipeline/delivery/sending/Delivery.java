@@ -55,6 +55,8 @@ public class Delivery {
             }
             case JobEvent.JobDelivered e -> {
             }
+            case JobEvent.JobLateResult e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT,
+                    Notices.lateResult(e));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kiepipeline.delivery.sending;
 
 import io.kiepipeline.delivery.sending.OutgoingMessage.TelegramMethod;
+import io.kiepipeline.schemas.JobEvent;
 import io.kiepipeline.schemas.JobEvent.JobFailed;
 import io.kiepipeline.schemas.JobEvent.JobRejected;
 import io.kiepipeline.schemas.JobEvent.JobSucceeded;
@@ -16,18 +17,36 @@ final class Notices {
      * captioned; or one text with the links when the output is text (or, defensively, when there is no URL).
      */
     static List<OutgoingMessage> result(JobSucceeded e) {
-        TelegramMethod method = switch (e.outputType()) {
-            case IMAGE -> TelegramMethod.SEND_PHOTO;
-            case VIDEO -> TelegramMethod.SEND_VIDEO;
-            case AUDIO -> TelegramMethod.SEND_AUDIO;
-            case TEXT -> TelegramMethod.SEND_MESSAGE;
-        };
+        TelegramMethod method = methodOf(e.outputType());
         if (!method.isMedia() || e.resultUrls().isEmpty()) {
             return List.of(OutgoingMessage.text(resultAsLink(e)));
         }
         return e.resultUrls().stream()
                 .map(url -> new OutgoingMessage(method, url, resultCaption(e), resultAsLink(e)))
                 .toList();
+    }
+
+    /**
+     * A result that came after the job had timed out: sent like any result, and said to be free (the user was told
+     * nothing was charged, and nothing is).
+     */
+    static List<OutgoingMessage> lateResult(JobEvent.JobLateResult e) {
+        String note = "✅ Late but done: " + e.model() + ". It arrived after the job had timed out, so it is free.";
+        String withLinks = note + "\n" + String.join("\n", e.resultUrls()) + "\n(links stay valid for about 24 hours)";
+        TelegramMethod method = methodOf(e.outputType());
+        if (!method.isMedia() || e.resultUrls().isEmpty()) {
+            return List.of(OutgoingMessage.text(withLinks));
+        }
+        return e.resultUrls().stream().map(url -> new OutgoingMessage(method, url, note, withLinks)).toList();
+    }
+
+    private static TelegramMethod methodOf(io.kiepipeline.schemas.OutputType type) {
+        return switch (type) {
+            case IMAGE -> TelegramMethod.SEND_PHOTO;
+            case VIDEO -> TelegramMethod.SEND_VIDEO;
+            case AUDIO -> TelegramMethod.SEND_AUDIO;
+            case TEXT -> TelegramMethod.SEND_MESSAGE;
+        };
     }
 
     static String resultCaption(JobSucceeded e) {
@@ -57,6 +76,10 @@ final class Notices {
             case INSUFFICIENT_FUNDS -> "your balance is too low for " + e.model()
                     + ". Send /balance to see it.";
             case HOLD_REJECTED -> e.detail();
+            case MODEL_DISABLED -> e.model() + " is not available right now. Send /models to see the others.";
+            case QUOTE_INVALID -> e.detail();
+            case QUOTE_CHANGED -> e.detail();
+            case KIE_UNAVAILABLE -> "generation is temporarily unavailable. Please try again in a few minutes.";
         };
         return "⚠️ Not started: " + why + "\nNothing was charged.";
     }

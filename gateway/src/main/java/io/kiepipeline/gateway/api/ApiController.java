@@ -5,6 +5,7 @@ import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
 import io.kiepipeline.schemas.Ids;
 import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.Language;
 import io.kiepipeline.schemas.LedgerCommand.DepositRequested;
 import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.MessageCodec;
@@ -78,23 +79,26 @@ class ApiController {
         JsonNode chatId = json.get("chatId");
         JsonNode model = json.get("model");
         JsonNode input = json.get("input");
-        if (userId == null || !userId.isIntegralNumber() || userId.asLong() <= 0) {
-            return invalid("userId must be a positive integer (the Telegram user id)");
-        }
         if (chatId == null || !chatId.isIntegralNumber()) {
             return invalid("chatId must be an integer (the Telegram chat to deliver to)");
         }
-        if (model == null || !model.isString() || model.asString().isBlank()
-                || model.asString().length() > Limits.MODEL_ID || hasControlCharacters(model.asString())) {
-            return invalid("model must be a model id of 1 to " + Limits.MODEL_ID
-                    + " characters, see GET /api/v1/models");
+        JsonNode quote = json.get("quoteId");
+        UUID quoteId = null;
+        if (quote != null && !quote.isNull()) {
+            try {
+                quoteId = UUID.fromString(quote.asString(""));
+            } catch (IllegalArgumentException e) {
+                return invalid("quoteId must be the id of a quote from POST /api/v1/quotes");
+            }
         }
-        if (input == null || !input.isObject()) {
-            return invalid("input must be a JSON object with the model's fields, e.g. {\"prompt\": \"...\"}");
+        if (quoteId != null && (input == null || input.isNull())) {
+            // the input is the quote's
+            input = MessageCodec.mapper().createObjectNode();
         }
-        Optional<String> tooLarge = InputLimits.problemWith(input);
-        if (tooLarge.isPresent()) {
-            return ApiError.of(HttpStatus.BAD_REQUEST, "input_too_large", tooLarge.get());
+        Language language = languageOf(json);
+        ResponseEntity<Object> refused = refusal(userId, model, input, language);
+        if (refused != null) {
+            return refused;
         }
         UserId user = new UserId(userId.asLong());
         JobId jobId = Ids.jobIdForApiRequest(user, key);
@@ -105,7 +109,7 @@ class ApiController {
                     "this Idempotency-Key was used for a different request (job " + jobId + ")");
         }
         publisher.publish(new GenerationRequested(jobId, key, user, new ChatId(chatId.asLong()), model.asString(),
-                fields, clock.instant(), RequestSource.API), jobId.toString());
+                fields, clock.instant(), RequestSource.API, quoteId, language), jobId.toString());
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("userId", user).addKeyValue("model", model.asString())
                 .log("generation.requested");
         return ResponseEntity.accepted().body(Map.of("jobId", jobId.toString()));
@@ -131,6 +135,86 @@ class ApiController {
         boolean sameInput = stored instanceof Map<?, ?> storedInput && input.entrySet().stream()
                 .allMatch(e -> java.util.Objects.equals(storedInput.get(e.getKey()), e.getValue()));
         return !model.equals(job.get("model")) || ((Number) job.get("chatId")).longValue() != chatId || !sameInput;
+    }
+
+    /**
+     * A price to confirm: the input is checked and priced as a job would be. 201 with {@code quoteId, priceMinor,
+     * currency, catalogVersion, expiresAt}; 422 with each field's problem in the request's language; 404 for an
+     * unknown model; 409 for a model not on sale now. A job made with the quote id holds exactly this price.
+     */
+    @PostMapping("/api/v1/quotes")
+    ResponseEntity<Object> quote(@RequestHeader(value = "Authorization", required = false) String auth,
+                                 @RequestBody(required = false) String body) {
+        if (!Tokens.bearerMatches(auth, apiToken)) {
+            return unauthorized();
+        }
+        JsonNode json = parse(body);
+        if (json == null || !json.isObject()) {
+            return ApiError.of(HttpStatus.BAD_REQUEST, "malformed_body", "the body must be a JSON object");
+        }
+        JsonNode userId = json.get("userId");
+        JsonNode model = json.get("model");
+        JsonNode input = json.get("input");
+        Language language = languageOf(json);
+        ResponseEntity<Object> refused = refusal(userId, model, input, language);
+        if (refused != null) {
+            return refused;
+        }
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("userId", userId.asLong());
+        request.put("model", model.asString());
+        request.put("input", MessageCodec.mapper().convertValue(input, Map.class));
+        request.put("language", language.tag());
+        Backends.Answer answer = backends.quote(request);
+        return ResponseEntity.status(answer.status()).body(answer.body());
+    }
+
+    /** Every model, enabled or not, and the price of every option combination. */
+    @GetMapping("/api/v1/admin/prices")
+    ResponseEntity<Object> prices(@RequestHeader(value = "Authorization", required = false) String auth) {
+        if (!Tokens.bearerMatches(auth, adminToken)) {
+            return unauthorized();
+        }
+        return ResponseEntity.ok(backends.prices());
+    }
+
+    /** Every KIE key (by fingerprint): whether it takes tasks, why not, and its credits. */
+    @GetMapping("/api/v1/admin/kie")
+    ResponseEntity<Object> kie(@RequestHeader(value = "Authorization", required = false) String auth) {
+        if (!Tokens.bearerMatches(auth, adminToken)) {
+            return unauthorized();
+        }
+        return ResponseEntity.ok(backends.kieAccounts());
+    }
+
+    /** What a generation and a quote check alike: who, which model, what input, which language; null when fine. */
+    private static ResponseEntity<Object> refusal(JsonNode userId, JsonNode model, JsonNode input, Language language) {
+        if (userId == null || !userId.isIntegralNumber() || userId.asLong() <= 0) {
+            return invalid("userId must be a positive integer (the Telegram user id)");
+        }
+        if (model == null || !model.isString() || model.asString().isBlank()
+                || model.asString().length() > Limits.MODEL_ID || hasControlCharacters(model.asString())) {
+            return invalid("model must be a model id of 1 to " + Limits.MODEL_ID
+                    + " characters, see GET /api/v1/models");
+        }
+        if (input == null || !input.isObject()) {
+            return invalid("input must be a JSON object with the model's fields, e.g. {\"prompt\": \"...\"}");
+        }
+        if (language == null) {
+            return invalid("language must be \"en\" or \"ru\"");
+        }
+        Optional<String> tooLarge = InputLimits.problemWith(input);
+        return tooLarge.map(t -> ApiError.of(HttpStatus.BAD_REQUEST, "input_too_large", t)).orElse(null);
+    }
+
+    /** {@code language}: "en" or "ru"; absent means English; anything else is null (refused). */
+    private static Language languageOf(JsonNode json) {
+        JsonNode l = json.get("language");
+        if (l == null || l.isNull()) {
+            return Language.EN;
+        }
+        String tag = l.asString("");
+        return tag.equalsIgnoreCase("en") ? Language.EN : tag.equalsIgnoreCase("ru") ? Language.RU : null;
     }
 
     @GetMapping("/api/v1/jobs/{jobId}")

@@ -83,6 +83,42 @@ public class Backends {
                 }));
     }
 
+    /** Every model and option combination with its price, for operators. */
+    public Map<String, Object> prices() {
+        return orchestrator.read(c -> c.get().uri("/internal/prices").retrieve()
+                .body(new ParameterizedTypeReference<Map<String, Object>>() {
+                }));
+    }
+
+    /** The KIE accounts' state: every key's breaker and credits. */
+    public Map<String, Object> kieAccounts() {
+        return orchestrator.read(c -> c.get().uri("/internal/kie-accounts").retrieve()
+                .body(new ParameterizedTypeReference<Map<String, Object>>() {
+                }));
+    }
+
+    /** The orchestrator's answer to a quote request: 201 with the quote, or 4xx with why not. */
+    public record Answer(int status, Map<String, Object> body) {
+    }
+
+    /**
+     * Asks for a quote. Safe to send to another instance after a failure: at worst a second quote is stored, and an
+     * unused quote only expires.
+     */
+    public Answer quote(Map<String, Object> request) {
+        return orchestrator.read(c -> c.post().uri("/internal/quotes").body(request)
+                .exchange((req, res) -> {
+                    Map<String, Object> body = res.bodyTo(new ParameterizedTypeReference<Map<String, Object>>() {
+                    });
+                    // an instance down or stopping: the next one is asked; KIE being unavailable is an answer
+                    if (res.getStatusCode().is5xxServerError()
+                            && !(body != null && "temporarily_unavailable".equals(body.get("error")))) {
+                        throw new HttpServerErrorException(res.getStatusCode());
+                    }
+                    return new Answer(res.getStatusCode().value(), body == null ? Map.of() : body);
+                }));
+    }
+
     /** A top-up the ledger applied under a reference. */
     public record Deposit(String reference, long userId, long amountMinor, String currency) {
     }

@@ -2,7 +2,7 @@ package io.kiepipeline.gateway.callbacks;
 
 import io.kiepipeline.gateway.publishing.Publisher;
 import io.kiepipeline.platform.callbacks.CallbackToken;
-import io.kiepipeline.platform.kie.KieTaskData;
+import io.kiepipeline.platform.kie.KieReports;
 import io.kiepipeline.schemas.GatewayEvent.CallbackReceived;
 import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.KieTaskState;
@@ -27,14 +27,17 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * KIE's callbacks ({@code POST /kie/callback/{jobId}?token=…}). The token is the job's HMAC with an expiry: a wrong,
- * missing or expired one is 401 and nothing is published. A body that is not a KIE Market callback is 400, and so is
- * a result URL that is not https (unless {@code allow-http-result-urls}, for the emulators). When the operator set
- * {@code KIE_WEBHOOK_HMAC_KEY}, KIE's {@code X-Webhook-Signature} is checked: a signature that does not match (or a
- * stale timestamp) is 401; a good one is published as {@code signatureVerified=true}, and anything else as false (the
- * orchestrator then confirms the result by polling before it moves money). Otherwise the callback is published as
- * {@code CallbackReceived} and answered {@code 200 {"code":200,"msg":"success"}} once Kafka acked it; 503 when Kafka
- * is down, so that KIE retries. Duplicates are welcome: the orchestrator's saga ignores them.
+ * KIE's callbacks ({@code POST /kie/callback/{jobId}?token=…}) of every API family. The token is the job's HMAC with
+ * an expiry, required always: a wrong, missing or expired one is 401 and nothing is published. A body that is not JSON
+ * is 400, and so is a result URL that is not https (unless {@code allow-http-result-urls}, for the emulators); JSON of
+ * no known shape is answered 200 and logged, nothing published (KIE would retry a refusal for ever; the job's polling
+ * decides). When the operator set {@code KIE_WEBHOOK_HMAC_KEY}, KIE signs every callback: a missing
+ * {@code X-Webhook-Timestamp} or {@code X-Webhook-Signature}, a signature that does not match (compared in constant
+ * time) or a timestamp more than {@code KIE_WEBHOOK_MAX_SKEW} (5 minutes) from our clock is 401; a good one is
+ * published as {@code signatureVerified=true}. Without a key, callbacks are published as not verified, and the
+ * orchestrator confirms a result by polling before it moves money. A published callback is answered
+ * {@code 200 {"code":200,"msg":"success"}} once Kafka acked it; 503 when Kafka is down, so that KIE retries.
+ * Duplicates are welcome: the orchestrator's saga ignores them.
  */
 @RestController
 class KieCallbackController {
@@ -48,7 +51,7 @@ class KieCallbackController {
 
     KieCallbackController(Publisher publisher, CallbackToken tokens, Clock clock,
                           @Value("${pipeline.gateway.kie-webhook-hmac-key:}") String webhookHmacKey,
-                          @Value("${pipeline.gateway.webhook-max-skew:10m}") Duration webhookMaxSkew,
+                          @Value("${pipeline.gateway.webhook-max-skew:5m}") Duration webhookMaxSkew,
                           @Value("${pipeline.gateway.allow-http-result-urls:false}") boolean allowHttpResultUrls) {
         this.publisher = publisher;
         this.tokens = tokens;
@@ -80,23 +83,24 @@ class KieCallbackController {
             log.atWarn().addKeyValue("jobId", jobId).addKeyValue("reason", e.getMessage())
                     .log("callback.refused; malformed body");
             return answer(HttpStatus.BAD_REQUEST, 400, "malformed callback: " + e.getMessage());
+        } catch (KieReports.Unreadable e) {
+            // Valid JSON of a shape we do not know (a new KIE family or field): refusing it would make KIE retry it
+            // for ever, and it proves nothing. Taken, logged, not published: the job's polling decides.
+            log.atWarn().addKeyValue("jobId", jobId).addKeyValue("reason", e.getMessage())
+                    .addKeyValue("body", body.length() > 500 ? body.substring(0, 500) : body)
+                    .log("callback.unknown-shape; answered 200, nothing published, polling decides");
+            return answer(HttpStatus.OK, 200, "success");
         }
         WebhookSignature.Verdict verdict = signature.check(received.taskId(), timestamp, signed, clock.instant());
         String task = received.taskId();
         received = switch (verdict) {
             case VERIFIED -> verified(received);
-            case UNSIGNED -> {
-                if (signature.enabled()) {
-                    log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", task)
-                            .log("callback.unsigned; published unverified, the orchestrator confirms it by polling");
-                }
-                yield received;
-            }
+            case UNSIGNED -> received;
             case INVALID -> null;
         };
         if (received == null) {
             log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", task)
-                    .log("callback.refused; bad or stale webhook signature");
+                    .log("callback.refused; missing, bad or stale webhook signature");
             return answer(HttpStatus.UNAUTHORIZED, 401, "bad webhook signature");
         }
         try {
@@ -111,8 +115,12 @@ class KieCallbackController {
         return answer(HttpStatus.OK, 200, "success");
     }
 
-    /** Reads a Market callback: {@code {code, msg, data:{taskId, state, resultJson, failCode, failMsg, ...}}}. */
-    CallbackReceived parse(JobId jobId, String body) throws MalformedCallback {
+    /**
+     * Reads a callback of any KIE API family ({@link KieReports#fromCallback}). Not JSON, or a result URL that is not
+     * https, is {@link MalformedCallback} (400); JSON of no known shape is {@link KieReports.Unreadable} (200, logged:
+     * KIE must not retry it for ever, and the job's own polling decides).
+     */
+    CallbackReceived parse(JobId jobId, String body) throws MalformedCallback, KieReports.Unreadable {
         if (body == null || body.isBlank()) {
             throw new MalformedCallback("empty body");
         }
@@ -122,35 +130,18 @@ class KieCallbackController {
         } catch (JacksonException e) {
             throw new MalformedCallback("not JSON");
         }
-        JsonNode data = root == null ? null : root.get("data");
-        if (data == null || !data.isObject()) {
-            throw new MalformedCallback("no data object");
+        if (root == null || !root.isObject()) {
+            throw new KieReports.Unreadable("not a JSON object");
         }
-        String taskId = KieTaskData.taskId(data);
-        if (taskId == null) {
-            throw new MalformedCallback("no data.taskId");
-        }
-        KieTaskState state;
-        try {
-            state = KieTaskState.fromWire(KieTaskData.text(data, "state"));
-        } catch (IllegalArgumentException e) {
-            throw new MalformedCallback(e.getMessage());
-        }
-        List<String> urls;
-        try {
-            urls = KieTaskData.resultUrls(data);
-        } catch (IllegalArgumentException e) {
-            throw new MalformedCallback(e.getMessage());
-        }
-        for (String url : urls) {
+        KieReports.Report report = KieReports.fromCallback(root);
+        for (String url : report.resultUrls()) {
             if (!allowHttpResultUrls && !url.regionMatches(true, 0, "https://", 0, 8)) {
                 throw new MalformedCallback("result URL is not https");
             }
         }
-        Long credits = KieTaskData.credits(data);
-        return new CallbackReceived(jobId, taskId, state, urls, KieTaskData.text(data, "failCode"),
-                KieTaskData.text(data, "failMsg"),
-                credits, clock.instant(), body.length() > 20_000 ? body.substring(0, 20_000) : body, false);
+        return new CallbackReceived(jobId, report.taskId(), report.state(), report.resultUrls(), report.failCode(),
+                report.failMessage(), report.creditsConsumed(), clock.instant(),
+                body.length() > 20_000 ? body.substring(0, 20_000) : body, false);
     }
 
     private static CallbackReceived verified(CallbackReceived r) {

@@ -20,11 +20,14 @@ import javax.crypto.spec.SecretKeySpec;
 final class WebhookSignature {
     /** What the headers say. */
     enum Verdict {
-        /** No key configured, or the callback carries no signature: published with signatureVerified=false. */
+        /** No key configured: published with signatureVerified=false. */
         UNSIGNED,
         /** A signature by the configured key over this task id and a fresh timestamp. */
         VERIFIED,
-        /** A signature that does not match, or a timestamp that is unreadable or too far from now: 401. */
+        /**
+         * With a key configured: no signature or timestamp header, a signature that does not match, or a timestamp
+         * that is unreadable or too far from now: 401.
+         */
         INVALID
     }
 
@@ -42,10 +45,11 @@ final class WebhookSignature {
     }
 
     Verdict check(String taskId, String timestamp, String signature, Instant now) {
-        if (key == null || signature == null || signature.isBlank()) {
+        if (key == null) {
             return Verdict.UNSIGNED;
         }
-        if (timestamp == null) {
+        // with the key set on KIE's settings page, KIE signs every callback: one without the headers is not KIE's
+        if (signature == null || signature.isBlank() || timestamp == null || timestamp.isBlank()) {
             return Verdict.INVALID;
         }
         long sentAt;

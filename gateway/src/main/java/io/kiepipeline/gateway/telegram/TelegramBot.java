@@ -130,7 +130,8 @@ public class TelegramBot implements LongPollingSingleThreadUpdateConsumer {
         JobId jobId = Ids.jobIdForTelegramUpdate(botId, update.getUpdateId());
         GenerationRequested request = new GenerationRequested(jobId, Ids.idempotencyKeyForTelegramUpdate(botId,
                 update.getUpdateId()), new UserId(userId), new ChatId(chatId), model, Map.of("prompt", prompt),
-                clock.instant(), RequestSource.TELEGRAM);
+                clock.instant(), RequestSource.TELEGRAM, null,
+                io.kiepipeline.schemas.Language.fromTag(message.getFrom().getLanguageCode()));
         try {
             publisher.publish(request, jobId.toString());
         } catch (Publisher.Unavailable e) {
@@ -198,9 +199,10 @@ public class TelegramBot implements LongPollingSingleThreadUpdateConsumer {
             List<Map<String, Object>> models = backends.models();
             StringBuilder sb = new StringBuilder("Models:\n");
             for (Map<String, Object> m : models) {
-                long price = ((Number) m.get("priceMinor")).longValue();
+                long price = ((Number) m.get("priceFromMinor")).longValue();
                 sb.append("• ").append(m.get("id")).append(" (").append(m.get("outputType")).append("): ")
-                        .append(price == 0 ? "free" : Money.of(price, String.valueOf(m.get("currency"))).display())
+                        .append(price == 0 ? "free" : (m.get("pricedBy") instanceof List<?> by && !by.isEmpty()
+                                ? "from " : "") + Money.of(price, String.valueOf(m.get("currency"))).display())
                         .append('\n');
             }
             return sb.toString();

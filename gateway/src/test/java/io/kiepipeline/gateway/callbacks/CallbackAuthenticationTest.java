@@ -53,13 +53,50 @@ class CallbackAuthenticationTest {
     }
 
     @Test
-    void publishesAnUnsignedCallbackAsNotVerified() {
-        var r = controller(HMAC_KEY, false).callback(jobId, token, null, null,
+    void refusesACallbackWithoutSignatureHeadersWhenAKeyIsSetWith401() {
+        String ts = Long.toString(NOW.getEpochSecond());
+        String body = success("t-1", "https://tempfile.aiquickdraw.com/a.png");
+
+        var neither = controller(HMAC_KEY, false).callback(jobId, token, null, null, body);
+        var noSignature = controller(HMAC_KEY, false).callback(jobId, token, ts, null, body);
+        var noTimestamp = controller(HMAC_KEY, false).callback(jobId, token, null, sign("t-1", ts, HMAC_KEY), body);
+
+        assertThat(List.of(neither, noSignature, noTimestamp)).extracting(x -> x.getStatusCode().value())
+                .containsOnly(401);
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void refusesAWrongTokenEvenWithAGoodSignature() {
+        String ts = Long.toString(NOW.getEpochSecond());
+
+        var r = controller(HMAC_KEY, false).callback(jobId, "1.not-the-token", ts, sign("t-1", ts, HMAC_KEY),
                 success("t-1", "https://tempfile.aiquickdraw.com/a.png"));
 
+        assertThat(r.getStatusCode().value()).isEqualTo(401);
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void takesACallbackOfNoKnownShapeWith200AndPublishesNothing() {
+        var r = controller("", false).callback(jobId, token, null, null,
+                "{\"code\":200,\"msg\":\"ok\",\"data\":{\"taskId\":\"t-1\",\"somethingNew\":1}}");
+
         assertThat(r.getStatusCode().value()).isEqualTo(200);
-        assertThat(published).singleElement().isInstanceOfSatisfying(CallbackReceived.class,
-                c -> assertThat(c.signatureVerified()).isFalse());
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void publishesSunosProgressCallbacksAsNotFinished() {
+        var r = controller("", false).callback(jobId, token, null, null,
+                "{\"code\":200,\"msg\":\"Text generated\",\"data\":{\"callbackType\":\"text\","
+                        + "\"task_id\":\"2fac9f72\",\"data\":[]}}");
+
+        assertThat(r.getStatusCode().value()).isEqualTo(200);
+        assertThat(published).singleElement().isInstanceOfSatisfying(CallbackReceived.class, c -> {
+            assertThat(c.taskId()).isEqualTo("2fac9f72");
+            assertThat(c.state().isTerminal()).isFalse();
+        });
     }
 
     @Test
@@ -91,7 +128,7 @@ class CallbackAuthenticationTest {
 
     @Test
     void refusesAStaleSignedCallbackWith401() {
-        String ts = Long.toString(NOW.minus(Duration.ofMinutes(11)).getEpochSecond());
+        String ts = Long.toString(NOW.minus(Duration.ofMinutes(5)).minusSeconds(1).getEpochSecond());
 
         var r = controller(HMAC_KEY, false).callback(jobId, token, ts, sign("t-1", ts, HMAC_KEY),
                 success("t-1", "https://tempfile.aiquickdraw.com/a.png"));
@@ -127,7 +164,7 @@ class CallbackAuthenticationTest {
 
     private KieCallbackController controller(String hmacKey, boolean allowHttp) {
         return new KieCallbackController(publisher, tokens, Clock.fixed(NOW, ZoneOffset.UTC), hmacKey,
-                Duration.ofMinutes(10), allowHttp);
+                Duration.ofMinutes(5), allowHttp);
     }
 
     private static String sign(String taskId, String ts, String key) {

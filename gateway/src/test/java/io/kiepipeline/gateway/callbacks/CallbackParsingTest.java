@@ -10,6 +10,7 @@ import io.kiepipeline.schemas.KieTaskState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The callback bodies of kie-api.md §4.1, including the older field names. */
@@ -48,15 +49,21 @@ class CallbackParsingTest {
     }
 
     @Test
-    void refusesBodiesThatAreNotCallbacks() {
-        assertThatThrownBy(() -> controller.parse(job, "")).hasMessageContaining("empty");
-        assertThatThrownBy(() -> controller.parse(job, "[1,2]")).hasMessageContaining("data");
-        assertThatThrownBy(() -> controller.parse(job, "{\"data\":{\"state\":\"success\"}}"))
-                .hasMessageContaining("taskId");
-        assertThatThrownBy(() -> controller.parse(job, "{\"data\":{\"taskId\":\"t\",\"state\":\"weird\"}}"))
-                .hasMessageContaining("weird");
-        assertThatThrownBy(() -> controller.parse(job,
-                "{\"data\":{\"taskId\":\"t\",\"state\":\"success\",\"resultJson\":\"{oops\"}}"))
-                .hasMessageContaining("resultJson");
+    void refusesBodiesThatAreNotJson() {
+        assertThatThrownBy(() -> controller.parse(job, "")).isInstanceOf(KieCallbackController.MalformedCallback.class)
+                .hasMessageContaining("empty");
+        assertThatThrownBy(() -> controller.parse(job, "{oops")).isInstanceOf(
+                KieCallbackController.MalformedCallback.class).hasMessageContaining("not JSON");
+    }
+
+    @Test
+    void setsAsideJsonOfNoKnownShape() {
+        for (String body : List.of("[1,2]", "{\"data\":{\"state\":\"success\"}}",
+                "{\"data\":{\"taskId\":\"t\",\"state\":\"weird\"}}",
+                "{\"data\":{\"taskId\":\"t\",\"state\":\"success\",\"resultJson\":\"{oops\"}}",
+                "{\"code\":200,\"data\":{\"taskId\":\"t\",\"brandNew\":true}}")) {
+            assertThatThrownBy(() -> controller.parse(job, body)).as(body)
+                    .isInstanceOf(io.kiepipeline.platform.kie.KieReports.Unreadable.class);
+        }
     }
 }

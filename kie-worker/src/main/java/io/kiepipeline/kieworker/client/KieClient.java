@@ -1,5 +1,6 @@
 package io.kiepipeline.kieworker.client;
 
+import io.kiepipeline.schemas.KieApiFamily;
 import io.kiepipeline.schemas.MessageCodec;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -18,7 +19,7 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
-/** The KIE Market jobs API: createTask and recordInfo. Never logs the API key. */
+/** KIE's create and status endpoints of every API family. Never logs the API key. */
 public class KieClient {
     private final HttpClient http;
     private final String baseUrl;
@@ -39,22 +40,91 @@ public class KieClient {
         return timeout;
     }
 
+    /** createTask on the jobs API (the MARKET family). */
     public KieResponse createTask(String model, String callBackUrl, Map<String, Object> input) {
+        return createTask(KieApiFamily.MARKET, model, callBackUrl, input);
+    }
+
+    /**
+     * Creates a task on the family's own endpoint, in its own request shape (kie-api.md §2.1, §6.2): the jobs API
+     * takes {@code {model, callBackUrl, input}}; the older families take the input's fields flat, with
+     * {@code callBackUrl} and, where they have one, {@code model} beside them.
+     */
+    public KieResponse createTask(KieApiFamily family, String kieModel, String callBackUrl, Map<String, Object> input) {
+        return createTask(apiKey, family, kieModel, callBackUrl, input);
+    }
+
+    /** createTask with one of several KIE keys (each key is its own account). */
+    public KieResponse createTask(String key, KieApiFamily family, String kieModel, String callBackUrl,
+                                  Map<String, Object> input) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model", model);
-        if (callBackUrl != null) {
-            body.put("callBackUrl", callBackUrl);
+        switch (family) {
+            case MARKET -> {
+                body.put("model", kieModel);
+                if (callBackUrl != null) {
+                    body.put("callBackUrl", callBackUrl);
+                }
+                body.put("input", input);
+            }
+            case VEO, RUNWAY, GPT4O_IMAGE, FLUX_KONTEXT, SUNO -> {
+                body.putAll(input);
+                // Runway and 4o Image have no model field: KIE would refuse one it does not know
+                if (kieModel != null && family != KieApiFamily.RUNWAY && family != KieApiFamily.GPT4O_IMAGE) {
+                    body.put("model", kieModel);
+                }
+                if (callBackUrl != null) {
+                    body.put("callBackUrl", callBackUrl);
+                }
+            }
         }
-        body.put("input", input);
-        HttpRequest request = request("/api/v1/jobs/createTask")
+        HttpRequest request = request(createPath(family), key)
                 .POST(HttpRequest.BodyPublishers.ofString(MessageCodec.mapper().writeValueAsString(body)))
                 .build();
         return send(request);
     }
 
     public KieResponse recordInfo(String taskId) {
+        return recordInfo(KieApiFamily.MARKET, taskId);
+    }
+
+    /** A task's state from the family's status endpoint. */
+    public KieResponse recordInfo(KieApiFamily family, String taskId) {
+        return recordInfo(apiKey, family, taskId);
+    }
+
+    /** A task's state, asked with the key that created it. */
+    public KieResponse recordInfo(String key, KieApiFamily family, String taskId) {
         String query = "?taskId=" + URLEncoder.encode(taskId, StandardCharsets.UTF_8);
-        return send(request("/api/v1/jobs/recordInfo" + query).GET().build());
+        return send(request(statusPath(family) + query, key).GET().build());
+    }
+
+    /** The key's remaining credits: {@code GET /api/v1/chat/credit} → {@code {"code":200,"data":100}}. */
+    public KieResponse credit(String key) {
+        return send(request("/api/v1/chat/credit", key).GET().build());
+    }
+
+    /** Each family's create endpoint (kie-api.md §3). */
+    public static String createPath(KieApiFamily family) {
+        return switch (family) {
+            case MARKET -> "/api/v1/jobs/createTask";
+            case VEO -> "/api/v1/veo/generate";
+            case RUNWAY -> "/api/v1/runway/generate";
+            case GPT4O_IMAGE -> "/api/v1/gpt4o-image/generate";
+            case FLUX_KONTEXT -> "/api/v1/flux/kontext/generate";
+            case SUNO -> "/api/v1/generate";
+        };
+    }
+
+    /** Each family's status endpoint; every one takes {@code ?taskId=}. */
+    public static String statusPath(KieApiFamily family) {
+        return switch (family) {
+            case MARKET -> "/api/v1/jobs/recordInfo";
+            case VEO -> "/api/v1/veo/record-info";
+            case RUNWAY -> "/api/v1/runway/record-detail";
+            case GPT4O_IMAGE -> "/api/v1/gpt4o-image/record-info";
+            case FLUX_KONTEXT -> "/api/v1/flux/kontext/record-info";
+            case SUNO -> "/api/v1/generate/record-info";
+        };
     }
 
     /**
@@ -75,9 +145,9 @@ public class KieClient {
         return false;
     }
 
-    private HttpRequest.Builder request(String path) {
+    private HttpRequest.Builder request(String path, String key) {
         return HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
-                .header("Authorization", "Bearer " + apiKey)
+                .header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 // KIE sits behind a CDN that refuses clients without a User-Agent

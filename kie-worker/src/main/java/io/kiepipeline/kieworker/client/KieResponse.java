@@ -33,6 +33,18 @@ public record KieResponse(int httpStatus, int code, String msg, JsonNode data, T
         return new KieResponse(0, 0, msg, null, Transport.ANSWER_LOST);
     }
 
+    /**
+     * KIE refused the account, not the request: 401 (the key is wrong or revoked), 402 (no credits left) or 433 (the
+     * key's usage limit), in the HTTP status or the envelope. Every other request with this key would get the same.
+     */
+    public boolean accountRefused() {
+        return transport == Transport.ANSWERED && (isAccountCode(httpStatus) || isAccountCode(code));
+    }
+
+    private static boolean isAccountCode(int c) {
+        return c == 401 || c == 402 || c == 433;
+    }
+
     public boolean ok() {
         return transport == Transport.ANSWERED && httpStatus == 200 && code == 200;
     }
@@ -53,6 +65,9 @@ public record KieResponse(int httpStatus, int code, String msg, JsonNode data, T
     }
 
     private CreateTaskOutcome answered() {
+        if (accountRefused()) {
+            return CreateTaskOutcome.ACCOUNT_REFUSED;
+        }
         if (httpStatus == 429 || httpStatus == 455) {
             return CreateTaskOutcome.NOT_CREATED;
         }

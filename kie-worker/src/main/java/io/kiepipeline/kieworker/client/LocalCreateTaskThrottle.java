@@ -14,7 +14,7 @@ public class LocalCreateTaskThrottle implements CreateTaskThrottle {
     private final int requests;
     private final Duration window;
     private final Clock clock;
-    private final Deque<Long> sent = new ArrayDeque<>();
+    private final java.util.Map<String, Deque<Long>> windows = new java.util.HashMap<>();
 
     public LocalCreateTaskThrottle(int requests, Duration window, Clock clock) {
         this.requests = requests;
@@ -23,9 +23,9 @@ public class LocalCreateTaskThrottle implements CreateTaskThrottle {
     }
 
     @Override
-    public synchronized boolean tryAcquire() {
+    public synchronized boolean tryAcquire(String keyId) {
         long now = clock.millis();
-        forgetBefore(now);
+        Deque<Long> sent = forgetBefore(keyId, now);
         if (sent.size() < requests) {
             sent.addLast(now);
             return true;
@@ -34,16 +34,18 @@ public class LocalCreateTaskThrottle implements CreateTaskThrottle {
     }
 
     @Override
-    public synchronized Instant nextRoomAt() {
+    public synchronized Instant nextRoomAt(String keyId) {
         long now = clock.millis();
-        forgetBefore(now);
+        Deque<Long> sent = forgetBefore(keyId, now);
         return sent.size() < requests ? Instant.ofEpochMilli(now)
                 : Instant.ofEpochMilli(sent.peekFirst() + window.toMillis());
     }
 
-    private void forgetBefore(long now) {
+    private Deque<Long> forgetBefore(String keyId, long now) {
+        Deque<Long> sent = windows.computeIfAbsent(String.valueOf(keyId), k -> new ArrayDeque<>());
         while (!sent.isEmpty() && sent.peekFirst() <= now - window.toMillis()) {
             sent.pollFirst();
         }
+        return sent;
     }
 }

@@ -27,29 +27,37 @@ public class SharedCreateTaskThrottle implements CreateTaskThrottle {
     }
 
     @Override
-    public boolean tryAcquire() {
+    public boolean tryAcquire(String keyId) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("the shared rate limit is taken in the claim's transaction");
         }
-        jdbc.queryForObject("select name from kie_rate_limit where name = 'createTask' for update", String.class);
+        // one limiter row per key (the first key's window is the row of the time before several keys)
+        String limiter = keyId == null ? "createTask" : "createTask:" + keyId;
+        if (keyId != null) {
+            jdbc.update("insert into kie_rate_limit (name) values (?) on conflict (name) do nothing", limiter);
+        }
+        jdbc.queryForObject("select name from kie_rate_limit where name = ? for update", String.class, limiter);
         double seconds = window.toMillis() / 1000.0;
         jdbc.update("delete from kie_rate_slot where at <= clock_timestamp() - make_interval(secs => ?)", seconds);
-        Long used = jdbc.queryForObject("select count(*) from kie_rate_slot", Long.class);
+        Long used = jdbc.queryForObject(
+                "select count(*) from kie_rate_slot where key_id is not distinct from cast(? as varchar)", Long.class,
+                keyId);
         if (used != null && used >= requests) {
             return false;
         }
-        jdbc.update("insert into kie_rate_slot (at) values (clock_timestamp())");
+        jdbc.update("insert into kie_rate_slot (at, key_id) values (clock_timestamp(), cast(? as varchar))", keyId);
         return true;
     }
 
     @Override
-    public Instant nextRoomAt() {
+    public Instant nextRoomAt(String keyId) {
         double seconds = window.toMillis() / 1000.0;
         Long waitMs = jdbc.queryForObject("""
                 select coalesce(greatest(0, ceil(extract(epoch from (min(at) + make_interval(secs => ?)
                                                                       - clock_timestamp())) * 1000)), 0)::bigint
                 from (select at from kie_rate_slot where at > clock_timestamp() - make_interval(secs => ?)
-                      order by at desc limit ?) recent""", Long.class, seconds, seconds, requests);
+                        and key_id is not distinct from cast(? as varchar)
+                      order by at desc limit ?) recent""", Long.class, seconds, seconds, keyId, requests);
         return clock.instant().plusMillis(waitMs == null ? 0 : waitMs);
     }
 }

@@ -9,15 +9,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.kiepipeline.kieworker.accounts.KieAccounts;
 import io.kiepipeline.kieworker.client.KieClient;
 import io.kiepipeline.kieworker.client.KieResponse;
 import io.kiepipeline.platform.inbox.Inbox;
-import io.kiepipeline.platform.kie.KieTaskData;
+import io.kiepipeline.platform.kie.KieReports;
 import io.kiepipeline.platform.messaging.Envelope;
 import io.kiepipeline.platform.outbox.OutboxWriter;
 import io.kiepipeline.schemas.KieCommand;
 import io.kiepipeline.schemas.KieCommand.PollKieTask;
 import io.kiepipeline.schemas.KieCommand.SubmitKieTask;
+import io.kiepipeline.schemas.KieApiFamily;
 import io.kiepipeline.schemas.KieEvent;
 import io.kiepipeline.schemas.KieTaskState;
 import io.kiepipeline.schemas.MessageCodec;
@@ -59,13 +61,16 @@ public class KieTaskService {
     private final TransactionTemplate tx;
     private final JdbcTemplate jdbc;
     private final SubmissionScheduler scheduler;
+    private final KieAccounts accounts;
     private final Set<UUID> pollsInFlight = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor pollers = new ThreadPoolExecutor(4, 4, 1, TimeUnit.MINUTES,
             new ArrayBlockingQueue<>(1_000), Thread.ofPlatform().name("kie-poll-", 0).daemon().factory(),
             new ThreadPoolExecutor.AbortPolicy());
 
     KieTaskService(KieClient kie, KieTasks tasks, Inbox inbox, OutboxWriter outbox, KieSettings settings, Clock clock,
-                   PlatformTransactionManager txManager, JdbcTemplate jdbc, SubmissionScheduler scheduler) {
+                   PlatformTransactionManager txManager, JdbcTemplate jdbc, SubmissionScheduler scheduler,
+                   KieAccounts accounts) {
+        this.accounts = accounts;
         this.kie = kie;
         this.tasks = tasks;
         this.inbox = inbox;
@@ -106,7 +111,9 @@ public class KieTaskService {
                     .log("kie.create-task.deadline-passed; rejected without calling KIE");
             return;
         }
-        tasks.insertPending(c.jobId().value(), c.model(), c.userId().value(),
+        // a command from before families: the jobs API under our id; otherwise KIE's model id (none for Runway, 4o)
+        tasks.insertPending(c.jobId().value(), c.model(), c.familyOrMarket(),
+                c.family() == null ? c.model() : c.kieModel(), c.userId().value(),
                 MessageCodec.mapper().writeValueAsString(c.input()), c.deadlineAt(), settings.callbacks(), causation,
                 now);
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("model", c.model())
@@ -172,13 +179,19 @@ public class KieTaskService {
 
     private void pollNow(PollKieTask c, Envelope envelope) {
         String jobId = c.jobId().toString();
+        // the family and the key the task was created with (a job this worker never submitted: the jobs API, the
+        // first key)
+        Optional<KieTasks.Row> row = tasks.find(c.jobId().value());
+        KieApiFamily family = row.map(KieTasks.Row::family).orElse(KieApiFamily.MARKET);
+        KieAccounts.Key key = accounts.byIdOrFirst(row.map(KieTasks.Row::keyId).orElse(null));
         // no transaction is open during the call: the inbox row and the outcome are written together afterwards
-        KieResponse response = kie.recordInfo(c.taskId());
-        Observation seen = observe(c, response);
+        KieResponse response = kie.recordInfo(key.apiKey(), family, c.taskId());
+        Observation seen = observe(c, family, response);
         tx.executeWithoutResult(status -> {
             if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
                 return;
             }
+            accounts.tripIfAccountRefused(key, response, "recordInfo");
             Instant now = clock.instant();
             if (seen.state() != null) {
                 tasks.polled(c.jobId().value(), seen.state().wire(), now);
@@ -194,8 +207,16 @@ public class KieTaskService {
         static final Observation NOTHING = new Observation(null, null);
     }
 
-    private Observation observe(PollKieTask c, KieResponse response) {
+    private Observation observe(PollKieTask c, KieApiFamily family, KieResponse response) {
         String jobId = c.jobId().toString();
+        if (response.transport() == KieResponse.Transport.ANSWERED
+                && (response.httpStatus() == 404 || response.code() == 404)) {
+            // "Task not found": KIE has no such task (any more); the orchestrator ends a job whose own task it is
+            log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId()).addKeyValue("family", family)
+                    .log("kie.poll.task-not-found");
+            return new Observation(KieTaskState.FAIL, now -> new KieEvent.KieTaskStatusObserved(c.jobId(),
+                    c.taskId(), KieTaskState.FAIL, List.of(), "404", "KIE does not know this task", null, now));
+        }
         if (!response.ok() || response.data() == null) {
             // 422 "recordInfo is null" right after creation, or a passing error: the next poll will ask again.
             log.atInfo().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
@@ -203,61 +224,52 @@ public class KieTaskService {
                     .addKeyValue("msg", response.msg()).log("kie.poll.no-answer");
             return Observation.NOTHING;
         }
-        JsonNode data = response.data();
-        if (!ofThisJob(data, jobId)) {
+        KieReports.Report report;
+        try {
+            report = KieReports.fromStatus(family, response.data());
+        } catch (KieReports.Unreadable e) {
+            if (!"SUCCESS".equalsIgnoreCase(response.data().path("status").asString(""))
+                    && !response.data().path("successFlag").asString("").equals("1")
+                    && !"success".equalsIgnoreCase(response.data().path("state").asString(""))) {
+                log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
+                        .addKeyValue("family", family).addKeyValue("reason", e.getMessage())
+                        .log("kie.poll.unreadable; asked again later");
+                return Observation.NOTHING;
+            }
+            // a success whose result cannot be read is no result: the saga fails the job and releases the hold
+            report = new KieReports.Report(c.taskId(), KieTaskState.SUCCESS, List.of(), null, e.getMessage(), null,
+                    null);
+        }
+        if (!ofThisJob(report, jobId)) {
             log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
                     .log("kie.poll.task-of-another-job; its callBackUrl names another job, nothing emitted");
             return Observation.NOTHING;
         }
-        KieTaskState state;
-        try {
-            state = KieTaskState.fromWire(data.path("state").asString(""));
-        } catch (IllegalArgumentException e) {
-            log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
-                    .addKeyValue("state", data.path("state").asString("")).log("kie.poll.unknown-state");
-            return Observation.NOTHING;
-        }
+        KieTaskState state = report.state();
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId()).addKeyValue("state", state.wire())
-                .addKeyValue("attempt", c.attempt()).log("kie.poll.state");
+                .addKeyValue("family", family).addKeyValue("attempt", c.attempt()).log("kie.poll.state");
         if (!state.isTerminal()) {
             return new Observation(state, null);
         }
-        List<String> urls;
-        try {
-            urls = KieTaskData.resultUrls(data);
-        } catch (IllegalArgumentException e) {
-            // an unreadable result is no result: the saga fails the job and releases the hold
-            urls = List.of();
-        }
+        List<String> urls = report.resultUrls();
         if (!settings.allowHttpResultUrls() && urls.stream().anyMatch(u -> !u.regionMatches(true, 0, "https://", 0, 8))) {
             log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
                     .log("kie.poll.result-url-not-https; taken as no result");
             urls = List.of();
         }
         List<String> resultUrls = urls;
+        KieReports.Report seen = report;
         return new Observation(state, now -> new KieEvent.KieTaskStatusObserved(c.jobId(), c.taskId(), state,
-                resultUrls, KieTaskData.text(data, "failCode"), KieTaskData.text(data, "failMsg"),
-                KieTaskData.credits(data), now));
+                resultUrls, seen.failCode(), seen.failMessage(), seen.creditsConsumed(), now));
     }
 
     /**
-     * True unless the task's original request ({@code data.param}, a JSON string) carried a callBackUrl for another
+     * True unless the task's original request (where the family's status shows it) carried a callBackUrl for another
      * job. A task id is not a secret; without this, anyone who learned another job's task id could get its result
      * reported for this job.
      */
-    static boolean ofThisJob(JsonNode data, String jobId) {
-        String param = KieTaskData.text(data, "param");
-        if (param == null) {
-            return true;
-        }
-        String callBackUrl;
-        try {
-            JsonNode p = MessageCodec.mapper().readTree(param);
-            callBackUrl = p == null || !p.isObject() ? null : KieTaskData.text(p, "callBackUrl");
-        } catch (JacksonException e) {
-            return true;
-        }
-        return callBackUrl == null || callBackUrl.contains("/kie/callback/" + jobId);
+    static boolean ofThisJob(KieReports.Report report, String jobId) {
+        return report.callBackUrl() == null || report.callBackUrl().contains("/kie/callback/" + jobId);
     }
 
     private boolean alreadyProcessed(Envelope envelope) {

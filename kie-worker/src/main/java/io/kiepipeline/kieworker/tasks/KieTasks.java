@@ -1,5 +1,6 @@
 package io.kiepipeline.kieworker.tasks;
 
+import io.kiepipeline.schemas.KieApiFamily;
 import io.kiepipeline.schemas.Limits;
 
 import java.sql.ResultSet;
@@ -27,11 +28,18 @@ class KieTasks {
     /** A row as the scheduler and the command handler need it. */
     record Row(UUID jobId, String state, String taskId, String model, long userId, String input, Instant deadlineAt,
                int attempts, boolean callbackExpected, int rejectCode, String rejectMessage, Instant createdAt,
-               String causationId) {
+               String causationId, KieApiFamily family, String kieModel, String keyId) {
+        /**
+         * What createTask is called with: KIE's own model id; rows from before families: ours (the jobs API); null for
+         * the families without a model field.
+         */
+        String kieModelOrModel() {
+            return kieModel != null || family != KieApiFamily.MARKET ? kieModel : model;
+        }
     }
 
     private static final String COLUMNS = "job_id, state, task_id, model, user_id, input, deadline_at, attempts, "
-            + "callback_expected, reject_code, reject_message, created_at, causation_id";
+            + "callback_expected, reject_code, reject_message, created_at, causation_id, family, kie_model, key_id";
 
     private final JdbcTemplate jdbc;
 
@@ -45,14 +53,14 @@ class KieTasks {
     }
 
     /** Records the intent to submit, due now. False when the job already has a row. */
-    boolean insertPending(UUID jobId, String model, long userId, String input, Instant deadlineAt,
-                          boolean callbackExpected, String causationId, Instant now) {
+    boolean insertPending(UUID jobId, String model, KieApiFamily family, String kieModel, long userId, String input,
+                          Instant deadlineAt, boolean callbackExpected, String causationId, Instant now) {
         return jdbc.update("""
-                insert into kie_task (job_id, state, model, user_id, input, deadline_at, attempts, callback_expected,
-                                      created_at, updated_at, due_at, causation_id)
-                values (?, 'PENDING', ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) on conflict (job_id) do nothing""",
-                jobId, model, userId, input, ts(deadlineAt), callbackExpected, ts(now), ts(now), ts(now),
-                causationId) == 1;
+                insert into kie_task (job_id, state, model, family, kie_model, user_id, input, deadline_at, attempts,
+                                      callback_expected, created_at, updated_at, due_at, causation_id)
+                values (?, 'PENDING', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) on conflict (job_id) do nothing""",
+                jobId, model, family.name(), kieModel, userId, input, ts(deadlineAt), callbackExpected, ts(now),
+                ts(now), ts(now), causationId) == 1;
     }
 
     /** Records a refusal made without calling KIE. False when the job already has a row. */
@@ -77,9 +85,10 @@ class KieTasks {
                 + "order by due_at limit ? for update skip locked", KieTasks::row, ts(now), limit);
     }
 
-    void claim(UUID jobId, int attempt, Instant leaseUntil, Instant now) {
-        jdbc.update("update kie_task set state = 'IN_FLIGHT', attempts = ?, due_at = ?, updated_at = ? "
-                + "where job_id = ? and state = 'PENDING'", attempt, ts(leaseUntil), ts(now), jobId);
+    /** The row's call goes out now with this key; a task it makes stays with the key (for polling). */
+    void claim(UUID jobId, int attempt, Instant leaseUntil, String keyId, Instant now) {
+        jdbc.update("update kie_task set state = 'IN_FLIGHT', attempts = ?, due_at = ?, key_id = ?, updated_at = ? "
+                + "where job_id = ? and state = 'PENDING'", attempt, ts(leaseUntil), keyId, ts(now), jobId);
     }
 
     /** Leaves a PENDING row due later (the throttle has no room now). */
@@ -134,7 +143,9 @@ class KieTasks {
         return new Row(rs.getObject("job_id", UUID.class), rs.getString("state"), rs.getString("task_id"),
                 rs.getString("model"), rs.getLong("user_id"), rs.getString("input"), instant(rs, "deadline_at"),
                 rs.getInt("attempts"), rs.getBoolean("callback_expected"), rs.getInt("reject_code"),
-                rs.getString("reject_message"), instant(rs, "created_at"), rs.getString("causation_id"));
+                rs.getString("reject_message"), instant(rs, "created_at"), rs.getString("causation_id"),
+                rs.getString("family") == null ? KieApiFamily.MARKET : KieApiFamily.valueOf(rs.getString("family")),
+                rs.getString("kie_model"), rs.getString("key_id"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -36,6 +36,7 @@ class SubmissionScheduler implements SmartLifecycle {
 
     private final Submissions submissions;
     private final KieClient kie;
+    private final io.kiepipeline.kieworker.accounts.KieAccounts accounts;
     private final KieSettings settings;
     private final Clock clock;
     private final Duration period;
@@ -48,12 +49,14 @@ class SubmissionScheduler implements SmartLifecycle {
     private Thread loop;
     private ScheduledExecutorService calls;
 
-    SubmissionScheduler(Submissions submissions, KieClient kie, KieSettings settings, Clock clock,
+    SubmissionScheduler(Submissions submissions, KieClient kie, io.kiepipeline.kieworker.accounts.KieAccounts accounts,
+                        KieSettings settings, Clock clock,
                         @Value("${pipeline.kie.submit.period}") Duration period,
                         @Value("${pipeline.kie.submit.concurrency}") int concurrency,
                         @Value("${pipeline.kie.submit.lease-margin}") Duration leaseMargin) {
         this.submissions = submissions;
         this.kie = kie;
+        this.accounts = accounts;
         this.settings = settings;
         this.clock = clock;
         this.period = period;
@@ -102,10 +105,11 @@ class SubmissionScheduler implements SmartLifecycle {
             // decided now, not at intent: PUBLIC_BASE_URL may have changed with a restart in between
             String callBackUrl = settings.callbacks() ? callbackUrl(c) : null;
             log.atInfo().addKeyValue("jobId", c.jobId()).addKeyValue("userId", c.userId())
-                    .addKeyValue("model", c.model()).addKeyValue("attempt", c.attempt())
+                    .addKeyValue("model", c.model()).addKeyValue("family", c.family()).addKeyValue("key", c.keyId())
+                    .addKeyValue("attempt", c.attempt())
                     .addKeyValue("callback", callBackUrl != null).log("kie.create-task.request");
-            KieResponse response = kie.createTask(c.model(), callBackUrl, MessageCodec.mapper().readValue(c.input(),
-                    INPUT));
+            KieResponse response = kie.createTask(accounts.byIdOrFirst(c.keyId()).apiKey(), c.family(), c.kieModel(),
+                    callBackUrl, MessageCodec.mapper().readValue(c.input(), INPUT));
             log.atInfo().addKeyValue("jobId", c.jobId()).addKeyValue("httpStatus", response.httpStatus())
                     .addKeyValue("code", response.code()).addKeyValue("msg", response.msg())
                     .addKeyValue("taskId", response.taskId()).addKeyValue("outcome", response.createTaskOutcome())

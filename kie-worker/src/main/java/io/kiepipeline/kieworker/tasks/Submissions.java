@@ -1,5 +1,6 @@
 package io.kiepipeline.kieworker.tasks;
 
+import io.kiepipeline.kieworker.accounts.KieAccounts;
 import io.kiepipeline.kieworker.client.CreateTaskThrottle;
 import io.kiepipeline.kieworker.client.KieResponse;
 import io.kiepipeline.platform.outbox.OutboxWriter;
@@ -33,22 +34,30 @@ class Submissions {
 
     /** A row claimed for one createTask call. */
     record Claim(UUID jobId, String model, long userId, String input, Instant deadlineAt, int attempt,
-                 boolean callbackExpected, String causationId) {
+                 boolean callbackExpected, String causationId, io.kiepipeline.schemas.KieApiFamily family,
+                 String kieModel, String keyId) {
     }
+
+    /** How long rows wait when no KIE key can take them (every breaker open) before they are looked at again. */
+    static final Duration PAUSE = Duration.ofSeconds(5);
 
     private final KieTasks tasks;
     private final OutboxWriter outbox;
     private final CreateTaskThrottle throttle;
+    private final KieAccounts accounts;
+    private final java.util.concurrent.atomic.AtomicInteger rotation = new java.util.concurrent.atomic.AtomicInteger();
     private final KieSettings settings;
     private final Clock clock;
     private final TransactionTemplate tx;
     private final Counter uncertain;
 
-    Submissions(KieTasks tasks, OutboxWriter outbox, CreateTaskThrottle throttle, KieSettings settings, Clock clock,
-                PlatformTransactionManager txManager, ObjectProvider<MeterRegistry> meters) {
+    Submissions(KieTasks tasks, OutboxWriter outbox, CreateTaskThrottle throttle, KieAccounts accounts,
+                KieSettings settings, Clock clock, PlatformTransactionManager txManager,
+                ObjectProvider<MeterRegistry> meters) {
         this.tasks = tasks;
         this.outbox = outbox;
         this.throttle = throttle;
+        this.accounts = accounts;
         this.settings = settings;
         this.clock = clock;
         this.tx = new TransactionTemplate(txManager);
@@ -58,27 +67,51 @@ class Submissions {
     }
 
     /**
-     * Claims up to {@code max} due rows for a call: each gets IN_FLIGHT, attempt + 1 and a lease ending at
-     * {@code now + lease}. A row whose job's deadline passed is rejected instead (408, KIE not called); when the
-     * throttle has no room the rest stay PENDING, due when it has.
+     * Claims up to {@code max} due rows for a call: each gets IN_FLIGHT, attempt + 1, a lease ending at
+     * {@code now + lease} and a KIE key: the next usable key (breaker closed, credits not spent) whose own window has
+     * room, in turn. A row whose job's deadline passed is rejected instead (408, KIE not called); when no usable key
+     * has room the rest stay PENDING, due when one has; when no key is usable at all they wait {@link #PAUSE} and are
+     * looked at again (the job's deadline still applies).
      */
     List<Claim> claim(int max, Duration lease) {
         return tx.execute(status -> {
             Instant now = clock.instant();
             List<Claim> claims = new ArrayList<>();
+            List<KieAccounts.Key> usable = null;
             for (KieTasks.Row row : tasks.lockDuePending(now, max)) {
                 if (deadlinePassed(row.deadlineAt(), now)) {
                     rejectLate(row.jobId(), row.attempts(), row.deadlineAt(), row.causationId(), now);
-                } else if (throttle.tryAcquire()) {
+                    continue;
+                }
+                if (usable == null) {
+                    usable = accounts.usable();
+                }
+                if (usable.isEmpty()) {
+                    tasks.postpone(row.jobId(), now.plus(PAUSE), now);
+                    log.atWarn().addKeyValue("jobId", row.jobId())
+                            .log("kie.create-task.paused; no KIE key can take tasks now (every breaker is open)");
+                    continue;
+                }
+                KieAccounts.Key key = null;
+                int start = Math.floorMod(rotation.getAndIncrement(), usable.size());
+                for (int i = 0; i < usable.size() && key == null; i++) {
+                    KieAccounts.Key candidate = usable.get((start + i) % usable.size());
+                    if (throttle.tryAcquire(candidate.id())) {
+                        key = candidate;
+                    }
+                }
+                if (key != null) {
                     int attempt = row.attempts() + 1;
-                    tasks.claim(row.jobId(), attempt, now.plus(lease), now);
+                    tasks.claim(row.jobId(), attempt, now.plus(lease), key.id(), now);
                     claims.add(new Claim(row.jobId(), row.model(), row.userId(), row.input(), row.deadlineAt(),
-                            attempt, row.callbackExpected(), row.causationId()));
+                            attempt, row.callbackExpected(), row.causationId(), row.family(),
+                            row.kieModelOrModel(), key.id()));
                 } else {
-                    Instant room = throttle.nextRoomAt();
+                    Instant room = usable.stream().map(k -> throttle.nextRoomAt(k.id())).min(Instant::compareTo)
+                            .orElse(now.plus(PAUSE));
                     tasks.postpone(row.jobId(), room, now);
                     log.atInfo().addKeyValue("jobId", row.jobId()).addKeyValue("dueAt", room)
-                            .log("kie.create-task.throttled; due again when the rate limit has room");
+                            .log("kie.create-task.throttled; due again when a key's rate limit has room");
                 }
             }
             return claims;
@@ -122,6 +155,12 @@ class Submissions {
             String recorded = switch (response.createTaskOutcome()) {
                 case CREATED -> accept(c, response.taskId(), callbackSent, now);
                 case REFUSED -> reject(c, response.code(), response.msg(), now);
+                case ACCOUNT_REFUSED -> {
+                    // the key's fault, not the job's: its breaker opens, and the job waits for a key that works
+                    accounts.tripIfAccountRefused(accounts.byIdOrFirst(c.keyId()), response, "createTask");
+                    yield tasks.retryLater(c.jobId(), c.attempt(), now.plusSeconds(1), describe(response), now)
+                            ? "PENDING" : stale(c, "refused by the account");
+                }
                 case NOT_CREATED -> c.attempt() < settings.retryAttempts() ? retryLater(c, response, now)
                         : reject(c, response.code() == 0 ? 503 : response.code(),
                         "KIE unavailable after " + c.attempt() + " attempts: " + response.msg(), now);

@@ -36,11 +36,24 @@ class KieResponseTest {
 
     @Test
     void takesOtherClientErrorsAsFinalRefusals() {
-        for (int code : new int[] {400, 401, 402, 404, 422, 433, 501, 505}) {
+        for (int code : new int[] {400, 404, 422, 451, 501, 505}) {
             assertThat(new KieResponse(200, code, "no", null).createTaskOutcome()).as("code %d", code)
                     .isEqualTo(REFUSED);
         }
-        assertThat(new KieResponse(401, 401, "no", null).createTaskOutcome()).isEqualTo(REFUSED);
+        assertThat(new KieResponse(400, 400, "no", null).createTaskOutcome()).isEqualTo(REFUSED);
+    }
+
+    @Test
+    void takesABadKeyNoCreditsOrTheKeysLimitAsTheAccountsRefusalNotTheRequests() {
+        for (int code : new int[] {401, 402, 433}) {
+            assertThat(new KieResponse(200, code, "no", null).createTaskOutcome()).as("envelope %d", code)
+                    .isEqualTo(CreateTaskOutcome.ACCOUNT_REFUSED);
+            assertThat(new KieResponse(code, code, "no", null).createTaskOutcome()).as("HTTP %d", code)
+                    .isEqualTo(CreateTaskOutcome.ACCOUNT_REFUSED);
+            assertThat(new KieResponse(200, code, "no", null).accountRefused()).isTrue();
+        }
+        assertThat(new KieResponse(200, 422, "recordInfo is null", null).accountRefused()).isFalse();
+        assertThat(KieResponse.answerLost("timeout").accountRefused()).isFalse();
     }
 
     @Test

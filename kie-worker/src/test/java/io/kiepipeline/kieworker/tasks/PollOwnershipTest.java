@@ -2,6 +2,8 @@ package io.kiepipeline.kieworker.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kiepipeline.platform.kie.KieReports;
+import io.kiepipeline.schemas.KieApiFamily;
 import io.kiepipeline.schemas.MessageCodec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,20 +16,31 @@ class PollOwnershipTest {
 
     @Test
     void acceptsTheTaskWhoseCallbackUrlNamesTheJob() {
-        assertThat(KieTaskService.ofThisJob(data("https://bot.example/kie/callback/" + JOB + "?token=1.x"), JOB))
+        assertThat(KieTaskService.ofThisJob(report(data("https://bot.example/kie/callback/" + JOB + "?token=1.x")),
+                JOB))
                 .isTrue();
     }
 
     @Test
     void refusesTheTaskWhoseCallbackUrlNamesAnotherJob() {
-        assertThat(KieTaskService.ofThisJob(data("https://bot.example/kie/callback/" + OTHER + "?token=1.x"), JOB))
+        assertThat(KieTaskService.ofThisJob(report(data("https://bot.example/kie/callback/" + OTHER + "?token=1.x")),
+                JOB))
                 .isFalse();
     }
 
     @Test
     void acceptsATaskMadeWithoutACallback() {
-        assertThat(KieTaskService.ofThisJob(data(""), JOB)).isTrue();
-        assertThat(KieTaskService.ofThisJob(MessageCodec.mapper().readTree("{\"taskId\":\"t\"}"), JOB)).isTrue();
+        assertThat(KieTaskService.ofThisJob(report(data("")), JOB)).isTrue();
+        assertThat(KieTaskService.ofThisJob(report(MessageCodec.mapper().readTree(
+                "{\"taskId\":\"t\",\"state\":\"success\"}")), JOB)).isTrue();
+    }
+
+    private static KieReports.Report report(JsonNode data) {
+        try {
+            return KieReports.fromStatus(KieApiFamily.MARKET, data);
+        } catch (KieReports.Unreadable e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static JsonNode data(String callBackUrl) {

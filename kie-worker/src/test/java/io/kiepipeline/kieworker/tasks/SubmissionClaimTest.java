@@ -2,6 +2,7 @@ package io.kiepipeline.kieworker.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kiepipeline.kieworker.accounts.KieAccounts;
 import io.kiepipeline.kieworker.client.CreateTaskThrottle;
 import io.kiepipeline.kieworker.client.KieResponse;
 import io.kiepipeline.platform.callbacks.CallbackToken;
@@ -72,6 +73,7 @@ class SubmissionClaimTest {
     void empty() {
         jdbc.update("delete from kie_task");
         jdbc.update("delete from outbox_message");
+        jdbc.update("delete from kie_account");
     }
 
     @Test
@@ -102,6 +104,74 @@ class SubmissionClaimTest {
         assertThat(claimed).hasSize(rows).doesNotHaveDuplicates();
         assertThat(jdbc.queryForObject("select count(*) from kie_task where state = 'IN_FLIGHT' and attempts = 1",
                 Long.class)).isEqualTo(rows);
+    }
+
+    @Test
+    void spreadsClaimsOverTheKeysEachUnderItsOwnWindow() {
+        for (int i = 0; i < 5; i++) {
+            pending(UUID.randomUUID(), null);
+        }
+        var accounts = accounts(List.of("first-kie-key-123", "second-kie-key-456"));
+        Submissions submissions = submissions(2, 6, accounts);
+
+        List<Submissions.Claim> claims = submissions.claim(10, LEASE);
+
+        assertThat(claims).hasSize(4);
+        assertThat(claims.stream().collect(java.util.stream.Collectors.groupingBy(Submissions.Claim::keyId,
+                java.util.stream.Collectors.counting()))).containsOnlyKeys(accounts.keys().get(0).id(),
+                accounts.keys().get(1).id()).allSatisfy((key, n) -> assertThat(n).isEqualTo(2L));
+        assertThat(jdbc.queryForObject("select count(*) from kie_task where state = 'PENDING' and due_at > ?",
+                Long.class, Timestamp.from(T0))).as("the fifth waits for a window").isEqualTo(1);
+        assertThat(jdbc.queryForList("select key_id from kie_task where state = 'IN_FLIGHT'", String.class))
+                .as("a task stays with the key that made it").hasSize(4).doesNotContainNull();
+    }
+
+    @Test
+    void keepsAJobWaitingWhileNoKeyHasCreditsAndGoesOnWhenKieIsToppedUp() {
+        UUID job = UUID.randomUUID();
+        pending(job, null);
+        var accounts = accounts(List.of("only-kie-key-789"));
+        Submissions submissions = submissions(1000, 6, accounts);
+        Submissions.Claim claim = submissions.claim(10, LEASE).getFirst();
+
+        submissions.record(claim, new KieResponse(200, 402, "Insufficient Credits", null), true);
+
+        assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("PENDING");
+        assertThat(events(job)).isEmpty();
+        assertThat(usable(accounts)).isEmpty();
+        assertThat(accountEvents()).last().satisfies(e -> assertThat(e).contains("\"available\":false")
+                .contains("402 Insufficient Credits"));
+        clock.now = T0.plusSeconds(2);
+        assertThat(submissions.claim(10, LEASE)).as("no key: nothing is sent").isEmpty();
+        assertThat(tasks.find(job).orElseThrow().state()).as("and the job is not failed").isEqualTo("PENDING");
+
+        tx.executeWithoutResult(s -> accounts.recordCredits(accounts.keys().getFirst(),
+                new KieResponse(200, 200, "success", MessageCodec.mapper().readTree("500"))));
+        clock.now = T0.plus(Submissions.PAUSE).plusSeconds(3);
+
+        assertThat(submissions.claim(10, LEASE)).singleElement().satisfies(c -> assertThat(c.jobId()).isEqualTo(job));
+        assertThat(accountEvents()).last().satisfies(e -> assertThat(e).contains("\"available\":true")
+                .contains("\"credits\":500"));
+    }
+
+    @Test
+    void opensTheBreakerOnceForABadKeyWhateverTheCall() {
+        var accounts = accounts(List.of("revoked-kie-key-000"));
+        KieAccounts.Key key = accounts.keys().getFirst();
+        KieResponse unauthorized = new KieResponse(200, 401, "You do not have access permissions", null);
+
+        tx.executeWithoutResult(s -> accounts.tripIfAccountRefused(key, unauthorized, "recordInfo"));
+        tx.executeWithoutResult(s -> accounts.tripIfAccountRefused(key, unauthorized, "createTask"));
+        tx.executeWithoutResult(s -> accounts.tripIfAccountRefused(key, new KieResponse(200, 422, "recordInfo is null",
+                null), "recordInfo"));
+
+        assertThat(accountEvents()).hasSize(1);
+        assertThat(usable(accounts)).isEmpty();
+        assertThat(states(accounts)).singleElement().satisfies(st -> {
+            assertThat(st.available()).isFalse();
+            assertThat(st.reason()).startsWith("401").contains("recordInfo");
+        });
+        assertThat(accountEvents().getFirst()).doesNotContain("revoked-kie-key-000");
     }
 
     @Test
@@ -244,8 +314,8 @@ class SubmissionClaimTest {
             DataSourceTransactionManager txManager = new DataSourceTransactionManager(dataSource);
             KieTaskService service = new KieTaskService(kie, tasks, new io.kiepipeline.platform.inbox.Inbox(jdbc),
                     outboxWriter(txManager), settings, clock, txManager, jdbc,
-                    new SubmissionScheduler(submissions, kie, settings, clock, Duration.ofSeconds(1), 1,
-                            Duration.ofSeconds(1)));
+                    new SubmissionScheduler(submissions, kie, accounts(txManager), settings, clock,
+                            Duration.ofSeconds(1), 1, Duration.ofSeconds(1)), accounts(txManager));
             UUID job = UUID.randomUUID();
             var poll = envelope(new io.kiepipeline.schemas.KieCommand.PollKieTask(
                     new io.kiepipeline.schemas.JobId(job), "t1", 1));
@@ -291,7 +361,8 @@ class SubmissionClaimTest {
     }
 
     private void pending(UUID job, Instant deadlineAt) {
-        tx.executeWithoutResult(s -> tasks.insertPending(job, "nano-banana-pro", 1, "{\"prompt\":\"a fox\"}",
+        tx.executeWithoutResult(s -> tasks.insertPending(job, "nano-banana-pro",
+                io.kiepipeline.schemas.KieApiFamily.MARKET, "nano-banana-pro", 1, "{\"prompt\":\"a fox\"}",
                 deadlineAt, true, UUID.randomUUID().toString(), clock.instant()));
     }
 
@@ -312,14 +383,43 @@ class SubmissionClaimTest {
                 attempts, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(30), false);
     }
 
+    private static List<KieAccounts.Key> usable(KieAccounts accounts) {
+        return tx.execute(s -> accounts.usable());
+    }
+
+    private static List<io.kiepipeline.schemas.KieAccountEvent.KieKeyState> states(KieAccounts accounts) {
+        return tx.execute(s -> accounts.states());
+    }
+
+    private List<String> accountEvents() {
+        return jdbc.queryForList("select payload from outbox_message where event_type = 'kie.accounts-observed.v1' "
+                + "order by id", String.class);
+    }
+
     private Submissions submissions(int rateLimit, int attempts) {
+        return submissions(rateLimit, attempts, accounts(new DataSourceTransactionManager(dataSource)));
+    }
+
+    private Submissions submissions(int rateLimit, int attempts, KieAccounts accounts) {
         DataSourceTransactionManager txManager = new DataSourceTransactionManager(dataSource);
         KieSettings settings = kieSettings(attempts);
         DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
         beans.registerSingleton("meters", meters);
         return new Submissions(tasks, outboxWriter(txManager),
-                new io.kiepipeline.kieworker.client.LocalCreateTaskThrottle(rateLimit, Duration.ofSeconds(10), clock), settings, clock, txManager,
-                beans.getBeanProvider(MeterRegistry.class));
+                new io.kiepipeline.kieworker.client.LocalCreateTaskThrottle(rateLimit, Duration.ofSeconds(10), clock),
+                accounts, settings, clock, txManager, beans.getBeanProvider(MeterRegistry.class));
+    }
+
+    /** One KIE key, available. */
+    private KieAccounts accounts(DataSourceTransactionManager txManager) {
+        return accounts(List.of("key"));
+    }
+
+    private KieAccounts accounts(List<String> keys) {
+        var accounts = new KieAccounts(keys, jdbc, outboxWriter(new DataSourceTransactionManager(dataSource)), clock,
+                1000, new SimpleMeterRegistry());
+        tx.executeWithoutResult(s -> accounts.register());
+        return accounts;
     }
 
     private static final class MutableClock extends Clock {

@@ -1,6 +1,8 @@
 package io.kiepipeline.orchestrator.jobs;
 
+import io.kiepipeline.orchestrator.jobs.core.JobIntake;
 import io.kiepipeline.orchestrator.jobs.core.JobState;
+import io.kiepipeline.schemas.JobRejectionReason;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,9 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class JobController {
     private final JobRepository jobs;
+    private final Quotes quotes;
 
-    JobController(JobRepository jobs) {
+    JobController(JobRepository jobs, Quotes quotes) {
         this.jobs = jobs;
+        this.quotes = quotes;
     }
 
     @GetMapping("/internal/jobs/{jobId}")
@@ -34,11 +38,22 @@ class JobController {
             body.put("status", s.status().name());
             body.put("priceMinor", s.priceMinor());
             body.put("currency", s.currency());
+            body.put("catalogVersion", r.catalogVersion());
+            body.put("kieCreditsConsumed", r.kieCredits());
+            // a result that came after the job timed out, delivered free
+            body.put("lateResult", s.status() == io.kiepipeline.orchestrator.jobs.core.JobStatus.FAILED
+                    && !s.resultUrls().isEmpty());
+            body.put("quoteId", r.quoteId() == null ? null : r.quoteId().toString());
             body.put("holdState", s.hold().name());
             body.put("taskId", s.taskId());
             body.put("resultUrls", s.resultUrls());
             body.put("failureReason", s.reason());
             body.put("failureDetail", s.detail());
+            if (JobRejectionReason.QUOTE_CHANGED.name().equals(s.reason())) {
+                // the new price to confirm instead of the stale quote
+                quotes.find(JobIntake.requoteIdFor(s.jobId().value())).ifPresent(q -> body.put("requote",
+                        QuoteController.quoteBody(q)));
+            }
             body.put("deliveryFailure", r.deliveryFailure());
             body.put("source", r.source().name());
             body.put("createdAt", r.createdAt());

@@ -68,6 +68,12 @@ public class JobRecord {
     private Instant nextPollAt;
     @Column(name = "deadline_at")
     private Instant deadlineAt;
+    @Column(name = "catalog_version")
+    private String catalogVersion;
+    @Column(name = "kie_credits")
+    private Long kieCredits;
+    @Column(name = "quote_id")
+    private UUID quoteId;
     @Column(name = "delivery_failure")
     private String deliveryFailure;
     @Column(name = "created_at")
@@ -128,7 +134,7 @@ public class JobRecord {
         pollAttempts = s.pollAttempts();
         // the timer's next look: a poll, a ledger command to send again; nothing once the job and its money are settled
         boolean watched = s.status().awaitsKie() || s.status() == JobStatus.AWAITING_HOLD
-                || s.hold() == HoldState.CAPTURING || s.hold() == HoldState.RELEASING;
+                || s.hold() == HoldState.CAPTURING || s.hold() == HoldState.RELEASING || s.lateWatched();
         nextPollAt = watched ? s.nextPollAt() : null;
         deadlineAt = s.deadlineAt();
         updatedAt = now;
@@ -145,6 +151,29 @@ public class JobRecord {
 
     void postponeCheck(Instant next) {
         nextPollAt = next;
+    }
+
+    /** Where the price came from: the catalog version and, when the user confirmed one, the quote. */
+    void priced(String catalogVersion, UUID quoteId) {
+        this.catalogVersion = catalogVersion;
+        this.quoteId = quoteId;
+    }
+
+    public String catalogVersion() {
+        return catalogVersion;
+    }
+
+    /** KIE's reported cost of the job's task, in credits (null until KIE reported one). */
+    void kieCredits(long credits) {
+        this.kieCredits = credits;
+    }
+
+    public Long kieCredits() {
+        return kieCredits;
+    }
+
+    public UUID quoteId() {
+        return quoteId;
     }
 
     void deliveryFailed(String why, Instant now) {

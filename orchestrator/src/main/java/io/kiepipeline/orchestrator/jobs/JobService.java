@@ -1,8 +1,11 @@
 package io.kiepipeline.orchestrator.jobs;
 
+import io.kiepipeline.orchestrator.catalog.CatalogModel;
+import io.kiepipeline.orchestrator.catalog.ModelCatalog;
 import io.kiepipeline.orchestrator.jobs.core.JobSaga;
 import io.kiepipeline.orchestrator.jobs.core.JobIntake;
 import io.kiepipeline.orchestrator.jobs.core.JobState;
+import io.kiepipeline.orchestrator.jobs.core.Quote;
 import io.kiepipeline.orchestrator.jobs.core.Reaction;
 
 import io.kiepipeline.platform.inbox.Inbox;
@@ -15,6 +18,7 @@ import io.kiepipeline.schemas.JobEvent;
 import io.kiepipeline.schemas.KieCommand;
 import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.JobRejectionReason;
+import io.kiepipeline.schemas.KieApiFamily;
 import io.kiepipeline.schemas.KieEvent;
 import io.kiepipeline.schemas.LedgerCommand;
 import io.kiepipeline.schemas.LedgerEvent;
@@ -44,15 +48,21 @@ public class JobService {
     private final JobRepository jobs;
     private final JobSaga saga;
     private final JobIntake intake;
+    private final Quotes quotes;
+    private final KieAvailability kie;
+    private final ModelCatalog catalog;
     private final Inbox inbox;
     private final OutboxWriter outbox;
     private final Clock clock;
 
-    public JobService(JobRepository jobs, JobSaga saga, JobIntake intake, Inbox inbox, OutboxWriter outbox,
-                      Clock clock) {
+    public JobService(JobRepository jobs, JobSaga saga, JobIntake intake, Quotes quotes, KieAvailability kie,
+                      ModelCatalog catalog, Inbox inbox, OutboxWriter outbox, Clock clock) {
+        this.kie = kie;
+        this.catalog = catalog;
         this.jobs = jobs;
         this.saga = saga;
         this.intake = intake;
+        this.quotes = quotes;
         this.inbox = inbox;
         this.outbox = outbox;
         this.clock = clock;
@@ -101,6 +111,7 @@ public class JobService {
         if (message instanceof DeliveryEvent.ResultDelivered delivered && delivered.kind() != NoticeKind.RESULT) {
             record.notified(now);
         }
+        recordKieCost(record, message);
         apply(record, reaction, envelope.eventId().toString(), now);
     }
 
@@ -123,6 +134,27 @@ public class JobService {
                 clock.instant()), request.jobId().toString(), envelope.eventId().toString());
         log.atWarn().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
                 .addKeyValue("reason", Limits.cap(root.getMessage(), 300)).log("job.rejected; content refused by the database");
+    }
+
+    /**
+     * KIE's reported cost of the job's task ({@code creditsConsumed}), from every poll and every signed callback, late
+     * ones included: what KIE bills, whatever the job became. An unsigned callback's figure is not taken (anyone who
+     * saw the callback URL could post one).
+     */
+    private static void recordKieCost(JobRecord record, Message message) {
+        String taskId = null;
+        Long credits = null;
+        if (message instanceof KieEvent.KieTaskStatusObserved o) {
+            taskId = o.taskId();
+            credits = o.creditsConsumed();
+        } else if (message instanceof GatewayEvent.CallbackReceived c && c.signatureVerified()) {
+            taskId = c.taskId();
+            credits = c.creditsConsumed();
+        }
+        if (credits != null && credits >= 0 && (record.state().taskId() == null
+                || record.state().taskId().equals(taskId))) {
+            record.kieCredits(credits);
+        }
     }
 
     /** Times out and polls the jobs that are due; several instances share the work (SKIP LOCKED). */
@@ -153,13 +185,23 @@ public class JobService {
                     .log("job.duplicate-request; same idempotency key, same job");
             return;
         }
-        Reaction reaction = intake.decide(request, now);
+        // the quote row is locked until this transaction ends: two requests naming it cannot both take it
+        Optional<Quote> quote = request.quoteId() == null ? Optional.empty() : quotes.lock(request.quoteId());
+        JobIntake.Decision decision = intake.decide(request, quote, kie.available(), now);
+        Reaction reaction = decision.reaction();
+        if (decision.issued() != null) {
+            quotes.insert(decision.issued());
+        }
+        if (decision.usedQuote() != null) {
+            quotes.markUsed(decision.usedQuote(), request.jobId().value());
+        }
         JobRecord record = JobRecord.create(reaction.next(), Limits.cap(request.idempotencyKey(),
                 Limits.IDEMPOTENCY_KEY), request.source(), now);
+        record.priced(decision.catalogVersion(), decision.usedQuote());
         jobs.save(record);
         log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
                 .addKeyValue("model", request.model()).addKeyValue("source", request.source())
-                .log("job.requested");
+                .addKeyValue("quoteId", request.quoteId()).log("job.requested");
         emit(reaction, envelope.eventId().toString());
         logStep(reaction);
     }
@@ -181,8 +223,20 @@ public class JobService {
     private void emit(Reaction reaction, String causation) {
         String correlation = reaction.next().jobId().toString();
         for (Message m : reaction.emit()) {
-            outbox.append(m, correlation, causation);
+            outbox.append(m instanceof KieCommand.SubmitKieTask submit ? routed(submit) : m, correlation, causation);
         }
+    }
+
+    /** Tells the kie-worker which KIE API family to call, and under which model id: the catalog's. */
+    private KieCommand.SubmitKieTask routed(KieCommand.SubmitKieTask submit) {
+        Optional<CatalogModel> model = catalog.find(submit.model());
+        if (model.isEmpty()) {
+            // the catalog changed under a running job: its id is KIE's model id on the jobs API, as before families
+            log.atWarn().addKeyValue("jobId", submit.jobId()).addKeyValue("model", submit.model())
+                    .log("kie.route-unknown; the model left the catalog, submitted to the jobs API under its id");
+            return submit.routed(KieApiFamily.MARKET, submit.model());
+        }
+        return submit.routed(model.get().family(), model.get().kieModel());
     }
 
     private static void logStep(Reaction reaction) {
@@ -211,6 +265,7 @@ public class JobService {
             case LedgerEvent.FundsDeposited e -> Optional.empty();
             case LedgerEvent.DepositRefused e -> Optional.empty();
             case JobEvent e -> Optional.empty();
+            case io.kiepipeline.schemas.KieAccountEvent e -> Optional.empty();
             case LedgerCommand c -> throw new IllegalArgumentException("orchestrator does not consume " + c);
             case KieCommand c -> throw new IllegalArgumentException("orchestrator does not consume " + c);
         };

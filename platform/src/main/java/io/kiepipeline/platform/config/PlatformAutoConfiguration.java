@@ -56,8 +56,8 @@ public class PlatformAutoConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PlatformAutoConfiguration.class);
 
     /** The secret-bearing variables of every service: their values never reach a log line. */
-    public static final List<String> SECRET_VARIABLES = List.of("TELEGRAM_BOT_TOKEN", "KIE_API_KEY", "API_TOKEN",
-            "ADMIN_TOKEN", "CALLBACK_SECRET", "DATABASE_PASSWORD", "KIE_WEBHOOK_HMAC_KEY",
+    public static final List<String> SECRET_VARIABLES = List.of("TELEGRAM_BOT_TOKEN", "KIE_API_KEY", "KIE_API_KEYS",
+            "API_TOKEN", "ADMIN_TOKEN", "CALLBACK_SECRET", "DATABASE_PASSWORD", "KIE_WEBHOOK_HMAC_KEY",
             "TELEGRAM_WEBHOOK_SECRET");
 
     /**
@@ -68,7 +68,14 @@ public class PlatformAutoConfiguration {
     static BeanFactoryPostProcessor requiredSettingsAndSecretMasking(Environment env) {
         RequiredSettings.checkListed(env);
         for (String name : SECRET_VARIABLES) {
-            SecretMasker.register(env.getProperty(name));
+            String value = env.getProperty(name);
+            SecretMasker.register(value);
+            if (value != null && value.contains(",")) {
+                // several keys in one variable (KIE_API_KEYS): each is a secret on its own
+                for (String part : value.split(",")) {
+                    SecretMasker.register(part.trim());
+                }
+            }
         }
         return beanFactory -> {
         };
@@ -150,7 +157,12 @@ public class PlatformAutoConfiguration {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<?> topic : Topics.ALL) {
             Stream.of(topic.name(), topic.deadLetter()).forEach(name -> {
-                TopicBuilder builder = TopicBuilder.name(name).partitions(props.partitions());
+                // a single-key state topic needs one partition; compacted, it keeps the latest state for ever
+                TopicBuilder builder = TopicBuilder.name(name).partitions(topic.keyKind() == Topic.KeyKind.SINGLE ? 1
+                        : props.partitions());
+                if (topic.compacted() && name.equals(topic.name())) {
+                    builder = builder.compact();
+                }
                 if (props.minInsyncReplicas() != null) {
                     builder = builder.config("min.insync.replicas", Integer.toString(props.minInsyncReplicas()));
                 }

@@ -45,9 +45,11 @@ public final class RequiredSettings {
     public static void check(Environment env, String service, Map<String, String> required) {
         List<String> missing = new ArrayList<>();
         required.forEach((name, why) -> {
-            String value = env.getProperty(name);
-            if (value == null || value.isBlank()) {
-                missing.add(name + " (" + why + ")");
+            // "A|B": either will do (KIE_API_KEY|KIE_API_KEYS)
+            boolean set = java.util.Arrays.stream(name.split("\\|")).map(String::trim).map(env::getProperty)
+                    .anyMatch(value -> value != null && !value.isBlank());
+            if (!set) {
+                missing.add(name.replace("|", " or ") + " (" + why + ")");
             }
         });
         if (!missing.isEmpty()) {

@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class SecretMasker {
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+    /** The secrets, longest first: one that contains another (two keys with a common prefix) is masked whole. */
+    private static volatile java.util.List<String> longestFirst = java.util.List.of();
     private static final Pattern CREDENTIAL_PARAM =
             Pattern.compile("((?:token|secret|password|api_key|apikey|key)=)[^&\\s\"']+", Pattern.CASE_INSENSITIVE);
     private static final Pattern BEARER = Pattern.compile("(Bearer )[A-Za-z0-9._~+/=-]+");
@@ -21,8 +23,9 @@ public final class SecretMasker {
 
     /** Registers a secret value; values shorter than 6 characters are ignored to keep output readable. */
     public static void register(String secret) {
-        if (secret != null && secret.length() >= 6) {
-            SECRETS.add(secret);
+        if (secret != null && secret.length() >= 6 && SECRETS.add(secret)) {
+            longestFirst = SECRETS.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed())
+                    .toList();
         }
     }
 
@@ -31,7 +34,7 @@ public final class SecretMasker {
             return text;
         }
         String out = text;
-        for (String secret : SECRETS) {
+        for (String secret : longestFirst) {
             if (out.contains(secret)) {
                 out = out.replace(secret, "****");
             }

@@ -15,8 +15,18 @@ class PipelineTopicsTest {
 
         assertThat(topics).hasSize(Topics.ALL.size() * 2);
         assertThat(topics).allSatisfy(t -> {
-            assertThat(t.numPartitions()).isEqualTo(12);
+            assertThat(t.numPartitions()).isEqualTo(t.name().startsWith("kie-worker.accounts") ? 1 : 12);
             assertThat(t.configs()).containsEntry("min.insync.replicas", "2");
+        });
+    }
+
+    @Test
+    void keepsTheKieAccountsStateCompactedOnOnePartition() {
+        var topics = PlatformAutoConfiguration.topics(new PlatformProperties("test", 12, null, null, null, null));
+
+        assertThat(topics).filteredOn(t -> t.name().equals("kie-worker.accounts")).singleElement().satisfies(t -> {
+            assertThat(t.numPartitions()).isEqualTo(1);
+            assertThat(t.configs()).containsEntry("cleanup.policy", "compact");
         });
     }
 

@@ -22,6 +22,15 @@ class SecretMaskerTest {
     }
 
     @Test
+    void masksASecretThatContainsAnotherWhole() {
+        SecretMasker.register("shared-prefix-key");
+        SecretMasker.register("shared-prefix-key-second-account");
+
+        assertThat(SecretMasker.mask("keys shared-prefix-key-second-account and shared-prefix-key"))
+                .isEqualTo("keys **** and ****");
+    }
+
+    @Test
     void leavesOrdinaryTextAlone() {
         assertThat(SecretMasker.mask("job.created jobId=42 model=google/nano-banana"))
                 .isEqualTo("job.created jobId=42 model=google/nano-banana");

@@ -6,67 +6,190 @@ import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
 import io.kiepipeline.schemas.JobEvent;
 import io.kiepipeline.schemas.JobRejectionReason;
 import io.kiepipeline.schemas.KieCommand;
+import io.kiepipeline.schemas.Language;
 import io.kiepipeline.schemas.LedgerCommand;
-import io.kiepipeline.schemas.Message;
 import io.kiepipeline.schemas.Limits;
+import io.kiepipeline.schemas.Message;
+import io.kiepipeline.schemas.Money;
+import io.kiepipeline.schemas.OutputType;
+import io.kiepipeline.schemas.QuoteOffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Decides what a generation request becomes: a job that is held (paid model) or submitted (free model), or a job
- * rejected with its reason. Pure: the caller stores the state and the messages in one transaction.
+ * rejected with its reason. Pure: the caller stores the state, the messages and any new quote in one transaction.
+ *
+ * <p>Prices: a request that names a quote holds exactly the quote's price, with the quote's input, as long as the
+ * quote is this user's, unused, unexpired and from the catalog version in force; otherwise it is refused, and when the
+ * quote only went stale (expired, or the catalog changed) the refusal carries a new quote to confirm. The user is never
+ * charged a price they did not see. A request without a quote is priced from the catalog when the job is made.
  */
 public final class JobIntake {
     private final ModelCatalog catalog;
     private final SagaSettings settings;
     private final String currency;
+    private final Duration quoteTtl;
 
-    public JobIntake(ModelCatalog catalog, SagaSettings settings, String currency) {
+    /** What the intake decided, and what the caller stores besides the job. */
+    public record Decision(Reaction reaction, Quote issued, UUID usedQuote, String catalogVersion) {
+    }
+
+    private final java.util.function.Function<String, Duration> kieTimeout;
+
+    public JobIntake(ModelCatalog catalog, SagaSettings settings, String currency, Duration quoteTtl) {
+        this(catalog, settings, currency, quoteTtl, model -> settings.timeout());
+    }
+
+    public JobIntake(ModelCatalog catalog, SagaSettings settings, String currency, Duration quoteTtl,
+                     java.util.function.Function<String, Duration> kieTimeout) {
         this.catalog = catalog;
         this.settings = settings;
         this.currency = currency;
+        this.quoteTtl = quoteTtl;
+        this.kieTimeout = kieTimeout;
     }
 
-    public Reaction decide(GenerationRequested r, Instant now) {
+    /** The id of the new quote a refusal for a stale quote carries: derived from the job, so a replay makes the same. */
+    public static UUID requoteIdFor(UUID jobId) {
+        return UUID.nameUUIDFromBytes(("requote:" + jobId).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public String catalogVersion() {
+        return catalog.version();
+    }
+
+    /** A quote for a user's input, or why there is none: what {@code POST /api/v1/quotes} answers. */
+    public Checked quote(String model, Map<String, Object> input, Language language) {
+        return catalog.check(model, input, language);
+    }
+
+    /** A new quote of a valid input. */
+    public Quote issue(UUID quoteId, long userId, Checked.Valid valid, Instant now) {
+        return new Quote(quoteId, userId, valid.model().id(), valid.input(), valid.priceMinor(), currency,
+                catalog.version(), now, now.plus(quoteTtl), null);
+    }
+
+    /** Decides a request while KIE can take tasks. */
+    public Decision decide(GenerationRequested r, Optional<Quote> quote, Instant now) {
+        return decide(r, quote, true, now);
+    }
+
+    /**
+     * @param kieAvailable false while no KIE key can take tasks (every account refused): every new request is
+     *                     refused before any hold, with a "temporarily unavailable" the user can act on
+     */
+    public Decision decide(GenerationRequested r, Optional<Quote> quote, boolean kieAvailable, Instant now) {
+        Language lang = r.language() == null ? Language.EN : r.language();
         if (r.model().length() > Limits.MODEL_ID) {
             // Not from our gateway, which bounds it; stored cut, so the refusal itself fits the job's columns.
-            return rejected(r, null, 0, JobRejectionReason.UNKNOWN_MODEL, "unknown model: the id is longer than "
-                    + Limits.MODEL_ID + " characters", now);
+            return plain(rejected(r, null, 0, JobRejectionReason.UNKNOWN_MODEL, "unknown model: the id is longer than "
+                    + Limits.MODEL_ID + " characters", null, now));
         }
-        return switch (catalog.check(r.model(), r.input())) {
-            case Checked.UnknownModel u -> rejected(r, null, 0, JobRejectionReason.UNKNOWN_MODEL,
-                    "unknown model: " + u.model(), now);
-            case Checked.InvalidInput i -> rejected(r, i.model().outputType(), i.model().priceMinor(),
-                    JobRejectionReason.INVALID_INPUT, "invalid input for " + r.model() + ": " + i.problems(), now);
-            case Checked.Valid v -> {
-                boolean paid = !v.model().isFree();
-                JobState job = new JobState(r.jobId(), r.userId(), r.chatId(), r.model(), v.input(),
-                        v.model().outputType(), v.model().priceMinor(), currency,
-                        paid ? JobStatus.AWAITING_HOLD : JobStatus.SUBMITTING,
-                        paid ? HoldState.REQUESTED : HoldState.NONE, null, false, List.of(), null, null, 0,
-                        paid ? now.plus(settings.reconcileAfter()) : null,
-                        now.plus(paid ? settings.holdTimeout() : settings.timeout()));
-                Message created = new JobEvent.JobCreated(r.jobId(), r.userId(), r.chatId(), r.model(),
-                        v.model().outputType(), v.model().priceMinor(), currency, r.source(), now);
-                Message next = paid
-                        ? new LedgerCommand.PlaceHold(job.holdId(), r.jobId(), r.userId(), v.model().priceMinor(),
-                        currency)
-                        : new KieCommand.SubmitKieTask(r.jobId(), r.userId(), r.model(), v.input(),
-                        job.deadlineAt());
-                yield new Reaction(job, List.of(created, next), paid ? "job.created; hold requested"
-                        : "job.created; free model, submit requested", true);
-            }
+        if (!kieAvailable) {
+            return plain(rejected(r, null, 0, JobRejectionReason.KIE_UNAVAILABLE, lang == Language.RU
+                    ? "генерация временно недоступна, ничего не списано; попробуйте через несколько минут"
+                    : "generation is temporarily unavailable; nothing was charged, try again in a few minutes",
+                    null, now));
+        }
+        if (r.quoteId() == null) {
+            return checked(r, catalog.check(r.model(), r.input(), lang), null, now);
+        }
+        Quote q = quote.orElse(null);
+        if (q == null || q.userId() != r.userId().value() || !q.model().equals(r.model())) {
+            return plain(rejected(r, null, 0, JobRejectionReason.QUOTE_INVALID, lang == Language.RU
+                    ? "расчёт цены не найден; запросите новый" : "no such quote for this user and model; ask for a new"
+                    + " one", null, now));
+        }
+        if (q.usedByJob() != null && !q.usedByJob().equals(r.jobId().value())) {
+            return plain(rejected(r, null, 0, JobRejectionReason.QUOTE_INVALID, lang == Language.RU
+                    ? "этот расчёт цены уже использован; запросите новый"
+                    : "this quote was already used for another job; ask for a new one", null, now));
+        }
+        if (!r.input().isEmpty() && !sameInput(q.input(), r.input())) {
+            return plain(rejected(r, null, 0, JobRejectionReason.QUOTE_INVALID, lang == Language.RU
+                    ? "параметры отличаются от расчёта цены; запросите новый"
+                    : "the input differs from the quoted one; ask for a new quote", null, now));
+        }
+        Checked now_ = catalog.check(q.model(), q.input(), lang);
+        if (!(now_ instanceof Checked.Valid valid)) {
+            return checked(r, now_, null, now);
+        }
+        boolean changed = !q.catalogVersion().equals(catalog.version()) || valid.priceMinor() != q.priceMinor();
+        if (changed || q.expiredAt(now)) {
+            Quote fresh = issue(requoteIdFor(r.jobId().value()), q.userId(), valid, now);
+            String detail = requoteDetail(q, fresh, changed, lang);
+            return new Decision(rejected(r, valid.model().outputType(), valid.priceMinor(),
+                    JobRejectionReason.QUOTE_CHANGED, detail, fresh.offer(), now), fresh, null, catalog.version());
+        }
+        return new Decision(accepted(r, valid, q.priceMinor(), q.quoteId(), now).reaction(), null, q.quoteId(),
+                catalog.version());
+    }
+
+    private Decision checked(GenerationRequested r, Checked checked, UUID quoteId, Instant now) {
+        return switch (checked) {
+            case Checked.UnknownModel u -> plain(rejected(r, null, 0, JobRejectionReason.UNKNOWN_MODEL,
+                    "unknown model: " + u.model(), null, now));
+            case Checked.Disabled d -> plain(rejected(r, d.model().outputType(), 0, JobRejectionReason.MODEL_DISABLED,
+                    d.model().id() + " is not available now", null, now));
+            case Checked.InvalidInput i -> plain(rejected(r, i.model().outputType(), 0,
+                    JobRejectionReason.INVALID_INPUT, (r.language() == Language.RU ? "неверные параметры для "
+                            : "invalid input for ") + r.model() + ": " + i.summary(), null, now));
+            case Checked.Valid v -> accepted(r, v, v.priceMinor(), quoteId, now);
         };
     }
 
-    private Reaction rejected(GenerationRequested r, io.kiepipeline.schemas.OutputType outputType, long price,
-                              JobRejectionReason reason, String detail, Instant now) {
+    private Decision accepted(GenerationRequested r, Checked.Valid v, long price, UUID quoteId, Instant now) {
+        boolean paid = price > 0;
+        JobState job = new JobState(r.jobId(), r.userId(), r.chatId(), r.model(), v.input(),
+                v.model().outputType(), price, currency,
+                paid ? JobStatus.AWAITING_HOLD : JobStatus.SUBMITTING,
+                paid ? HoldState.REQUESTED : HoldState.NONE, null, false, List.of(), null, null, 0,
+                paid ? now.plus(settings.reconcileAfter()) : null,
+                now.plus(paid ? settings.holdTimeout() : kieTimeout.apply(v.model().id())));
+        Message created = new JobEvent.JobCreated(r.jobId(), r.userId(), r.chatId(), r.model(),
+                v.model().outputType(), price, currency, r.source(), now, catalog.version(), quoteId);
+        Message next = paid
+                ? new LedgerCommand.PlaceHold(job.holdId(), r.jobId(), r.userId(), price, currency)
+                : new KieCommand.SubmitKieTask(r.jobId(), r.userId(), r.model(), v.input(), job.deadlineAt());
+        return new Decision(new Reaction(job, List.of(created, next), paid ? "job.created; hold requested"
+                : "job.created; free model, submit requested", true), null, quoteId, catalog.version());
+    }
+
+    private String requoteDetail(Quote old, Quote fresh, boolean changed, Language lang) {
+        String was = Money.of(old.priceMinor(), old.currency()).display();
+        String is = Money.of(fresh.priceMinor(), fresh.currency()).display();
+        if (lang == Language.RU) {
+            return (changed ? "цены обновились" : "расчёт цены устарел") + ": было " + was + ", сейчас " + is
+                    + ". Подтвердите новую цену.";
+        }
+        return (changed ? "prices changed" : "the quote expired") + ": it was " + was + ", it is now " + is
+                + ". Confirm the new price.";
+    }
+
+    /** The request's fields, if it repeats any, agree with the quote's (which also holds the defaults). */
+    private static boolean sameInput(Map<String, Object> quoted, Map<String, Object> requested) {
+        return requested.entrySet().stream().allMatch(e -> Objects.equals(quoted.get(e.getKey()), e.getValue()));
+    }
+
+    private Decision plain(Reaction reaction) {
+        return new Decision(reaction, null, null, catalog.version());
+    }
+
+    private Reaction rejected(GenerationRequested r, OutputType outputType, long price, JobRejectionReason reason,
+                              String detail, QuoteOffer requote, Instant now) {
         String model = Limits.cap(r.model(), Limits.MODEL_ID);
         String capped = Limits.cap(detail, Limits.DETAIL);
         JobState job = new JobState(r.jobId(), r.userId(), r.chatId(), model, r.input(), outputType, price,
                 currency, JobStatus.REJECTED, HoldState.NONE, null, false, List.of(), reason.name(), capped, 0, null,
                 null);
         return new Reaction(job, List.of(new JobEvent.JobRejected(r.jobId(), r.userId(), r.chatId(), model,
-                reason, capped, now)), "job.rejected", true);
+                reason, capped, now, requote)), "job.rejected", true);
     }
 }

@@ -74,9 +74,19 @@ import java.util.List;
  */
 public final class JobSaga {
     private final SagaSettings settings;
+    private final java.util.function.Function<String, java.time.Duration> kieTimeout;
 
     public JobSaga(SagaSettings settings) {
+        this(settings, model -> settings.timeout());
+    }
+
+    /**
+     * @param kieTimeout how long KIE may take for a job of a model, from the moment its hold is placed: the
+     *                   shorter of {@code JOB_TIMEOUT} and the maximum age of the model's category
+     */
+    public JobSaga(SagaSettings settings, java.util.function.Function<String, java.time.Duration> kieTimeout) {
         this.settings = settings;
+        this.kieTimeout = kieTimeout;
     }
 
     public Reaction react(JobState job, Message input, Instant now) {
@@ -87,8 +97,8 @@ public final class JobSaga {
                     JobFailureReason.TIMED_OUT, ReleaseReason.TIMED_OUT,
                     "the ledger placed the hold after the job's deadline", now, "job.timed-out; hold came too late");
             case HoldPlaced e -> onHoldPlaced(job, now);
-            case HoldCaptured e -> onHoldResolved(job, HoldState.CAPTURED, "hold.capture-confirmed");
-            case HoldReleased e -> onHoldResolved(job, HoldState.RELEASED, "hold.release-confirmed");
+            case HoldCaptured e -> onHoldResolved(job, HoldState.CAPTURED, "hold.capture-confirmed", now);
+            case HoldReleased e -> onHoldResolved(job, HoldState.RELEASED, "hold.release-confirmed", now);
             case KieTaskAccepted e -> onAccepted(job, e, now);
             case KieTaskRejected e -> onKieRejected(job, e, now);
             case KieTaskStatusObserved e ->
@@ -108,6 +118,7 @@ public final class JobSaga {
             case LedgerEvent.DepositRefused e -> Reaction.ignore(job, "not a job event");
             case LedgerEvent.FundsDeposited e -> Reaction.ignore(job, "not a job event");
             case JobEvent e -> Reaction.ignore(job, "not an input of the saga: its own output");
+            case io.kiepipeline.schemas.KieAccountEvent e -> Reaction.ignore(job, "not a job event");
             case GatewayEvent.GenerationRequested e -> Reaction.ignore(job, "generation.requested-again; the job exists");
             case LedgerCommand c -> throw new IllegalArgumentException("the saga does not take commands: " + c);
             case KieCommand c -> throw new IllegalArgumentException("the saga does not take commands: " + c);
@@ -141,6 +152,9 @@ public final class JobSaga {
             return Reaction.to(job.withPoll(job.pollAttempts() + 1, now.plus(reconcileDelay(job))),
                     "hold.reconcile; " + (job.hold() == HoldState.CAPTURING ? "CaptureHold" : "ReleaseHold")
                             + " sent again", again);
+        }
+        if (lateWatched(job)) {
+            return lateTick(job, now, checkDue);
         }
         if (!job.status().awaitsKie()) {
             return Reaction.ignore(job, "job.tick-ignored; job is " + job.status());
@@ -177,7 +191,7 @@ public final class JobSaga {
         }
         // KIE's time starts now: waiting for the ledger had its own limit
         JobState next = job.withStatus(SUBMITTING).withHold(HoldState.PLACED).withPoll(0, null)
-                .withDeadline(now.plus(settings.timeout()));
+                .withDeadline(now.plus(kieTimeout.apply(job.model())));
         return Reaction.to(next, "job.submit-requested", submit(next));
     }
 
@@ -191,12 +205,18 @@ public final class JobSaga {
         if (e.taskId() == null || e.taskId().length() > Limits.TASK_ID) {
             return Reaction.ignore(job, "callback.ignored; no task id a task could have");
         }
-        if (!job.status().awaitsKie()) {
+        if (!job.status().awaitsKie() && !lateWatched(job)) {
             return Reaction.ignore(job, "callback.ignored; job is already " + job.status());
         }
         if (job.taskId() != null && !job.taskId().equals(e.taskId())) {
             return Reaction.ignore(job, "callback.ignored; task " + e.taskId() + " is not the job's task "
                     + job.taskId());
+        }
+        if (lateWatched(job)) {
+            // a timed-out job's task finished after all: confirm with KIE before anything is delivered
+            return new Reaction(job.taskId() != null ? job : job.withCandidate(e.taskId()),
+                    List.of(new KieCommand.PollKieTask(job.jobId(), e.taskId(), job.pollAttempts() + 1)),
+                    "callback.late-confirming; the timed-out job's task reported, asking KIE", true);
         }
         int attempt = job.pollAttempts() + 1;
         // With no task of its own yet, the job keeps the callback's task id as a candidate for the timer to poll
@@ -258,11 +278,63 @@ public final class JobSaga {
                 job.model(), reason, detail, now));
     }
 
-    private Reaction onHoldResolved(JobState job, HoldState resolved, String step) {
+    private Reaction onHoldResolved(JobState job, HoldState resolved, String step, Instant now) {
         if (job.hold() == resolved) {
             return Reaction.ignore(job, step + "-duplicate");
         }
-        return new Reaction(job.withHold(resolved), List.of(), step, true);
+        JobState next = job.withHold(resolved);
+        if (lateWatched(next)) {
+            // the money is back; the task is still watched, since KIE finishes (and bills) it anyway
+            next = next.withPoll(0, now.plus(settings.latePollDelay(0)));
+            step = step + "; the timed-out job's task stays watched";
+        } else if (next.status().isFinished()) {
+            // settled: nothing more is due for this job
+            next = next.withPoll(next.pollAttempts(), null);
+        }
+        return new Reaction(next, List.of(), step, true);
+    }
+
+    /**
+     * A job that timed out while its task may still run: KIE finishes and bills an abandoned task, so it is polled
+     * slowly for {@code lateWatch} after the deadline, and a late result is delivered (free: the hold was released and
+     * the user told nothing was charged; docs/adr/0010-late-results.md). Not while a release is still unanswered.
+     */
+    private static boolean lateWatched(JobState job) {
+        return job.lateWatched();
+    }
+
+    private Reaction lateTick(JobState job, Instant now, boolean checkDue) {
+        if (!checkDue) {
+            return Reaction.ignore(job, "job.tick-nothing-due");
+        }
+        if (!now.isBefore(job.deadlineAt().plus(settings.lateWatch()))) {
+            return new Reaction(job.withPoll(job.pollAttempts(), null), List.of(),
+                    "job.late-watch-ended; the timed-out job's task never finished", true);
+        }
+        String task = job.taskId() != null ? job.taskId() : job.candidateTaskId();
+        int attempts = job.pollAttempts() + 1;
+        return Reaction.to(job.withPoll(attempts, now.plus(settings.latePollDelay(attempts))),
+                "kie.late-poll-requested; the job timed out, its task is still watched",
+                new KieCommand.PollKieTask(job.jobId(), task, attempts));
+    }
+
+    /** KIE's final word on a timed-out job's task: a result is delivered late, free; a failure ends the watch. */
+    private Reaction onLateReport(JobState job, String taskId, KieTaskState state, List<String> urls, Instant now,
+                                  String via) {
+        String task = job.taskId() != null ? job.taskId() : job.candidateTaskId();
+        if (taskId != null && !taskId.equals(task)) {
+            return Reaction.ignore(job, via + ".ignored; task " + taskId + " is not the job's task " + task);
+        }
+        JobState withTask = job.taskId() == null ? job.withTask(taskId, job.callbackExpected()).withCandidate(null)
+                : job;
+        if (state == KieTaskState.FAIL || urls.isEmpty()) {
+            return new Reaction(withTask.withPoll(job.pollAttempts(), null), List.of(),
+                    "job.late-task-ended; the timed-out job's task failed or gave no result", true);
+        }
+        JobState next = withTask.withResult(urls).withPoll(job.pollAttempts(), null);
+        return Reaction.to(next, "job.late-result; delivered free, the job had timed out",
+                new JobEvent.JobLateResult(job.jobId(), job.userId(), job.chatId(), job.model(), job.outputType(),
+                        urls, now));
     }
 
     private Reaction onAccepted(JobState job, KieTaskAccepted e, Instant now) {
@@ -290,11 +362,18 @@ public final class JobSaga {
         if (!state.isTerminal()) {
             return Reaction.ignore(job, via + ".in-progress; state " + state.wire());
         }
+        if (lateWatched(job)) {
+            return onLateReport(job, taskId, state, urls, now, via);
+        }
         if (!job.status().awaitsKie()) {
             return Reaction.ignore(job, via + ".ignored; job is already " + job.status());
         }
         if (job.taskId() != null && taskId != null && !job.taskId().equals(taskId)) {
             return Reaction.ignore(job, via + ".ignored; task " + taskId + " is not the job's task " + job.taskId());
+        }
+        if (job.taskId() == null && state == KieTaskState.FAIL && "404".equals(failCode)) {
+            // a task a callback named that KIE does not know: not this job's; its own may still come
+            return Reaction.ignore(job, via + ".ignored; KIE does not know the task a callback named");
         }
         JobState withTask = job.taskId() == null ? job.withTask(taskId, job.callbackExpected()).withCandidate(null)
                 : job;
@@ -333,9 +412,11 @@ public final class JobSaga {
 
     private Reaction fail(JobState job, JobFailureReason reason, ReleaseReason release, String detail, Instant now,
                           String step) {
-        JobState next = job.withStatus(FAILED).withReason(reason.name(), Limits.cap(detail, Limits.DETAIL))
-                .withHold(job.isPaid() ? HoldState.RELEASING : HoldState.NONE)
-                .withPoll(0, job.isPaid() ? now.plus(settings.reconcileAfter()) : null);
+        JobState failed = job.withStatus(FAILED).withReason(reason.name(), Limits.cap(detail, Limits.DETAIL))
+                .withHold(job.isPaid() ? HoldState.RELEASING : HoldState.NONE);
+        // a paid job's timer reconciles the release first; a timed-out free job's task is watched at once
+        JobState next = failed.withPoll(0, job.isPaid() ? now.plus(settings.reconcileAfter())
+                : lateWatched(failed) ? now.plus(settings.latePollDelay(0)) : null);
         List<Message> emit = new ArrayList<>();
         if (job.isPaid()) {
             emit.add(new LedgerCommand.ReleaseHold(job.holdId(), job.jobId(), job.userId(), release));

@@ -38,6 +38,17 @@ public record JobState(JobId jobId, UserId userId, ChatId chatId, String model, 
         return priceMinor > 0;
     }
 
+    /**
+     * A job that timed out while its KIE task may still finish: KIE completes and bills an abandoned task, so it is
+     * still polled (slowly, for a day) and a late result is delivered free (docs/adr/0010-late-results.md). Not while
+     * the release of its hold is unanswered, and no more once a late result came.
+     */
+    public boolean lateWatched() {
+        return status == JobStatus.FAILED && "TIMED_OUT".equals(reason)
+                && (taskId != null || candidateTaskId != null)
+                && hold != HoldState.RELEASING && resultUrls.isEmpty() && deadlineAt != null;
+    }
+
     public HoldId holdId() {
         return Ids.holdIdForJob(jobId);
     }

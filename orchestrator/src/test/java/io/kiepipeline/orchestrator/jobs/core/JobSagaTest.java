@@ -301,4 +301,78 @@ class JobSagaTest {
         assertThat(Jobs.SETTINGS.pollDelay(false, 0)).isEqualTo(Jobs.SETTINGS.pollInterval());
         assertThat(Jobs.SETTINGS.pollDelay(true, 0)).isEqualTo(Jobs.SETTINGS.callbackGrace());
     }
+
+    // Late and abandoned tasks: KIE finishes (and bills) a task after its job timed out
+    @Test
+    void keepsWatchingATimedOutJobsTaskOnceItsHoldIsReleased() {
+        var spec = given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED))
+                .whenTimeIs(Jobs.NOW.plus(Duration.ofMinutes(21))).thenStatus(JobStatus.FAILED)
+                .thenHold(HoldState.RELEASING).and(Jobs.holdReleased()).thenHold(HoldState.RELEASED);
+        assertThat(spec.state().nextPollAt()).isEqualTo(Jobs.NOW.plus(Jobs.SETTINGS.latePollDelay(0)));
+
+        spec.whenTimeIs(Jobs.NOW.plus(Duration.ofMinutes(26))).thenStatus(JobStatus.FAILED)
+                .thenEmits(KieCommand.PollKieTask.class);
+        assertThat(((KieCommand.PollKieTask) spec.emitted().getFirst()).taskId()).isEqualTo(Jobs.TASK);
+        assertThat(spec.state().nextPollAt()).isEqualTo(Jobs.NOW.plus(Duration.ofMinutes(26))
+                .plus(Jobs.SETTINGS.latePollDelay(1)));
+    }
+
+    @Test
+    void deliversALateResultFreeAndOnlyOnce() {
+        given(timedOutAndReleased()).when(Jobs.observed(KieTaskState.SUCCESS)).thenStatus(JobStatus.FAILED)
+                .thenHold(HoldState.RELEASED).thenEmits(JobEvent.JobLateResult.class)
+                .and(Jobs.observed(KieTaskState.SUCCESS)).thenIgnores()
+                .and(Jobs.successCallback()).thenIgnores();
+    }
+
+    @Test
+    void confirmsALateCallbackWithKieBeforeDeliveringIt() {
+        given(timedOutAndReleased()).when(Jobs.successCallback()).thenStatus(JobStatus.FAILED)
+                .thenEmits(KieCommand.PollKieTask.class);
+    }
+
+    @Test
+    void stopsWatchingWhenTheLateTaskFails() {
+        var spec = given(timedOutAndReleased()).when(Jobs.observed(KieTaskState.FAIL)).thenStatus(JobStatus.FAILED)
+                .thenEmits();
+        assertThat(spec.state().nextPollAt()).isNull();
+        spec.whenTimeIs(Jobs.NOW.plus(Duration.ofHours(1))).thenIgnores();
+    }
+
+    @Test
+    void stopsWatchingADayAfterTheDeadline() {
+        var spec = given(timedOutAndReleased()).whenTimeIs(Jobs.NOW.plus(Duration.ofMinutes(20))
+                .plus(Jobs.SETTINGS.lateWatch()).plusSeconds(1)).thenEmits();
+        assertThat(spec.state().nextPollAt()).isNull();
+    }
+
+    @Test
+    void neverWatchesAJobThatFailedForAnotherReason() {
+        var spec = given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(Jobs.failureCallback())
+                .and(Jobs.holdReleased());
+        assertThat(spec.state().nextPollAt()).isNull();
+        spec.when(Jobs.observed(KieTaskState.SUCCESS)).thenIgnores();
+    }
+
+    @Test
+    void ignoresATaskACallbackNamedThatKieDoesNotKnow() {
+        var notFound = new io.kiepipeline.schemas.KieEvent.KieTaskStatusObserved(Jobs.JOB, "task_forged",
+                KieTaskState.FAIL, java.util.List.of(), "404", "KIE does not know this task", null, Jobs.NOW);
+        given(aPaidJob(JobStatus.SUBMITTING, HoldState.PLACED)).when(notFound).thenIgnores()
+                .thenStatus(JobStatus.SUBMITTING);
+    }
+
+    @Test
+    void endsTheJobWhenKieNoLongerKnowsItsOwnTask() {
+        var notFound = new io.kiepipeline.schemas.KieEvent.KieTaskStatusObserved(Jobs.JOB, Jobs.TASK,
+                KieTaskState.FAIL, java.util.List.of(), "404", "KIE does not know this task", null, Jobs.NOW);
+        given(aPaidJob(JobStatus.RUNNING, HoldState.PLACED)).when(notFound).thenStatus(JobStatus.FAILED)
+                .thenEmits(LedgerCommand.ReleaseHold.class, JobEvent.JobFailed.class);
+    }
+
+    private static JobState timedOutAndReleased() {
+        return aPaidJob(JobStatus.RUNNING, HoldState.PLACED).withStatus(JobStatus.FAILED)
+                .withReason("TIMED_OUT", "KIE did not finish the task in time").withHold(HoldState.RELEASED)
+                .withPoll(0, Jobs.NOW.plus(Duration.ofMinutes(25)));
+    }
 }

@@ -51,6 +51,11 @@ final class Jobs {
         return new LedgerEvent.HoldCaptured(Ids.holdIdForJob(JOB), JOB, USER, 1500, "RUB", 8500, 0);
     }
 
+    static LedgerEvent.HoldReleased holdReleased() {
+        return new LedgerEvent.HoldReleased(Ids.holdIdForJob(JOB), JOB, USER, 1500, "RUB",
+                io.kiepipeline.schemas.ReleaseReason.TIMED_OUT, 10000, 0);
+    }
+
     static LedgerEvent.HoldRejected holdRejected() {
         return new LedgerEvent.HoldRejected(Ids.holdIdForJob(JOB), JOB, USER, 1500, "RUB",
                 HoldRejectionReason.INSUFFICIENT_FUNDS, 100, 0);

@@ -1,0 +1,51 @@
+package io.kiepipeline.orchestrator.catalog;
+
+import io.kiepipeline.schemas.MessageCodec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A model's prices: {@code by} names the input fields that change what KIE charges (duration, resolution, sound,
+ * number of images, variant...), and there is one SKU for every combination of their values. The catalog loader
+ * refuses a rule that misses a combination, so every valid input has a price.
+ */
+public record PriceRule(List<String> by, List<Sku> skus) {
+    /**
+     * One combination and its price. {@code kieCredits} and {@code kieUsd}: what KIE charges for it, in credits and
+     * in US dollars at its list price, where KIE documents it (null when not documented).
+     */
+    public record Sku(Map<String, Object> when, long priceMinor, java.math.BigDecimal kieCredits,
+                      java.math.BigDecimal kieUsd) {
+        public Sku {
+            when = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(when));
+        }
+    }
+
+    public PriceRule {
+        by = List.copyOf(by);
+        skus = List.copyOf(skus);
+    }
+
+    /** The SKU of a complete input (defaults filled in); empty only for an input the rule does not cover. */
+    public Optional<Sku> skuFor(Map<String, Object> input) {
+        List<String> key = keyOf(input);
+        return skus.stream().filter(s -> keyOf(s.when()).equals(key)).findFirst();
+    }
+
+    /** The lowest price: "from N" on a model's card. */
+    public long fromMinor() {
+        return skus.stream().mapToLong(Sku::priceMinor).min().orElse(0);
+    }
+
+    /** The values of the {@code by} fields as JSON texts, so that {@code 5}, {@code 5L} and {@code "5"} differ. */
+    List<String> keyOf(Map<String, Object> values) {
+        List<String> key = new ArrayList<>(by.size());
+        for (String field : by) {
+            key.add(MessageCodec.mapper().valueToTree(values.get(field)).toString());
+        }
+        return key;
+    }
+}
