@@ -64,7 +64,9 @@ class TelegramBotPipelineTest extends PipelineTest {
         telegram.userSays(user, user, "/models");
 
         assertThat(awaitMessages(user, 1).getFirst().text()).contains("google/nano-banana (IMAGE): free")
-                .contains("nano-banana-pro (IMAGE): from 15.00 RUB");
+                .contains("nano-banana-pro (IMAGE): 15.00 RUB")
+                // the price /generate charges: Wan 2.6's default options (1080p, 5 s), not its lowest
+                .contains("wan/2-6-text-to-video (VIDEO): 105.00 RUB");
     }
 
     @Test

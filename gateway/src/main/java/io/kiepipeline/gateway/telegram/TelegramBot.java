@@ -199,10 +199,12 @@ public class TelegramBot implements LongPollingSingleThreadUpdateConsumer {
             List<Map<String, Object>> models = backends.models();
             StringBuilder sb = new StringBuilder("Models:\n");
             for (Map<String, Object> m : models) {
-                long price = ((Number) m.get("priceFromMinor")).longValue();
+                // what /generate (which sets no option) is charged, or "from" when the options must be chosen
+                Object byDefault = m.get("priceDefaultMinor");
+                long price = ((Number) (byDefault != null ? byDefault : m.get("priceFromMinor"))).longValue();
                 sb.append("• ").append(m.get("id")).append(" (").append(m.get("outputType")).append("): ")
-                        .append(price == 0 ? "free" : (m.get("pricedBy") instanceof List<?> by && !by.isEmpty()
-                                ? "from " : "") + Money.of(price, String.valueOf(m.get("currency"))).display())
+                        .append(price == 0 && byDefault != null ? "free" : (byDefault == null ? "from " : "")
+                                + Money.of(price, String.valueOf(m.get("currency"))).display())
                         .append('\n');
             }
             return sb.toString();

@@ -47,6 +47,9 @@ public class KieAccounts {
         }
     }
 
+    /** How long a key refused for its key (401) or its limit (433) stays out before a credit check lets it back. */
+    static final Duration RETRY_OPEN_AFTER = Duration.ofMinutes(10);
+
     private final List<Key> keys;
     private final Map<String, Key> byId = new LinkedHashMap<>();
     private final JdbcTemplate jdbc;
@@ -105,12 +108,15 @@ public class KieAccounts {
         return key != null ? key : keys.getFirst();
     }
 
-    /** Makes sure every configured key has its row (a new key is available until KIE says otherwise). */
+    /**
+     * Makes sure every configured key has its row (a new key is available until KIE says otherwise), and publishes
+     * the state once, so that a reader that missed or lost it learns it at every start.
+     */
     public void register() {
         for (Key key : keys) {
             jdbc.update("insert into kie_account (key_id) values (?) on conflict (key_id) do nothing", key.id());
         }
-        refreshGauges();
+        publish(clock.instant());
     }
 
     /**
@@ -166,9 +172,15 @@ public class KieAccounts {
             return;
         }
         long credits = response.data().asLong();
-        boolean wasOpen = Boolean.FALSE.equals(jdbc.queryForObject(
-                "select available from kie_account where key_id = ? for update", Boolean.class, key.id()));
-        boolean closes = wasOpen && credits > 0;
+        Map<String, Object> row = jdbc.queryForMap("select available, reason, opened_at from kie_account "
+                + "where key_id = ? for update", key.id());
+        boolean wasOpen = Boolean.FALSE.equals(row.get("available"));
+        String reason = (String) row.get("reason");
+        Timestamp openedAt = (Timestamp) row.get("opened_at");
+        // credits end a "no credits" (402); a bad key (401) or the key's own limit (433) is tried again only after a
+        // cool-down, so a key over its limit is not retried (and reported) at every credit check
+        boolean coolDownOver = openedAt == null || openedAt.toInstant().isBefore(now.minus(RETRY_OPEN_AFTER));
+        boolean closes = wasOpen && credits > 0 && (reason == null || reason.startsWith("402") || coolDownOver);
         jdbc.update("update kie_account set credits = ?, credits_at = ?, updated_at = ?"
                 + (closes ? ", available = true, reason = null, opened_at = null" : "") + " where key_id = ?",
                 credits, ts(now), ts(now), key.id());
@@ -222,13 +234,6 @@ public class KieAccounts {
         outbox.append(new KieAccountEvent.KieAccountsObserved(version == null ? 0 : version, states, now),
                 KieAccountEvent.KEY, null);
         states.forEach(s -> {
-            availableSeen.put(s.keyId(), s.available() ? 1.0 : 0.0);
-            creditsSeen.put(s.keyId(), s.credits() == null ? Double.NaN : s.credits().doubleValue());
-        });
-    }
-
-    private void refreshGauges() {
-        states().forEach(s -> {
             availableSeen.put(s.keyId(), s.available() ? 1.0 : 0.0);
             creditsSeen.put(s.keyId(), s.credits() == null ? Double.NaN : s.credits().doubleValue());
         });

@@ -183,10 +183,18 @@ public class KieTaskService {
         // first key)
         Optional<KieTasks.Row> row = tasks.find(c.jobId().value());
         KieApiFamily family = row.map(KieTasks.Row::family).orElse(KieApiFamily.MARKET);
-        KieAccounts.Key key = accounts.byIdOrFirst(row.map(KieTasks.Row::keyId).orElse(null));
+        String keyId = row.map(KieTasks.Row::keyId).orElse(null);
+        if (keyId != null && accounts.find(keyId).isEmpty()) {
+            // another key is another account: it does not know this task (a 404 would end the job, a 401 trip a
+            // healthy key). The job's deadline or its late watch ends it; the operator should put the key back.
+            log.atError().addKeyValue("jobId", c.jobId()).addKeyValue("key", keyId)
+                    .log("kie.poll.key-gone; operator: the task's KIE key is no longer configured, it cannot be polled");
+            return;
+        }
+        KieAccounts.Key key = accounts.byIdOrFirst(keyId);
         // no transaction is open during the call: the inbox row and the outcome are written together afterwards
         KieResponse response = kie.recordInfo(key.apiKey(), family, c.taskId());
-        Observation seen = observe(c, family, response);
+        Observation seen = observe(c, family, response, row.orElse(null));
         tx.executeWithoutResult(status -> {
             if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
                 return;
@@ -207,7 +215,7 @@ public class KieTaskService {
         static final Observation NOTHING = new Observation(null, null);
     }
 
-    private Observation observe(PollKieTask c, KieApiFamily family, KieResponse response) {
+    private Observation observe(PollKieTask c, KieApiFamily family, KieResponse response, KieTasks.Row row) {
         String jobId = c.jobId().toString();
         if (response.transport() == KieResponse.Transport.ANSWERED
                 && (response.httpStatus() == 404 || response.code() == 404)) {
@@ -240,9 +248,9 @@ public class KieTaskService {
             report = new KieReports.Report(c.taskId(), KieTaskState.SUCCESS, List.of(), null, e.getMessage(), null,
                     null);
         }
-        if (!ofThisJob(report, jobId)) {
+        if (!ofThisJob(report, jobId, row, c.taskId())) {
             log.atWarn().addKeyValue("jobId", jobId).addKeyValue("taskId", c.taskId())
-                    .log("kie.poll.task-of-another-job; its callBackUrl names another job, nothing emitted");
+                    .log("kie.poll.task-of-another-job; not proven to be this job's task, nothing emitted");
             return Observation.NOTHING;
         }
         KieTaskState state = report.state();
@@ -270,6 +278,26 @@ public class KieTaskService {
      */
     static boolean ofThisJob(KieReports.Report report, String jobId) {
         return report.callBackUrl() == null || report.callBackUrl().contains("/kie/callback/" + jobId);
+    }
+
+    /**
+     * Whether a polled task may be reported for this job. The task this worker created for the job (its ACCEPTED
+     * row's task id) is; a task the job's row names otherwise is not, nor any task when the row shows that no task was
+     * made for the job. Any other (a task a callback named while the submission is pending, in flight or uncertain)
+     * only when the task's own request carried this job's callBackUrl: a family whose status does not show it
+     * (Runway) cannot prove a stranger's task is the job's, so it is not taken.
+     */
+    static boolean ofThisJob(KieReports.Report report, String jobId, KieTasks.Row row, String polledTaskId) {
+        if (!ofThisJob(report, jobId)) {
+            return false;
+        }
+        if (row != null && "ACCEPTED".equals(row.state())) {
+            return polledTaskId.equals(row.taskId());
+        }
+        if (row != null && "REJECTED".equals(row.state())) {
+            return false;
+        }
+        return report.callBackUrl() != null;
     }
 
     private boolean alreadyProcessed(Envelope envelope) {

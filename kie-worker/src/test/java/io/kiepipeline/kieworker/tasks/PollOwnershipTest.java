@@ -35,6 +35,33 @@ class PollOwnershipTest {
                 "{\"taskId\":\"t\",\"state\":\"success\"}")), JOB)).isTrue();
     }
 
+    @Test
+    void takesOnlyTheTaskTheWorkerMadeOnceTheJobHasOne() {
+        KieTasks.Row accepted = row("ACCEPTED", "task-made-by-us");
+        KieReports.Report noCallbackUrl = report(MessageCodec.mapper().readTree(
+                "{\"taskId\":\"t\",\"state\":\"success\"}"));
+
+        assertThat(KieTaskService.ofThisJob(noCallbackUrl, JOB, accepted, "task-made-by-us")).isTrue();
+        assertThat(KieTaskService.ofThisJob(noCallbackUrl, JOB, accepted, "someone-elses-task")).isFalse();
+        assertThat(KieTaskService.ofThisJob(noCallbackUrl, JOB, row("REJECTED", null), "t")).isFalse();
+    }
+
+    @Test
+    void takesATaskACallbackNamedOnlyWhenItsOwnRequestNamesTheJob() {
+        KieTasks.Row pending = row("UNCERTAIN", null);
+
+        assertThat(KieTaskService.ofThisJob(report(data("https://bot.example/kie/callback/" + JOB + "?token=1.x")),
+                JOB, pending, "t")).isTrue();
+        assertThat(KieTaskService.ofThisJob(report(MessageCodec.mapper().readTree(
+                "{\"taskId\":\"t\",\"state\":\"success\"}")), JOB, pending, "t"))
+                .as("a family whose status does not show the callBackUrl proves nothing").isFalse();
+    }
+
+    private static KieTasks.Row row(String state, String taskId) {
+        return new KieTasks.Row(java.util.UUID.fromString(JOB), state, taskId, "m", 1, "{}", null, 1, true, 0, null,
+                java.time.Instant.now(), null, KieApiFamily.MARKET, "m", null);
+    }
+
     private static KieReports.Report report(JsonNode data) {
         try {
             return KieReports.fromStatus(KieApiFamily.MARKET, data);

@@ -26,8 +26,13 @@ class CatalogController {
             body.put("category", m.category().name());
             body.put("outputType", m.outputType().name());
             body.put("free", m.free());
-            body.put("priceMinor", m.price().fromMinor());
-            body.put("priceFromMinor", m.price().fromMinor());
+            // the price of the default options, when every option that sets the price has a default: what a
+            // request that sets none of them (the bot's /generate) is charged; else null (the user must choose)
+            Long byDefault = m.free() ? Long.valueOf(0) : m.price().by().stream().allMatch(m.defaults()::containsKey)
+                    ? m.price().skuFor(m.defaults()).map(PriceRule.Sku::priceMinor).orElse(null) : null;
+            body.put("priceMinor", byDefault != null ? byDefault : m.price().fromMinor());
+            body.put("priceDefaultMinor", byDefault);
+            body.put("priceFromMinor", m.free() ? 0 : m.price().fromMinor());
             body.put("pricedBy", m.price().by());
             body.put("currency", catalog.currency());
             body.put("typicalSeconds", m.typicalSeconds());

@@ -459,9 +459,36 @@ public final class ModelCatalog {
             return new Checked.InvalidInput(entry.model(), unpriced, String.join("; ",
                     unpriced.stream().map(InputProblems.Problem::message).toList()));
         }
-        PriceRule.Sku sku = entry.model().price().skuFor(filled).orElseThrow(() -> new IllegalStateException(
-                "no price for a valid input of " + modelId + ": the catalog check let a gap through"));
-        return new Checked.Valid(entry.model(), filled, sku);
+        java.util.Optional<PriceRule.Sku> sku = entry.model().price().skuFor(filled);
+        if (sku.isEmpty()) {
+            // the loader prices every combination the schema allows; refused, never thrown, should one slip through
+            String options = String.join(", ", entry.model().price().by());
+            return new Checked.InvalidInput(entry.model(), List.of(new InputProblems.Problem(options,
+                    language == Language.RU ? "для этого сочетания настроек (" + options + ") нет цены"
+                            : "this combination of " + options + " has no price")),
+                    language == Language.RU ? "для этого сочетания настроек нет цены"
+                            : "this combination of options has no price");
+        }
+        return new Checked.Valid(entry.model(), integral(filled), sku.get());
+    }
+
+    /** A whole number written as a decimal ({@code 5.0}) is sent as the integer KIE's schema asks for. */
+    private static Map<String, Object> integral(Map<String, Object> input) {
+        Map<String, Object> out = new LinkedHashMap<>(input);
+        out.replaceAll((k, v) -> {
+            if ((v instanceof Double || v instanceof Float || v instanceof java.math.BigDecimal)) {
+                java.math.BigDecimal d = new java.math.BigDecimal(v.toString());
+                if (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0) {
+                    try {
+                        return d.longValueExact();
+                    } catch (ArithmeticException e) {
+                        return v;
+                    }
+                }
+            }
+            return v;
+        });
+        return out;
     }
 
     private static String digest(String content) {

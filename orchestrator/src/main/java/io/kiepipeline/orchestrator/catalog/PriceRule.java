@@ -40,11 +40,16 @@ public record PriceRule(List<String> by, List<Sku> skus) {
         return skus.stream().mapToLong(Sku::priceMinor).min().orElse(0);
     }
 
-    /** The values of the {@code by} fields as JSON texts, so that {@code 5}, {@code 5L} and {@code "5"} differ. */
+    /**
+     * The values of the {@code by} fields as canonical texts: a number by its value ({@code 5}, {@code 5L} and
+     * {@code 5.0} are one, as JSON Schema counts them), anything else as JSON (so {@code "5"} differs from {@code 5}).
+     */
     List<String> keyOf(Map<String, Object> values) {
         List<String> key = new ArrayList<>(by.size());
         for (String field : by) {
-            key.add(MessageCodec.mapper().valueToTree(values.get(field)).toString());
+            Object v = values.get(field);
+            key.add(v instanceof Number n ? "#" + new java.math.BigDecimal(n.toString()).stripTrailingZeros()
+                    .toPlainString() : MessageCodec.mapper().valueToTree(v).toString());
         }
         return key;
     }

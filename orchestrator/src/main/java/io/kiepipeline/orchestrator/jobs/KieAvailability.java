@@ -20,7 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Whether KIE can take tasks, from the kie-worker's published accounts' state ({@code kie-worker.accounts}): the
- * newest version is kept (two kie-workers may publish out of order). Read in the job-making transaction: while no key
+ * newest version is kept (two kie-workers may publish out of order), or an observation five minutes newer than the
+ * kept one whatever its version (the kie-worker's counter restarted with a restored database). Read in the job-making transaction: while no key
  * is available, new requests are refused before any hold. Unknown (nothing published yet) counts as available.
  */
 @Component
@@ -55,7 +56,10 @@ public class KieAvailability {
                 values (1, ?, ?, ?, ?)
                 on conflict (id) do update set version = excluded.version, any_available = excluded.any_available,
                   snapshot = excluded.snapshot, updated_at = excluded.updated_at
-                where kie_accounts_state.version < excluded.version""", seen.version(), seen.anyAvailable(),
+                where kie_accounts_state.version < excluded.version
+                   -- a kie-worker database restored to an older version counter: a much newer observation still wins
+                   or kie_accounts_state.updated_at < excluded.updated_at - interval '5 minutes'""",
+                seen.version(), seen.anyAvailable(),
                 MessageCodec.toJson(seen), Timestamp.from(seen.observedAt()));
         if (changed == 1 && before != seen.anyAvailable()) {
             var line = seen.anyAvailable() ? log.atInfo() : log.atError();

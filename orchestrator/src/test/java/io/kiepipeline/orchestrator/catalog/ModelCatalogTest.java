@@ -159,6 +159,21 @@ class ModelCatalogTest {
     }
 
     @Test
+    void aWholeNumberWrittenAsADecimalIsPricedAndSentAsTheInteger() {
+        CatalogModel runway = SHIPPED.find("runway/text-to-video").orElseThrow();
+        Map<String, Object> input = new LinkedHashMap<>(runway.example());
+        input.put("duration", 5.0);
+
+        Checked checked = SHIPPED.check(runway.id(), input);
+        Checked asInteger = SHIPPED.check(runway.id(), runway.example());
+
+        assertThat(checked).isInstanceOfSatisfying(Checked.Valid.class, v -> {
+            assertThat(v.priceMinor()).isEqualTo(((Checked.Valid) asInteger).priceMinor());
+            assertThat(v.input().get("duration")).isEqualTo(5L);
+        });
+    }
+
+    @Test
     void aPricedOptionWithoutADefaultMustBeChosen() {
         ModelCatalog catalog = ModelCatalog.parse(change(m -> {
             ((ObjectNode) m.get("defaults")).remove("sound");

@@ -214,7 +214,9 @@ public final class JobSaga {
         }
         if (lateWatched(job)) {
             // a timed-out job's task finished after all: confirm with KIE before anything is delivered
-            return new Reaction(job.taskId() != null ? job : job.withCandidate(e.taskId()),
+            // the first candidate stays: a later (perhaps forged) callback cannot replace the task being watched
+            return new Reaction(job.taskId() != null || job.candidateTaskId() != null ? job
+                    : job.withCandidate(e.taskId()),
                     List.of(new KieCommand.PollKieTask(job.jobId(), e.taskId(), job.pollAttempts() + 1)),
                     "callback.late-confirming; the timed-out job's task reported, asking KIE", true);
         }
@@ -363,6 +365,9 @@ public final class JobSaga {
             return Reaction.ignore(job, via + ".in-progress; state " + state.wire());
         }
         if (lateWatched(job)) {
+            if (job.taskId() == null && state == KieTaskState.FAIL && "404".equals(failCode)) {
+                return Reaction.ignore(job, via + ".ignored; KIE does not know the task a callback named");
+            }
             return onLateReport(job, taskId, state, urls, now, via);
         }
         if (!job.status().awaitsKie()) {
