@@ -298,7 +298,6 @@ public final class ModelCatalog {
             throw new CatalogException(id, "price.skus", "one price per combination of " + by);
         }
         List<PriceRule.Sku> skus = new ArrayList<>();
-        PriceRule probe = new PriceRule(by, List.of());
         Set<List<String>> seen = new HashSet<>();
         int i = 0;
         for (JsonNode s : skusNode) {
@@ -323,7 +322,7 @@ public final class ModelCatalog {
                             + "allows");
                 }
             }
-            if (!seen.add(probe.keyOf(values))) {
+            if (!seen.add(PriceRule.keyOf(by, values))) {
                 throw new CatalogException(id, field, "the combination " + when + " is priced twice");
             }
             JsonNode price = s.get("priceMinor");
@@ -367,7 +366,7 @@ public final class ModelCatalog {
             Map<String, Object> input = new LinkedHashMap<>(example);
             input.putAll(c);
             // a combination the schema itself refuses (KIE: "1080P is not available for 10 s") needs no price
-            if (!seen.contains(probe.keyOf(c)) && validate(compiled, input).isEmpty()) {
+            if (!seen.contains(PriceRule.keyOf(by, c)) && validate(compiled, input).isEmpty()) {
                 throw new CatalogException(id, "price.skus", "no price for " + MessageCodec.mapper()
                         .valueToTree(c));
             }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * number of images, variant...), and there is one SKU for every combination of their values. The catalog loader
  * refuses a rule that misses a combination, so every valid input has a price.
  */
-public record PriceRule(List<String> by, List<Sku> skus) {
+public final class PriceRule {
     /**
      * One combination and its price. {@code kieCredits} and {@code kieUsd}: what KIE charges for it, in credits and
      * in US dollars at its list price, where KIE documents it (null when not documented).
@@ -24,15 +24,30 @@ public record PriceRule(List<String> by, List<Sku> skus) {
         }
     }
 
-    public PriceRule {
-        by = List.copyOf(by);
-        skus = List.copyOf(skus);
+    private final List<String> by;
+    private final List<Sku> skus;
+    /** The SKUs by the canonical key of their combination: built once, looked up for every request. */
+    private final Map<List<String>, Sku> byKey = new java.util.HashMap<>();
+
+    public PriceRule(List<String> by, List<Sku> skus) {
+        this.by = List.copyOf(by);
+        this.skus = List.copyOf(skus);
+        for (Sku sku : this.skus) {
+            byKey.putIfAbsent(keyOf(this.by, sku.when()), sku);
+        }
+    }
+
+    public List<String> by() {
+        return by;
+    }
+
+    public List<Sku> skus() {
+        return skus;
     }
 
     /** The SKU of a complete input (defaults filled in); empty only for an input the rule does not cover. */
     public Optional<Sku> skuFor(Map<String, Object> input) {
-        List<String> key = keyOf(input);
-        return skus.stream().filter(s -> keyOf(s.when()).equals(key)).findFirst();
+        return Optional.ofNullable(byKey.get(keyOf(by, input)));
     }
 
     /** The lowest price: "from N" on a model's card. */
@@ -44,7 +59,7 @@ public record PriceRule(List<String> by, List<Sku> skus) {
      * The values of the {@code by} fields as canonical texts: a number by its value ({@code 5}, {@code 5L} and
      * {@code 5.0} are one, as JSON Schema counts them), anything else as JSON (so {@code "5"} differs from {@code 5}).
      */
-    List<String> keyOf(Map<String, Object> values) {
+    static List<String> keyOf(List<String> by, Map<String, Object> values) {
         List<String> key = new ArrayList<>(by.size());
         for (String field : by) {
             Object v = values.get(field);
