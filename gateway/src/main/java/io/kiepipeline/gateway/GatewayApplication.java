@@ -85,8 +85,10 @@ public class GatewayApplication {
                 }
             };
         }
-        return new PollerElection(bootstrapServers, "gateway-telegram-poller", session, polling::start,
-                polling::stop);
+        PollerElection elected = new PollerElection(bootstrapServers, "gateway-telegram-poller", session,
+                polling::start, polling::stop);
+        polling.fencedBy(elected::longPollSeconds);
+        return elected;
     }
 
     @Bean

@@ -7,7 +7,10 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -20,6 +23,14 @@ import org.springframework.context.SmartLifecycle;
  * that holds the partition polls. A gateway that stops leaves the group and another takes over at once; one that dies
  * is dropped after the session timeout (10 s by default) and another takes over then. No other store is needed, and
  * the gateway keeps owning no database.
+ *
+ * <p>Holding the partition is not enough to poll safely: a leader whose heartbeats stalled (a long pause, a starved
+ * CPU) may be dropped by the group while it still believes it leads, and the new leader's first getUpdates would
+ * end the old leader's long poll with 409 Conflict. So the leader also holds a <em>lease</em> it proves every second
+ * by committing the partition's offset, which the group accepts only from its current member; a proof sent at time
+ * {@code s} lets it poll until {@code s + session/2}. Each long poll is cut to end, with a second to spare, before
+ * the lease runs out ({@link #longPollSeconds}), and none starts without a lease. A leader cut off from the group
+ * thus stops polling before the group can hand the partition to anyone else.
  */
 public class PollerElection implements SmartLifecycle {
     public static final String TOPIC = "gateway.telegram-poller";
@@ -33,6 +44,11 @@ public class PollerElection implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean leader;
     private volatile boolean abandon;
+    private final Object lease = new Object();
+    private boolean leased;
+    private long leaseEnds;
+    private long lastProof;
+    private boolean proofFailing;
     private KafkaConsumer<String, String> consumer;
     private Thread thread;
 
@@ -47,6 +63,32 @@ public class PollerElection implements SmartLifecycle {
 
     public boolean isLeader() {
         return leader;
+    }
+
+    /**
+     * How long the next long poll may wait, in whole seconds: at most {@code configured}, and short enough to end a
+     * second before the lease does. Blocks (on the caller's thread, Telegram's polling thread) until this gateway
+     * holds a lease with at least that second left; an interrupt (the polling stopped) ends the wait.
+     */
+    public int longPollSeconds(int configured) throws InterruptedException {
+        synchronized (lease) {
+            while (true) {
+                if (leased) {
+                    long usable = (leaseEnds - System.nanoTime() - Duration.ofSeconds(1).toNanos()) / 1_000_000_000L;
+                    if (usable >= 1) {
+                        return (int) Math.min(configured, usable);
+                    }
+                }
+                lease.wait(250);
+            }
+        }
+    }
+
+    /** The lease left now: zero when this gateway holds none. */
+    public Duration leaseLeft() {
+        synchronized (lease) {
+            return leased ? Duration.ofNanos(Math.max(0, leaseEnds - System.nanoTime())) : Duration.ZERO;
+        }
     }
 
     @Override
@@ -76,6 +118,7 @@ public class PollerElection implements SmartLifecycle {
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 if (!partitions.isEmpty() && !leader) {
                     leader = true;
+                    lastProof = System.nanoTime() - Duration.ofSeconds(2).toNanos(); // prove it at once
                     log.atInfo().addKeyValue("group", group).log("telegram.poller-elected; this gateway polls");
                     onElected.run();
                 }
@@ -94,8 +137,11 @@ public class PollerElection implements SmartLifecycle {
         try {
             while (running) {
                 c.poll(Duration.ofMillis(500));
+                if (leader) {
+                    proveLease(c);
+                }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptException e) {
             // stopping
         } catch (RuntimeException e) {
             log.atError().setCause(e).log("telegram.poller-election-failed");
@@ -103,6 +149,7 @@ public class PollerElection implements SmartLifecycle {
             if (!abandon) {
                 // leave the group now, so that another gateway takes over without waiting out the session
                 if (leader) {
+                    endLease();
                     leader = false;
                     onDeposed.run();
                 }
@@ -111,8 +158,47 @@ public class PollerElection implements SmartLifecycle {
         }
     }
 
+    /** Once a second: commit the partition's offset, which only the group's current member may do. */
+    private void proveLease(KafkaConsumer<String, String> c) {
+        long sent = System.nanoTime();
+        if (sent - lastProof < Duration.ofSeconds(1).toNanos()) {
+            return;
+        }
+        lastProof = sent;
+        try {
+            c.commitSync(Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(0)), Duration.ofSeconds(2));
+            synchronized (lease) {
+                if (leader) {
+                    leased = true;
+                    leaseEnds = sent + sessionTimeout.toNanos() / 2;
+                    lease.notifyAll();
+                }
+            }
+            if (proofFailing) {
+                proofFailing = false;
+                log.atInfo().addKeyValue("group", group).log("telegram.poller-lease-proven");
+            }
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // a rebalance under way, a member the group dropped, a broker away: the lease runs out, polls pause
+            if (!proofFailing) {
+                proofFailing = true;
+                log.atWarn().addKeyValue("group", group).addKeyValue("reason", e.toString())
+                        .log("telegram.poller-lease-unproven; long polls pause when the lease runs out");
+            }
+        }
+    }
+
+    private void endLease() {
+        synchronized (lease) {
+            leased = false;
+        }
+    }
+
     private void depose(Collection<TopicPartition> partitions, String step) {
         if (!partitions.isEmpty() && leader) {
+            endLease();
             leader = false;
             log.atInfo().addKeyValue("group", group).log(step);
             onDeposed.run();

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
+import org.telegram.telegrambots.longpolling.interfaces.LongPollingUpdateConsumer;
 import org.telegram.telegrambots.longpolling.util.TelegramOkHttpClientFactory;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
@@ -16,18 +17,31 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 public class TelegramPolling implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TelegramPolling.class);
 
-    private final TelegramBot bot;
+    /** Decides each long poll's timeout just before it is sent; may wait until polling is safe. */
+    @FunctionalInterface
+    public interface Lease {
+        /** The timeout of the next long poll, at most {@code configured} seconds. */
+        int longPollSeconds(int configured) throws InterruptedException;
+    }
+
+    private final LongPollingUpdateConsumer bot;
+    private volatile Lease lease = configured -> configured;
     private final String token;
     private final TelegramUrl url;
     private final int timeoutSeconds;
     private TelegramBotsLongPollingApplication application;
     private OkHttpClient http;
 
-    public TelegramPolling(TelegramBot bot, String token, TelegramUrl url, int timeoutSeconds) {
+    public TelegramPolling(LongPollingUpdateConsumer bot, String token, TelegramUrl url, int timeoutSeconds) {
         this.bot = bot;
         this.token = token;
         this.url = url;
         this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /** Every long poll asks the lease first (the {@link PollerElection}'s), so that none outlives it. */
+    public void fencedBy(Lease lease) {
+        this.lease = lease;
     }
 
     /** Started by the {@link PollerElection}, only on the gateway that holds the poller's lease. */
@@ -46,8 +60,17 @@ public class TelegramPolling implements SmartLifecycle {
         http = new TelegramOkHttpClientFactory.DefaultOkHttpClientCreator().get();
         OkHttpClient client = http;
         application = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> client);
-        Function<Integer, GetUpdates> getUpdates = lastUpdateId -> new TolerantGetUpdates(lastUpdateId + 1, 100,
-                timeoutSeconds, java.util.List.of("message"));
+        Lease fence = lease;
+        Function<Integer, GetUpdates> getUpdates = lastUpdateId -> {
+            int timeout;
+            try {
+                timeout = fence.longPollSeconds(timeoutSeconds);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the polling stopped while waiting for its lease", e);
+            }
+            return new TolerantGetUpdates(lastUpdateId + 1, 100, timeout, java.util.List.of("message"));
+        };
         try {
             application.registerBot(token, () -> url, getUpdates, bot);
             log.atInfo().addKeyValue("host", url.getHost()).addKeyValue("port", url.getPort())
@@ -61,11 +84,12 @@ public class TelegramPolling implements SmartLifecycle {
     public synchronized void stop() {
         if (application != null) {
             try {
+                // the library logs the cancelled poll (or the interrupted wait for a lease) as an ERROR; on a
+                // deliberate stop it is not one
+                sessionLogger().setLevel(ch.qos.logback.classic.Level.OFF);
                 // unregistering stops the bot's session; closing alone leaves a session polling
                 application.unregisterBot(token);
                 application.close();
-                // the library logs the cancelled poll as an ERROR; on a deliberate stop it is not one
-                sessionLogger().setLevel(ch.qos.logback.classic.Level.OFF);
                 http.dispatcher().cancelAll();
             } catch (Exception e) {
                 log.atWarn().addKeyValue("reason", e.getMessage()).log("telegram.polling-stop-failed");
