@@ -177,6 +177,9 @@ public final class KieEmulator implements AutoCloseable {
             Family.RUNWAY, List.of("runway"),
             Family.GPT4O_IMAGE, List.of("gpt4o_image"));
 
+    /** KIE's input rules per model and family, transcribed apart from the catalog ({@link KieInputRules}). */
+    static final KieInputRules INPUT_RULES = KieInputRules.load();
+
     /** A task as the emulator keeps it. */
     public record Task(String taskId, String model, JsonNode input, String callBackUrl, long createTime,
                        long completeTime, boolean fail, String failCode, String failMsg, List<String> resultUrls,
@@ -540,10 +543,17 @@ public final class KieEmulator implements AutoCloseable {
                     : "input is required"));
             return;
         }
-        if (family == Family.MARKET ? !model.matches("[a-z0-9./_-]+") || model.startsWith("unknown")
-                : !FAMILY_MODELS.getOrDefault(family, List.of(model)).contains(model)) {
+        if (family != Family.MARKET && !FAMILY_MODELS.getOrDefault(family, List.of(model)).contains(model)) {
             calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 422));
             Http.json(ex, 200, Map.of("code", 422, "msg", "The page does not exist or is not published"));
+            return;
+        }
+        // KIE checks the input against the model's own rules (the emulator's copy, not the catalog's)
+        java.util.Optional<String> invalid = family == Family.MARKET ? INPUT_RULES.problem(model, input)
+                : INPUT_RULES.problem(family.name(), withoutCallback(body));
+        if (invalid.isPresent()) {
+            calls.add(new Call(System.currentTimeMillis(), model, prompt, 200, 422));
+            Http.json(ex, 200, Map.of("code", 422, "msg", invalid.get()));
             return;
         }
         AtomicLong credits = creditsByKey.get(key);
@@ -592,6 +602,15 @@ public final class KieEmulator implements AutoCloseable {
             case SERVER_ERROR -> Http.json(ex, 500, Map.of("code", 500, "msg", "Server Error"));
             case ANSWER_LATE -> answerLate(ex, taskId, rule.lateAnswerMs());
         }
+    }
+
+    private static tools.jackson.databind.node.ObjectNode withoutCallback(JsonNode body) {
+        if (!body.isObject()) {
+            return null;
+        }
+        tools.jackson.databind.node.ObjectNode flat = ((tools.jackson.databind.node.ObjectNode) body).deepCopy();
+        flat.remove("callBackUrl");
+        return flat;
     }
 
     /** The 503 of an outage, recorded in {@code calls} with the prompt when the body has one. */
