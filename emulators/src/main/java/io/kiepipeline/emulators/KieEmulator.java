@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * An emulator of the KIE Market jobs API, following {@code shared/reference/kie-api.md}: HTTP 200 with the outcome
- * in the envelope's {@code code}; {@code createTask}, {@code recordInfo} (422 "recordInfo is null" for unknown ids),
+ * in the envelope's {@code code}; {@code createTask}, {@code recordInfo} (404 "Task not found" for unknown ids, 422
+ * "recordInfo is null" for a task too new, when asked to),
  * {@code chat/credit}; callbacks with the real §4.1 bodies after a delay, retried like KIE does when the receiver
  * does not answer 200; result URLs that point at real small media files it serves itself.
  *
@@ -215,6 +216,8 @@ public final class KieEmulator implements AutoCloseable {
     private static final long CALLBACK_RETRY_DELAY_MS = 1000;
 
     private volatile long createTaskLatencyMs;
+    private volatile long recordVisibleAfterMs;
+    private final AtomicInteger recordNotYet = new AtomicInteger();
     /** KIE's webhookHmacKey: when set, callbacks carry X-Webhook-Timestamp and X-Webhook-Signature (§4.3). */
     private volatile String webhookHmacKey;
     /** Credits of a key the emulator is given: enough for any test or benchmark run. */
@@ -461,6 +464,24 @@ public final class KieEmulator implements AutoCloseable {
         return key;
     }
 
+    /**
+     * For this long after a task is created, its recordInfo answers {@code 422 recordInfo is null}, as third-party
+     * clients saw KIE do right after creation (kie-api.md §2); zero by default.
+     */
+    public void recordsVisibleAfter(Duration delay) {
+        this.recordVisibleAfterMs = delay.toMillis();
+    }
+
+    /** How many recordInfo calls were answered {@code 422 recordInfo is null} because the task was too new. */
+    public int recordInfoNotYetAnswers() {
+        return recordNotYet.get();
+    }
+
+    /** KIE no longer keeps this task (or never did): its recordInfo answers 404 {@code Task not found}. */
+    public void forget(String taskId) {
+        tasks.remove(taskId);
+    }
+
     /** How long every createTask takes to answer (benchmarks where KIE's own time dominates); zero by default. */
     public void answerCreateTaskAfter(Duration latency) {
         this.createTaskLatencyMs = latency.toMillis();
@@ -655,7 +676,19 @@ public final class KieEmulator implements AutoCloseable {
         if (task != null && task.family() != family) {
             task = null;
         }
+        long now = System.currentTimeMillis();
         if (task == null) {
+            // a task KIE never made, or no longer keeps: KIE's documented "Task not found"
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("code", 404);
+            env.put("msg", "Task not found");
+            env.put("data", null);
+            Http.json(ex, 200, env);
+            return;
+        }
+        if (now - task.createTime() < recordVisibleAfterMs) {
+            // right after creation KIE may not have the record yet: "not yet", not "no such task"
+            recordNotYet.incrementAndGet();
             Map<String, Object> env = new LinkedHashMap<>();
             env.put("code", 422);
             env.put("msg", "recordInfo is null");
@@ -663,7 +696,6 @@ public final class KieEmulator implements AutoCloseable {
             Http.json(ex, 200, env);
             return;
         }
-        long now = System.currentTimeMillis();
         Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", family == Family.MARKET ? data(task, now)
                 : familyData(task, now)));
     }
