@@ -544,11 +544,7 @@ public final class KieEmulator implements AutoCloseable {
                 if (a.httpStatus() != 200) {
                     Http.json(ex, a.httpStatus(), Map.of("code", a.code(), "msg", a.msg()));
                 } else {
-                    Map<String, Object> env = new LinkedHashMap<>();
-                    env.put("code", a.code());
-                    env.put("msg", a.msg());
-                    env.put("data", null);
-                    Http.json(ex, 200, env);
+                    noData(ex, a.code(), a.msg());
                 }
                 return;
             }
@@ -679,25 +675,26 @@ public final class KieEmulator implements AutoCloseable {
         long now = System.currentTimeMillis();
         if (task == null) {
             // a task KIE never made, or no longer keeps: KIE's documented "Task not found"
-            Map<String, Object> env = new LinkedHashMap<>();
-            env.put("code", 404);
-            env.put("msg", "Task not found");
-            env.put("data", null);
-            Http.json(ex, 200, env);
+            noData(ex, 404, "Task not found");
             return;
         }
         if (now - task.createTime() < recordVisibleAfterMs) {
             // right after creation KIE may not have the record yet: "not yet", not "no such task"
             recordNotYet.incrementAndGet();
-            Map<String, Object> env = new LinkedHashMap<>();
-            env.put("code", 422);
-            env.put("msg", "recordInfo is null");
-            env.put("data", null);
-            Http.json(ex, 200, env);
+            noData(ex, 422, "recordInfo is null");
             return;
         }
         Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", family == Family.MARKET ? data(task, now)
                 : familyData(task, now)));
+    }
+
+    /** KIE's envelope for an answer without data: HTTP 200, the outcome in {@code code}, {@code data: null}. */
+    private static void noData(HttpExchange ex, int code, String msg) throws IOException {
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("code", code);
+        env.put("msg", msg);
+        env.put("data", null);
+        Http.json(ex, 200, env);
     }
 
     /** The status of a task of an older family, in that family's own shape (kie-api.md §3). */

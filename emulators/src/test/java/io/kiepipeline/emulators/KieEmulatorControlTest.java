@@ -2,29 +2,12 @@ package io.kiepipeline.emulators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class KieEmulatorControlTest {
-    private static final String KEY = "test-key";
-    private final TestHttp http = new TestHttp();
-    private KieEmulator kie;
-
-    @BeforeEach
-    void start() throws Exception {
-        kie = KieEmulator.start(0, KEY, 60_000);
-    }
-
-    @AfterEach
-    void stop() {
-        kie.close();
-    }
-
-    private JsonNode createTask(String prompt) {
-        return http.post(kie.baseUrl() + "/api/v1/jobs/createTask", KEY,
-                "{\"model\":\"google/nano-banana\",\"input\":{\"prompt\":\"" + prompt + "\"}}").json();
+class KieEmulatorControlTest extends KieEmulatorTestBase {
+    private JsonNode answerTo(String prompt) {
+        return createTask(prompt).json();
     }
 
     @Test
@@ -50,11 +33,11 @@ class KieEmulatorControlTest {
                     "{\"promptContains\":\"rule-" + i + "#\",\"createTask\":[" + answer + "]}").status())
                     .isEqualTo(200);
         }
-        assertThat(createTask("rule-0# first").path("code").asInt()).isEqualTo(402);
-        assertThat(createTask("rule-1999# last").path("code").asInt()).isEqualTo(500);
-        assertThat(createTask("rule-1000# middle").path("code").asInt()).isEqualTo(402);
-        assertThat(createTask("rule-0# again").path("code").asInt()).isEqualTo(200);
-        assertThat(createTask("no rule").path("code").asInt()).isEqualTo(200);
+        assertThat(answerTo("rule-0# first").path("code").asInt()).isEqualTo(402);
+        assertThat(answerTo("rule-1999# last").path("code").asInt()).isEqualTo(500);
+        assertThat(answerTo("rule-1000# middle").path("code").asInt()).isEqualTo(402);
+        assertThat(answerTo("rule-0# again").path("code").asInt()).isEqualTo(200);
+        assertThat(answerTo("no rule").path("code").asInt()).isEqualTo(200);
     }
 
     @Test

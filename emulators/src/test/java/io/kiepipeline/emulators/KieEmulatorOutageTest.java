@@ -7,24 +7,13 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class KieEmulatorOutageTest {
-    private static final String KEY = "test-key";
-    private final TestHttp http = new TestHttp();
-    private KieEmulator kie;
-
-    @BeforeEach
-    void start() throws Exception {
-        kie = KieEmulator.start(0, KEY, 200);
-    }
-
-    @AfterEach
-    void stop() {
-        kie.close();
+class KieEmulatorOutageTest extends KieEmulatorTestBase {
+    @Override
+    long taskMillis() {
+        return 200;
     }
 
     private TestHttp.Reply createTask(String prompt, String callBackUrl) {

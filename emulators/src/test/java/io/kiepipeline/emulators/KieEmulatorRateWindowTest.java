@@ -9,31 +9,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class KieEmulatorRateWindowTest {
-    private static final String KEY = "test-key";
-    private final TestHttp http = new TestHttp();
-    private KieEmulator kie;
-
-    @BeforeEach
-    void start() throws Exception {
-        kie = KieEmulator.start(0, KEY, 60_000);
-    }
-
-    @AfterEach
-    void stop() {
-        kie.close();
-    }
-
-    private TestHttp.Reply createTask(String prompt) {
-        return http.post(kie.baseUrl() + "/api/v1/jobs/createTask", KEY,
-                "{\"model\":\"google/nano-banana\",\"input\":{\"prompt\":\"" + prompt + "\"}}");
-    }
-
+class KieEmulatorRateWindowTest extends KieEmulatorTestBase {
     @Test
     void withoutALimitEveryCreateTaskIsAccepted() {
         for (int i = 0; i < 30; i++) {

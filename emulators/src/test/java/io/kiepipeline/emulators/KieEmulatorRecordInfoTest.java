@@ -3,35 +3,17 @@ package io.kiepipeline.emulators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** recordInfo as KIE answers it: 404 for a task it does not have, 422 "recordInfo is null" for one too new. */
-class KieEmulatorRecordInfoTest {
-    private static final String KEY = "record-key";
-    private final TestHttp http = new TestHttp();
-    private KieEmulator kie;
-
-    @BeforeEach
-    void start() throws Exception {
-        kie = KieEmulator.start(0, KEY, 60_000);
-    }
-
-    @AfterEach
-    void stop() {
-        kie.close();
-    }
-
+class KieEmulatorRecordInfoTest extends KieEmulatorTestBase {
     private JsonNode recordInfo(String taskId) {
         return http.get(kie.baseUrl() + "/api/v1/jobs/recordInfo?taskId=" + taskId, KEY).json();
     }
 
-    private String createTask(String prompt) {
-        return http.post(kie.baseUrl() + "/api/v1/jobs/createTask", KEY,
-                "{\"model\":\"google/nano-banana\",\"input\":{\"prompt\":\"" + prompt + "\"}}").json()
-                .path("data").path("taskId").asString();
+    private String newTask(String prompt) {
+        return createTask(prompt).json().path("data").path("taskId").asString();
     }
 
     @Test
@@ -45,7 +27,7 @@ class KieEmulatorRecordInfoTest {
     @Test
     void aTaskTooNewIsRecordInfoNullThenKnown() {
         kie.recordsVisibleAfter(Duration.ofMinutes(10));
-        String taskId = createTask("too new");
+        String taskId = newTask("too new");
 
         JsonNode answer = recordInfo(taskId);
         assertThat(answer.path("code").asInt()).isEqualTo(422);
@@ -58,7 +40,7 @@ class KieEmulatorRecordInfoTest {
 
     @Test
     void aTaskKieForgotIsNotFound() {
-        String taskId = createTask("forgotten");
+        String taskId = newTask("forgotten");
         assertThat(recordInfo(taskId).path("code").asInt()).isEqualTo(200);
 
         kie.forget(taskId);

@@ -3,27 +3,12 @@ package io.kiepipeline.emulators;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** The emulator refuses, like KIE, an input its copy of KIE's rules refuses: 422, no task, no credits spent. */
-class KieInputRulesTest {
-    private static final String KEY = "rules-key";
+class KieInputRulesTest extends KieEmulatorTestBase {
     private final KieInputRules rules = KieInputRules.load();
-    private final TestHttp http = new TestHttp();
-    private KieEmulator kie;
-
-    @BeforeEach
-    void start() throws Exception {
-        kie = KieEmulator.start(0, KEY, 60_000);
-    }
-
-    @AfterEach
-    void stop() {
-        kie.close();
-    }
 
     private Optional<String> check(String key, String input) {
         return rules.problem(key, Http.JSON.readTree(input));
