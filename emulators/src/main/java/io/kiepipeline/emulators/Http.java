@@ -76,36 +76,39 @@ final class Http {
         return out;
     }
 
+    /** A file part of a multipart request: what a bot uploads. */
+    record Upload(String field, String filename, String contentType, byte[] bytes) {
+    }
+
+    /** A request's fields (text) and uploaded files, whatever its encoding. */
+    record Form(Map<String, String> fields, Map<String, Upload> files) {
+    }
+
     /**
      * The text fields of a request, whatever its encoding: JSON, form-urlencoded or multipart/form-data (TelegramBots
      * sends media methods as multipart even when the file is a URL).
      */
     static Map<String, String> fields(HttpExchange ex) throws IOException {
+        return form(ex).fields();
+    }
+
+    /** The fields and, for multipart/form-data, the uploaded files (a part with a filename) of a request. */
+    static Form form(HttpExchange ex) throws IOException {
         Map<String, String> fields = new LinkedHashMap<>(query(ex));
+        Map<String, Upload> files = new LinkedHashMap<>();
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         byte[] body = body(ex);
         if (body.length == 0) {
-            return fields;
+            return new Form(fields, files);
         }
         if (type != null && type.startsWith("multipart/form-data")) {
             String boundary = type.substring(type.indexOf("boundary=") + 9).replace("\"", "");
-            String text = new String(body, StandardCharsets.UTF_8);
-            for (String part : text.split("--" + java.util.regex.Pattern.quote(boundary))) {
-                int headerEnd = part.indexOf("\r\n\r\n");
-                if (headerEnd < 0) {
-                    continue;
+            for (Upload part : multipart(body, boundary)) {
+                if (part.filename() != null) {
+                    files.put(part.field(), part);
+                } else {
+                    fields.put(part.field(), new String(part.bytes(), StandardCharsets.UTF_8));
                 }
-                String headers = part.substring(0, headerEnd);
-                int nameAt = headers.indexOf("name=\"");
-                if (nameAt < 0) {
-                    continue;
-                }
-                String name = headers.substring(nameAt + 6, headers.indexOf('"', nameAt + 6));
-                String value = part.substring(headerEnd + 4);
-                if (value.endsWith("\r\n")) {
-                    value = value.substring(0, value.length() - 2);
-                }
-                fields.put(name, value);
             }
         } else if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
             fields.putAll(formDecode(new String(body, StandardCharsets.UTF_8)));
@@ -114,7 +117,62 @@ final class Http {
             node.properties().forEach(e -> fields.put(e.getKey(),
                     e.getValue().isString() ? e.getValue().asString() : e.getValue().toString()));
         }
-        return fields;
+        return new Form(fields, files);
+    }
+
+    /** The parts of a multipart/form-data body, read as bytes (a file part keeps its bytes exactly). */
+    static java.util.List<Upload> multipart(byte[] body, String boundary) {
+        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        java.util.List<Upload> parts = new java.util.ArrayList<>();
+        int at = indexOf(body, delimiter, 0);
+        while (at >= 0) {
+            int start = at + delimiter.length;
+            if (start + 1 < body.length && body[start] == '-' && body[start + 1] == '-') {
+                break; // the closing delimiter
+            }
+            int next = indexOf(body, delimiter, start);
+            if (next < 0) {
+                break;
+            }
+            // the part runs from after the delimiter's CRLF to the CRLF before the next delimiter
+            int partStart = start + 2;
+            int partEnd = next - 2;
+            int headerEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), partStart);
+            if (headerEnd > 0 && headerEnd < partEnd) {
+                String headers = new String(body, partStart, headerEnd - partStart, StandardCharsets.UTF_8);
+                String name = attribute(headers, "name");
+                if (name != null) {
+                    String contentType = null;
+                    for (String line : headers.split("\r\n")) {
+                        if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-type:")) {
+                            contentType = line.substring("content-type:".length()).trim();
+                        }
+                    }
+                    parts.add(new Upload(name, attribute(headers, "filename"), contentType,
+                            java.util.Arrays.copyOfRange(body, headerEnd + 4, Math.max(headerEnd + 4, partEnd))));
+                }
+            }
+            at = next;
+        }
+        return parts;
+    }
+
+    private static String attribute(String headers, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[; ]" + name + "=\"([^\"]*)\"").matcher(headers);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern, int from) {
+        outer:
+        for (int i = Math.max(0, from); i <= data.length - pattern.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** The seconds of a control body's {@code {"seconds": N}}, never negative. */
