@@ -37,11 +37,23 @@ public sealed interface JobEvent extends Message {
     record JobSubmitted(JobId jobId, UserId userId, String taskId, Instant submittedAt) implements JobEvent {
     }
 
+    /**
+     * The job produced its result. {@code prompt}: the start of the user's prompt (at most {@link #PROMPT_EXCERPT}
+     * characters) for the result's caption; null for inputs without one and in events written before it existed.
+     */
     record JobSucceeded(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
-                        List<String> resultUrls, long priceMinor, String currency, Instant succeededAt)
+                        List<String> resultUrls, long priceMinor, String currency, Instant succeededAt, String prompt)
             implements JobEvent {
+        public static final int PROMPT_EXCERPT = 200;
+
         public JobSucceeded {
             resultUrls = resultUrls == null ? List.of() : List.copyOf(resultUrls);
+            prompt = prompt == null ? null : Limits.cut(prompt, PROMPT_EXCERPT);
+        }
+
+        public JobSucceeded(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
+                            List<String> resultUrls, long priceMinor, String currency, Instant succeededAt) {
+            this(jobId, userId, chatId, model, outputType, resultUrls, priceMinor, currency, succeededAt, null);
         }
     }
 

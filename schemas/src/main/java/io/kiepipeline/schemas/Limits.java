@@ -46,7 +46,12 @@ public final class Limits {
 
     /** The text, cut to at most {@code max} characters, for short codes where a marker would not fit. */
     public static String cut(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max);
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        // never half of a character outside the basic plane (an emoji): Telegram and JSON would refuse the text
+        int end = max > 0 && Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, end);
     }
 
     /** The text, cut to at most {@code max} characters with a marker saying how much was left out. */

@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  */
 final class Audit {
     private static final Set<String> FINAL = Set.of("DELIVERED", "FAILED", "REJECTED");
-    private static final Set<String> MEDIA = Set.of("sendPhoto", "sendVideo", "sendAudio", "sendDocument");
+    private static final Set<String> MEDIA = Set.of("sendPhoto", "sendVideo", "sendAudio", "sendDocument",
+            "sendAnimation", "sendMediaGroup");
 
     private final ChaosRun run;
     private final Plan plan;

@@ -70,10 +70,11 @@ class DeliveryStore {
         for (int seq = 0; seq < messages.size(); seq++) {
             OutgoingMessage m = messages.get(seq);
             jdbc.update("""
-                            insert into delivery_message
-                              (delivery_id, seq, method, media_url, text, fallback_text, status, due_at)
-                            values (?, ?, ?, ?, ?, ?, 'PENDING', ?)""",
-                    deliveryId, seq, m.method().name(), m.mediaUrl(), m.text(), m.fallbackText(), ts(now));
+                            insert into delivery_message (delivery_id, seq, method, media_url, text, fallback_text,
+                                                          parse_mode, upload, status, due_at)
+                            values (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)""",
+                    deliveryId, seq, m.method().name(), m.mediaUrl(), m.text(), m.fallbackText(),
+                    m.html() ? "HTML" : null, m.upload(), ts(now));
         }
         return true;
     }
@@ -87,7 +88,7 @@ class DeliveryStore {
         return tx.execute(status -> {
             List<Claim> claims = jdbc.query("""
                             select m.delivery_id, m.seq, m.method, m.media_url, m.text, m.fallback_text, m.status,
-                                   m.attempts, d.job_id, d.kind, d.chat_id
+                                   m.parse_mode, m.upload, m.attempts, d.job_id, d.kind, d.chat_id
                             from delivery_message m
                             join delivery d on d.id = m.delivery_id
                             where m.status in ('PENDING', 'SENDING') and m.due_at <= ? and d.status = 'PENDING'
@@ -101,7 +102,8 @@ class DeliveryStore {
                             new JobId(rs.getObject("job_id", UUID.class)), NoticeKind.valueOf(rs.getString("kind")),
                             new ChatId(rs.getLong("chat_id")),
                             new OutgoingMessage(TelegramMethod.valueOf(rs.getString("method")),
-                                    rs.getString("media_url"), rs.getString("text"), rs.getString("fallback_text")),
+                                    rs.getString("media_url"), rs.getString("text"), rs.getString("fallback_text"),
+                                    "HTML".equals(rs.getString("parse_mode")), rs.getBoolean("upload")),
                             rs.getInt("attempts") + 1, "SENDING".equals(rs.getString("status"))),
                     ts(now), limit);
             if (claims.isEmpty()) {
@@ -177,15 +179,30 @@ class DeliveryStore {
                 .addKeyValue("messages", messages).log("delivery.sent");
     }
 
-    /** As before this queue existed: the refused item becomes the text with every link; later items are skipped. */
+    /**
+     * Telegram could not take the media by its URL (it could not fetch it, or the file is over the by-URL limits):
+     * the worker downloads and uploads it, at once. When that fails too (too big to upload, not downloadable), the
+     * item becomes the text with every link, and the later items are skipped.
+     */
     private void mediaRefused(Claim c, SendOutcome.MediaRefused r, Instant now) {
         if (!c.message().method().isMedia() || c.message().fallbackText() == null) {
             fail(c, DeliveryFailureReason.REJECTED_BY_TELEGRAM, r.errorCode(), r.detail(), now);
             return;
         }
+        if (!c.message().upload()) {
+            jdbc.update("""
+                            update delivery_message set upload = true, status = 'PENDING', due_at = ?, last_error = ?
+                            where delivery_id = ? and seq = ?""",
+                    ts(now), error(r.errorCode(), r.detail()), c.deliveryId(), c.seq());
+            log.atInfo().addKeyValue("jobId", c.jobId()).addKeyValue("chatId", c.chatId())
+                    .addKeyValue("telegramErrorCode", r.errorCode())
+                    .log("delivery.media-refused-by-url; downloading and uploading it");
+            return;
+        }
         OutgoingMessage text = c.message().asFallbackText();
         jdbc.update("""
                         update delivery_message set method = ?, media_url = null, text = ?, fallback_text = null,
+                                                    parse_mode = null, upload = false,
                                                     status = 'PENDING', due_at = ?, last_error = ?
                         where delivery_id = ? and seq = ?""",
                 text.method().name(), text.text(), ts(now), error(r.errorCode(), r.detail()), c.deliveryId(),

@@ -1,30 +1,60 @@
 package io.kiepipeline.delivery.sending;
 
+import java.util.List;
+
 /**
- * One Telegram message a delivery sends: a media item by URL with its caption, or a text.
+ * One Telegram message a delivery sends: a text, a media item by URL with its caption, or an album of photos (its
+ * URLs one per line in {@code mediaUrl}, the caption on the first).
  *
  * @param fallbackText for media: the text sent instead when Telegram cannot take the media (the result's links)
+ * @param html         the text is Bot API HTML (whatever the user wrote in it is escaped)
+ * @param upload       Telegram could not fetch the URL: the worker downloads the file and uploads it
  */
-record OutgoingMessage(TelegramMethod method, String mediaUrl, String text, String fallbackText) {
+record OutgoingMessage(TelegramMethod method, String mediaUrl, String text, String fallbackText, boolean html,
+                       boolean upload) {
     /** Telegram's own limits: a message's text and a media caption. */
     static final int MAX_TEXT = 4096;
     static final int MAX_CAPTION = 1024;
+    /** An album holds 2 to 10 items. */
+    static final int MAX_ALBUM = 10;
 
     OutgoingMessage {
         if (method.isMedia() && (mediaUrl == null || mediaUrl.isBlank())) {
             throw new IllegalArgumentException(method + " needs a media URL");
         }
-        text = cap(text, method.isMedia() ? MAX_CAPTION : MAX_TEXT);
+        if (!html) {
+            // an HTML text is built to fit: cutting it could cut a tag in half
+            text = cap(text, method.isMedia() ? MAX_CAPTION : MAX_TEXT);
+        }
         fallbackText = cap(fallbackText, MAX_TEXT);
+    }
+
+    OutgoingMessage(TelegramMethod method, String mediaUrl, String text, String fallbackText) {
+        this(method, mediaUrl, text, fallbackText, false, false);
     }
 
     static OutgoingMessage text(String text) {
         return new OutgoingMessage(TelegramMethod.SEND_MESSAGE, null, text, null);
     }
 
+    static OutgoingMessage album(List<String> urls, String caption, String fallbackText, boolean html) {
+        return new OutgoingMessage(TelegramMethod.SEND_MEDIA_GROUP, String.join("\n", urls), caption, fallbackText,
+                html, false);
+    }
+
+    /** The album's URLs, or the one media URL. */
+    List<String> mediaUrls() {
+        return mediaUrl == null ? List.of() : List.of(mediaUrl.split("\n"));
+    }
+
     /** What the message becomes when Telegram refuses its media: its fallback, as a text. */
     OutgoingMessage asFallbackText() {
         return text(fallbackText);
+    }
+
+    /** The same message, to be downloaded and uploaded instead of sent by URL. */
+    OutgoingMessage asUpload() {
+        return new OutgoingMessage(method, mediaUrl, text, fallbackText, html, true);
     }
 
     private static String cap(String s, int max) {
@@ -36,7 +66,8 @@ record OutgoingMessage(TelegramMethod method, String mediaUrl, String text, Stri
 
     /** The Bot API methods a delivery uses. */
     enum TelegramMethod {
-        SEND_MESSAGE("sendMessage"), SEND_PHOTO("sendPhoto"), SEND_VIDEO("sendVideo"), SEND_AUDIO("sendAudio");
+        SEND_MESSAGE("sendMessage"), SEND_PHOTO("sendPhoto"), SEND_VIDEO("sendVideo"), SEND_AUDIO("sendAudio"),
+        SEND_ANIMATION("sendAnimation"), SEND_DOCUMENT("sendDocument"), SEND_MEDIA_GROUP("sendMediaGroup");
 
         final String apiName;
 

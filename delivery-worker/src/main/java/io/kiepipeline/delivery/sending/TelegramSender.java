@@ -1,15 +1,33 @@
 package io.kiepipeline.delivery.sending;
 
+import io.kiepipeline.delivery.sending.OutgoingMessage.TelegramMethod;
 import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.DeliveryFailureReason;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
+import org.telegram.telegrambots.meta.api.methods.ParseMode;
+import org.telegram.telegrambots.meta.api.methods.send.SendAnimation;
 import org.telegram.telegrambots.meta.api.methods.send.SendAudio;
+import org.telegram.telegrambots.meta.api.methods.send.SendDocument;
+import org.telegram.telegrambots.meta.api.methods.send.SendMediaGroup;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
 import org.telegram.telegrambots.meta.api.methods.send.SendVideo;
 import org.telegram.telegrambots.meta.api.objects.InputFile;
+import org.telegram.telegrambots.meta.api.objects.media.InputMedia;
+import org.telegram.telegrambots.meta.api.objects.media.InputMediaPhoto;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
@@ -17,13 +35,23 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 /**
  * Talks to the Bot API: one call per {@link #send}, never a retry and never a wait here. It only classifies the
- * answer, once: 403 (bot blocked) and "chat not found" are final; a 400 on media means the link should go as text;
- * 429, 5xx, 401 and network errors are worth trying later (429 with Telegram's {@code retry_after}). Retrying is
- * the scheduler's job, as a due time on the message's row.
+ * answer, once: 403 (bot blocked) and "chat not found" are final; a 400 on media means Telegram could not take it by
+ * URL (the next try uploads it, and the one after sends the link as text); 429, 5xx, 401 and network errors are
+ * worth trying later (429 with Telegram's {@code retry_after}). Retrying is the scheduler's job, as a due time on the
+ * message's row.
+ *
+ * <p>An upload downloads the file to a temporary file first (never held in memory), within the Bot API's upload
+ * limits (telegram.md D3): 10 MB for a photo (a bigger one goes as a document), 50 MB for anything else. A file over
+ * that, or one that cannot be downloaded, is refused, and its link goes as text.
  */
 @Component
 public class TelegramSender {
+    static final long PHOTO_UPLOAD = 10L << 20;
+    static final long UPLOAD = 50L << 20;
+
     private final TelegramClient telegram;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     public TelegramSender(TelegramClient telegram) {
         this.telegram = telegram;
@@ -32,22 +60,118 @@ public class TelegramSender {
     /** Sends one message, once. Must not be called inside a database transaction. */
     SendOutcome send(ChatId chatId, OutgoingMessage m) {
         String chat = Long.toString(chatId.value());
+        List<File> downloads = new ArrayList<>();
         try {
-            Message sent = switch (m.method()) {
-                case SEND_MESSAGE -> telegram.execute(SendMessage.builder().chatId(chat).text(m.text()).build());
-                case SEND_PHOTO -> telegram.execute(SendPhoto.builder().chatId(chat)
-                        .photo(new InputFile(m.mediaUrl())).caption(m.text()).build());
-                case SEND_VIDEO -> telegram.execute(SendVideo.builder().chatId(chat)
-                        .video(new InputFile(m.mediaUrl())).caption(m.text()).build());
-                case SEND_AUDIO -> telegram.execute(SendAudio.builder().chatId(chat)
-                        .audio(new InputFile(m.mediaUrl())).caption(m.text()).build());
+            String parseMode = m.html() ? ParseMode.HTML : null;
+            TelegramMethod method = m.method();
+            InputFile file = null;
+            if (method.isMedia() && method != TelegramMethod.SEND_MEDIA_GROUP) {
+                if (m.upload()) {
+                    File downloaded = download(m.mediaUrl(), UPLOAD);
+                    downloads.add(downloaded);
+                    if (method == TelegramMethod.SEND_PHOTO && downloaded.length() > PHOTO_UPLOAD) {
+                        method = TelegramMethod.SEND_DOCUMENT; // over a photo's upload limit, not a document's
+                    }
+                    file = new InputFile(downloaded, fileName(m.mediaUrl()));
+                } else {
+                    file = new InputFile(m.mediaUrl());
+                }
+            }
+            long messageId = switch (method) {
+                case SEND_MESSAGE -> id(telegram.execute(SendMessage.builder().chatId(chat).text(m.text())
+                        .parseMode(parseMode).build()));
+                case SEND_PHOTO -> id(telegram.execute(SendPhoto.builder().chatId(chat).photo(file)
+                        .caption(m.text()).parseMode(parseMode).build()));
+                case SEND_VIDEO -> id(telegram.execute(SendVideo.builder().chatId(chat).video(file)
+                        .caption(m.text()).parseMode(parseMode).build()));
+                case SEND_AUDIO -> id(telegram.execute(SendAudio.builder().chatId(chat).audio(file)
+                        .caption(m.text()).parseMode(parseMode).build()));
+                case SEND_ANIMATION -> id(telegram.execute(SendAnimation.builder().chatId(chat).animation(file)
+                        .caption(m.text()).parseMode(parseMode).build()));
+                case SEND_DOCUMENT -> id(telegram.execute(SendDocument.builder().chatId(chat).document(file)
+                        .caption(m.text()).parseMode(parseMode).build()));
+                case SEND_MEDIA_GROUP -> album(chat, m, parseMode, downloads);
             };
-            return new SendOutcome.Sent(sent == null || sent.getMessageId() == null ? 0 : sent.getMessageId());
+            return new SendOutcome.Sent(messageId);
+        } catch (TooBig e) {
+            return new SendOutcome.MediaRefused(413, e.getMessage());
+        } catch (IOException e) {
+            return new SendOutcome.MediaRefused(0, "cannot download the file to upload it: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new SendOutcome.RetryLater(null, 0, "interrupted");
         } catch (TelegramApiRequestException e) {
             return classify(m, e);
         } catch (TelegramApiException e) {
             // no answer (connection refused, timeout, an unreadable body such as a proxy's HTML 502): try later
             return new SendOutcome.RetryLater(null, 0, String.valueOf(e.getMessage()));
+        } finally {
+            downloads.forEach(File::delete);
+        }
+    }
+
+    private long album(String chat, OutgoingMessage m, String parseMode, List<File> downloads)
+            throws TelegramApiException, IOException, InterruptedException {
+        List<InputMedia> media = new ArrayList<>();
+        boolean first = true;
+        for (String url : m.mediaUrls()) {
+            InputMediaPhoto photo = InputMediaPhoto.builder().media(url).build();
+            if (m.upload()) {
+                File downloaded = download(url, PHOTO_UPLOAD);
+                downloads.add(downloaded);
+                photo.setMedia(downloaded, fileName(url));
+            }
+            if (first) {
+                photo.setCaption(m.text());
+                photo.setParseMode(parseMode);
+                first = false;
+            }
+            media.add(photo);
+        }
+        List<Message> sent = telegram.execute(SendMediaGroup.builder().chatId(chat).medias(media).build());
+        return sent == null || sent.isEmpty() ? 0 : id(sent.getFirst());
+    }
+
+    private static long id(Message sent) {
+        return sent == null || sent.getMessageId() == null ? 0 : sent.getMessageId();
+    }
+
+    /** Downloads a result to a temporary file, refusing one over {@code limit} bytes without reading further. */
+    private File download(String url, long limit) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        File file = Files.createTempFile("delivery-", ".upload").toFile();
+        try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(file.toPath())) {
+            if (r.statusCode() != 200) {
+                throw new IOException("HTTP " + r.statusCode());
+            }
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                total += n;
+                if (total > limit) {
+                    throw new TooBig("the file is over the " + (limit >> 20) + " MB Telegram takes as an upload");
+                }
+                out.write(buffer, 0, n);
+            }
+            return file;
+        } catch (IOException | RuntimeException e) {
+            file.delete();
+            throw e;
+        }
+    }
+
+    private static String fileName(String url) {
+        String path = URI.create(url).getPath();
+        String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+        return name.isBlank() ? "result" : name;
+    }
+
+    /** A file over what Telegram takes as an upload: its link goes as text. */
+    private static final class TooBig extends IOException {
+        TooBig(String message) {
+            super(message);
         }
     }
 

@@ -154,16 +154,16 @@ class DeliveryQueueTest {
     }
 
     @Test
-    void sendsEveryMediaItemInOrderAndTheLinkAsTextWhenTelegramCannotTakeOne() {
+    void sendsEveryMediaItemInOrderAndTheLinkAsTextWhenTelegramCannotTakeOneEvenUploaded() {
         long chat = CHATS.incrementAndGet();
-        String dead = files.baseUrl() + "/files/gone.png";
-        JobSucceeded result = anImage(chat, image(), dead, image());
+        String dead = files.baseUrl() + "/files/gone.mp3";
+        JobSucceeded result = anAudio(chat, track(), dead, track());
 
         delivery.handle(envelope(result));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> reported(result.jobId()).size() == 1);
         assertThat(telegram.sentTo(chat)).extracting(TelegramEmulator.Sent::method)
-                .containsExactly("sendPhoto", "sendMessage");
+                .containsExactly("sendAudio", "sendMessage");
         assertThat(telegram.sentTo(chat).get(1).text()).contains(dead);
         assertThat(reported(result.jobId()).getFirst()).isInstanceOfSatisfying(
                 DeliveryEvent.ResultDelivered.class, d -> assertThat(d.messagesSent()).isEqualTo(2));
@@ -188,9 +188,9 @@ class DeliveryQueueTest {
     @Test
     void resendsOnlyTheMessageWhoseOutcomeWasLostInACrash() {
         long chat = CHATS.incrementAndGet();
-        String first = image();
-        String second = files.baseUrl() + "/files/result.png?second";
-        JobSucceeded result = anImage(chat, first, second);
+        String first = track();
+        String second = files.baseUrl() + "/files/result.mp3?second";
+        JobSucceeded result = anAudio(chat, first, second);
         int duplicatesBefore = scheduler.possibleDuplicates();
         scheduler.stop();
         try {
@@ -266,6 +266,57 @@ class DeliveryQueueTest {
 
     private String image() {
         return files.baseUrl() + "/files/result.png";
+    }
+
+    @Test
+    void sendsSeveralImagesAsOneAlbum() {
+        long chat = CHATS.incrementAndGet();
+        JobSucceeded album = anImage(chat, image(), image() + "?2", image() + "?3");
+
+        delivery.handle(envelope(album));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> reported(album.jobId()).size() == 1);
+        assertThat(telegram.sentTo(chat)).extracting(TelegramEmulator.Sent::method)
+                .containsExactly("sendMediaGroup", "sendMediaGroup", "sendMediaGroup");
+        assertThat(reported(album.jobId()).getFirst()).isInstanceOfSatisfying(
+                DeliveryEvent.ResultDelivered.class, d -> assertThat(d.messagesSent()).isEqualTo(1));
+    }
+
+    @Test
+    void uploadsAPhotoTelegramWillNotFetchByUrlInsteadOfSendingItsLink() throws Exception {
+        long chat = CHATS.incrementAndGet();
+        byte[] big = new byte[6 << 20]; // over the 5 MB Telegram fetches for a photo by URL
+        com.sun.net.httpserver.HttpServer host = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        host.createContext("/big.jpg", ex -> {
+            ex.sendResponseHeaders(200, big.length);
+            try (java.io.OutputStream out = ex.getResponseBody()) {
+                out.write(big);
+            }
+        });
+        host.start();
+        try {
+            JobSucceeded result = anImage(chat, "http://127.0.0.1:" + host.getAddress().getPort() + "/big.jpg");
+
+            delivery.handle(envelope(result));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> reported(result.jobId()).size() == 1);
+            assertThat(telegram.sentTo(chat)).singleElement().satisfies(m -> {
+                assertThat(m.method()).isEqualTo("sendPhoto");
+                assertThat(m.mediaUrl()).startsWith(telegram.baseUrl() + "/media/");
+            });
+        } finally {
+            host.stop(0);
+        }
+    }
+
+    private String track() {
+        return files.baseUrl() + "/files/result.mp3";
+    }
+
+    private static JobSucceeded anAudio(long chat, String... urls) {
+        return new JobSucceeded(new JobId(UUID.randomUUID()), new UserId(chat), new ChatId(chat), "suno/v5",
+                OutputType.AUDIO, List.of(urls), 1500, "RUB", Instant.now());
     }
 
     private static JobSucceeded anImage(long chat, String... urls) {

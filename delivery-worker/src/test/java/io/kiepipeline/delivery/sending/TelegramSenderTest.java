@@ -32,8 +32,12 @@ class TelegramSenderTest {
     private static TelegramSender sender;
     private static long chats = 9_000;
 
+    private static com.sun.net.httpserver.HttpServer fileHost;
+
     @BeforeAll
     static void start() throws Exception {
+        fileHost = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        fileHost.start();
         telegram = TelegramEmulator.start(0, TOKEN);
         files = KieEmulator.start(0, "key", 0);
         sender = new TelegramSender(new OkHttpTelegramClient(TOKEN,
@@ -42,6 +46,7 @@ class TelegramSenderTest {
 
     @AfterAll
     static void stop() {
+        fileHost.stop(0);
         telegram.close();
         files.close();
     }
@@ -121,6 +126,97 @@ class TelegramSenderTest {
                     assertThat(r.errorCode()).isEqualTo(403);
                 });
         assertThat(telegram.sendCallsTo(chat)).isEqualTo(1);
+    }
+
+    @Test
+    void uploadsAPhotoTelegramWillNotFetchByUrlBecauseItIsOverFiveMegabytes() {
+        long chat = ++chats;
+        byte[] photo = bytes(6 << 20);
+        String url = files("/big-photo.jpg", photo);
+        OutgoingMessage byUrl = Notices.result(result(chat, OutputType.IMAGE, url)).getFirst();
+
+        assertThat(sender.send(new ChatId(chat), byUrl)).isInstanceOf(SendOutcome.MediaRefused.class);
+        assertThat(sender.send(new ChatId(chat), byUrl.asUpload())).isInstanceOf(SendOutcome.Sent.class);
+
+        assertThat(telegram.sentTo(chat)).singleElement().satisfies(m -> {
+            assertThat(m.method()).isEqualTo("sendPhoto");
+            assertThat(download(m.mediaUrl())).isEqualTo(photo);
+        });
+    }
+
+    @Test
+    void uploadsAPhotoOverTenMegabytesAsADocumentAndRefusesAFileOverFifty() {
+        long chat = ++chats;
+        String large = files("/large.png", bytes(12 << 20));
+        String huge = files("/huge.mp4", bytes((50 << 20) + 1));
+
+        SendOutcome photo = sender.send(new ChatId(chat),
+                Notices.result(result(chat, OutputType.IMAGE, large)).getFirst().asUpload());
+        SendOutcome video = sender.send(new ChatId(chat),
+                Notices.result(result(chat, OutputType.VIDEO, huge)).getFirst().asUpload());
+
+        assertThat(photo).isInstanceOf(SendOutcome.Sent.class);
+        assertThat(telegram.sentTo(chat)).singleElement()
+                .satisfies(m -> assertThat(m.method()).isEqualTo("sendDocument"));
+        assertThat(video).isInstanceOfSatisfying(SendOutcome.MediaRefused.class,
+                r -> assertThat(r.errorCode()).isEqualTo(413));
+    }
+
+    @Test
+    void sendsSeveralImagesAsOneAlbumCaptionedOnItsFirstItem() {
+        long chat = ++chats;
+        String png = files.baseUrl() + "/files/result.png";
+        List<String> urls = List.of(png, png + "?n=2", png + "?n=3");
+        JobSucceeded e = new JobSucceeded(new JobId(UUID.randomUUID()), new UserId(chat), new ChatId(chat),
+                "some/model", OutputType.IMAGE, urls, 0, "RUB", Instant.now(), "three cats");
+
+        List<OutgoingMessage> messages = Notices.result(e);
+        assertThat(messages).singleElement().satisfies(m ->
+                assertThat(sender.send(new ChatId(chat), m)).isInstanceOf(SendOutcome.Sent.class));
+
+        assertThat(telegram.sentTo(chat)).extracting(TelegramEmulator.Sent::method)
+                .containsExactly("sendMediaGroup", "sendMediaGroup", "sendMediaGroup");
+        assertThat(telegram.sentTo(chat).getFirst().text()).contains("three cats");
+        assertThat(telegram.sentTo(chat).get(1).text()).isNull();
+    }
+
+    @Test
+    void theUsersPromptInACaptionIsEscapedSoTelegramTakesItAsWritten() {
+        long chat = ++chats;
+        JobSucceeded e = new JobSucceeded(new JobId(UUID.randomUUID()), new UserId(chat), new ChatId(chat),
+                "some/model", OutputType.IMAGE, List.of(files.baseUrl() + "/files/result.png"), 1500, "RUB",
+                Instant.now(), "a <b>bold</b> cat & a </i> dog");
+
+        assertThat(sender.send(new ChatId(chat), Notices.result(e).getFirst())).isInstanceOf(SendOutcome.Sent.class);
+
+        assertThat(telegram.sentTo(chat).getFirst().text())
+                .contains("<i>a &lt;b&gt;bold&lt;/b&gt; cat &amp; a &lt;/i&gt; dog</i>").contains("15.00");
+    }
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        new java.util.Random(n).nextBytes(b);
+        return b;
+    }
+
+    /** Serves the bytes at a path of a small file host of this test's own; returns the URL. */
+    private static String files(String path, byte[] body) {
+        fileHost.createContext(path, ex -> {
+            ex.sendResponseHeaders(200, body.length);
+            try (java.io.OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        return "http://127.0.0.1:" + fileHost.getAddress().getPort() + path;
+    }
+
+    private static byte[] download(String url) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(url)).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JobSucceeded result(long chat, OutputType type, String url) {

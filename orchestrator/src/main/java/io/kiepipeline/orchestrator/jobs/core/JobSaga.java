@@ -400,8 +400,14 @@ public final class JobSaga {
             emit.add(new LedgerCommand.CaptureHold(job.holdId(), job.jobId(), job.userId()));
         }
         emit.add(new JobEvent.JobSucceeded(job.jobId(), job.userId(), job.chatId(), job.model(), job.outputType(),
-                urls, job.priceMinor(), job.currency(), now));
+                urls, job.priceMinor(), job.currency(), now, promptOf(job)));
         return new Reaction(next, emit, "job.succeeded", true);
+    }
+
+    /** What the user asked for, in their words: the input's prompt (or text, for speech), for the result's caption. */
+    static String promptOf(JobState job) {
+        Object prompt = job.input() == null ? null : job.input().getOrDefault("prompt", job.input().get("text"));
+        return prompt instanceof String p && !p.isBlank() ? p.strip() : null;
     }
 
     private Reaction onDelivered(JobState job, ResultDelivered e, Instant now) {
