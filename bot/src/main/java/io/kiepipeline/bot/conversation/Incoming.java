@@ -1,0 +1,33 @@
+package io.kiepipeline.bot.conversation;
+
+/**
+ * An update as the conversation sees it, from a person in a private chat. Photos arrive already re-hosted: {@code url}
+ * is the https address KIE fetches them from (the bot token never leaves the system).
+ */
+public sealed interface Incoming {
+    long chatId();
+
+    long userId();
+
+    /** The user's Telegram language, when the update carries it. */
+    String languageCode();
+
+    /** {@code /name args}: the command without its slash or bot name, lower-cased. */
+    record Command(long chatId, long userId, String languageCode, String name, String args) implements Incoming {
+    }
+
+    record Text(long chatId, long userId, String languageCode, String text) implements Incoming {
+    }
+
+    record Photo(long chatId, long userId, String languageCode, String url, String caption) implements Incoming {
+    }
+
+    /** A tap on an inline button: the callback query's id (answered exactly once), its message and data. */
+    record Tap(long chatId, long userId, String languageCode, String queryId, int messageId, String data)
+            implements Incoming {
+    }
+
+    /** Anything else a person can send: a sticker, a voice note, a document, a location... */
+    record Other(long chatId, long userId, String languageCode, String kind) implements Incoming {
+    }
+}
