@@ -5,6 +5,7 @@ package io.kiepipeline.schemas;
  * job id on job streams and the user id on money streams.
  */
 public sealed interface Message
-        permits GatewayEvent, LedgerCommand, LedgerEvent, KieCommand, KieEvent, KieAccountEvent, JobEvent, DeliveryEvent {
+        permits GatewayEvent, LedgerCommand, LedgerEvent, KieCommand, KieEvent, KieAccountEvent, JobEvent, DeliveryEvent,
+        ChatCommand {
     String key();
 }

@@ -45,6 +45,9 @@ public final class MessageTypes {
         register("job.late-result.v1", JobEvent.JobLateResult.class);
         register("delivery.result-delivered.v1", DeliveryEvent.ResultDelivered.class);
         register("delivery.delivery-failed.v1", DeliveryEvent.DeliveryFailed.class);
+        register("bot.send-chat-message.v1", ChatCommand.SendChatMessage.class);
+        register("bot.edit-chat-message.v1", ChatCommand.EditChatMessage.class);
+        register("bot.answer-callback-query.v1", ChatCommand.AnswerCallbackQuery.class);
         // Every permitted subclass of every family must be registered: a new record without a name fails here.
         for (Topic<?> topic : Topics.ALL) {
             Arrays.stream(topic.family().getPermittedSubclasses()).forEach(c -> {

@@ -6,7 +6,7 @@ package io.kiepipeline.schemas;
  */
 public record Topic<T extends Message>(String name, Class<T> family, KeyKind keyKind, boolean compacted) {
     public enum KeyKind {
-        JOB_ID, USER_ID,
+        JOB_ID, USER_ID, CHAT_ID,
         /** One fixed key: the topic holds the latest state of something (compacted). */
         SINGLE
     }

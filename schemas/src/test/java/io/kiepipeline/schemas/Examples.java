@@ -70,6 +70,12 @@ final class Examples {
                 new JobEvent.JobDelivered(JOB, USER, AT),
                 new DeliveryEvent.ResultDelivered(JOB, CHAT, NoticeKind.RESULT, 1, AT),
                 new DeliveryEvent.DeliveryFailed(JOB, CHAT, NoticeKind.RESULT, DeliveryFailureReason.BOT_BLOCKED, 403,
-                        "Forbidden: bot was blocked by the user", AT));
+                        "Forbidden: bot was blocked by the user", AT),
+                new JobEvent.JobSucceeded(JOB, USER, CHAT, "google/nano-banana", OutputType.IMAGE, URLS, 1500, "RUB",
+                        AT, "a red fox in the snow"),
+                new ChatCommand.SendChatMessage(QUOTE, CHAT, "<b>Nano Banana</b>: pick", List.of(List.of(
+                        new ChatCommand.InlineButton("Make it", "g:google/nano-banana"))), AT),
+                new ChatCommand.EditChatMessage(QUOTE, CHAT, 1001, "Queued", List.of(), AT),
+                new ChatCommand.AnswerCallbackQuery(QUOTE, CHAT, "4382", null, AT));
     }
 }

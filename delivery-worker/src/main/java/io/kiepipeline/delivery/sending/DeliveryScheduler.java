@@ -28,6 +28,7 @@ public class DeliveryScheduler implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
 
     private final DeliveryStore store;
+    private final ChatCommands chatCommands;
     private final TelegramSender sender;
     private final TelegramSettings settings;
     private final Clock clock;
@@ -40,10 +41,12 @@ public class DeliveryScheduler implements SmartLifecycle {
     private volatile Thread loop;
     private volatile boolean running;
 
-    DeliveryScheduler(DeliveryStore store, TelegramSender sender, TelegramSettings settings, Clock clock,
-                      ObjectProvider<MeterRegistry> meters,
+    DeliveryScheduler(DeliveryStore store, ChatCommands chatCommands, TelegramSender sender, TelegramSettings settings,
+                      Clock clock, ObjectProvider<MeterRegistry> meters,
                       @Value("${pipeline.telegram.scheduler-auto-start:true}") boolean autoStart) {
         this.store = store;
+        this.chatCommands = chatCommands;
+        chatCommands.onCommit(this::wakeUp);
         this.sender = sender;
         this.settings = settings;
         this.clock = clock;
@@ -114,7 +117,12 @@ public class DeliveryScheduler implements SmartLifecycle {
             try {
                 int capacity = Math.min(free.availablePermits(), settings.batchSize());
                 if (capacity > 0) {
-                    claimed = dispatch(store.claim(capacity, clock.instant()));
+                    // the bot's answers first: a person is waiting on them, and each is one short call
+                    claimed = dispatchCommands(chatCommands.claim(capacity, clock.instant()));
+                }
+                capacity = Math.min(free.availablePermits(), settings.batchSize());
+                if (capacity > 0) {
+                    claimed += dispatch(store.claim(capacity, clock.instant()));
                 }
             } catch (RuntimeException e) {
                 log.atWarn().addKeyValue("reason", String.valueOf(e.getMessage()))
@@ -149,6 +157,33 @@ public class DeliveryScheduler implements SmartLifecycle {
             senders.execute(() -> {
                 try {
                     sendAndRecord(c);
+                } finally {
+                    free.release();
+                    wake.release();
+                }
+            });
+        }
+        return claims.size();
+    }
+
+    private int dispatchCommands(List<ChatCommands.Claim> claims) {
+        for (ChatCommands.Claim c : claims) {
+            free.acquireUninterruptibly();
+            senders.execute(() -> {
+                try {
+                    SendOutcome outcome;
+                    try {
+                        outcome = sender.command(c.command());
+                    } catch (RuntimeException e) {
+                        outcome = new SendOutcome.RetryLater(null, 0, String.valueOf(e.getMessage()));
+                    }
+                    try {
+                        chatCommands.recordOutcome(c, outcome, clock.instant());
+                    } catch (RuntimeException e) {
+                        log.atError().addKeyValue("commandId", c.commandId()).addKeyValue("chatId", c.chatId())
+                                .addKeyValue("reason", String.valueOf(e.getMessage()))
+                                .log("chat-command.outcome-not-recorded; retried after its lease");
+                    }
                 } finally {
                     free.release();
                     wake.release();

@@ -1,6 +1,7 @@
 package io.kiepipeline.delivery.sending;
 
 import io.kiepipeline.delivery.sending.OutgoingMessage.TelegramMethod;
+import io.kiepipeline.schemas.ChatCommand;
 import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.DeliveryFailureReason;
 import java.io.File;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
+import org.telegram.telegrambots.meta.api.methods.AnswerCallbackQuery;
 import org.telegram.telegrambots.meta.api.methods.ParseMode;
 import org.telegram.telegrambots.meta.api.methods.send.SendAnimation;
 import org.telegram.telegrambots.meta.api.methods.send.SendAudio;
@@ -28,7 +30,11 @@ import org.telegram.telegrambots.meta.api.methods.send.SendVideo;
 import org.telegram.telegrambots.meta.api.objects.InputFile;
 import org.telegram.telegrambots.meta.api.objects.media.InputMedia;
 import org.telegram.telegrambots.meta.api.objects.media.InputMediaPhoto;
+import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
@@ -108,6 +114,46 @@ public class TelegramSender {
         } finally {
             downloads.forEach(File::delete);
         }
+    }
+
+    /** Does one of the bot's chat commands, once: a message, an edit, or the answer to a tap. */
+    SendOutcome command(ChatCommand command) {
+        String chat = Long.toString(command.chatId().value());
+        try {
+            long messageId = switch (command) {
+                case ChatCommand.SendChatMessage m -> id(telegram.execute(SendMessage.builder().chatId(chat)
+                        .text(m.html()).parseMode(ParseMode.HTML).replyMarkup(keyboard(m.buttons())).build()));
+                case ChatCommand.EditChatMessage m -> {
+                    telegram.execute(EditMessageText.builder().chatId(chat).messageId((int) m.messageId())
+                            .text(m.html()).parseMode(ParseMode.HTML).replyMarkup(keyboard(m.buttons())).build());
+                    yield m.messageId();
+                }
+                case ChatCommand.AnswerCallbackQuery a -> {
+                    telegram.execute(AnswerCallbackQuery.builder().callbackQueryId(a.callbackQueryId())
+                            .text(a.text()).build());
+                    yield 0;
+                }
+            };
+            return new SendOutcome.Sent(messageId);
+        } catch (TelegramApiRequestException e) {
+            String description = String.valueOf(e.getApiResponse()).toLowerCase(Locale.ROOT);
+            if (command instanceof ChatCommand.EditChatMessage && description.contains("message is not modified")) {
+                return new SendOutcome.Sent(((ChatCommand.EditChatMessage) command).messageId()); // already so
+            }
+            // classified like a text: a 400 is final (a stale query, a message gone, text Telegram will not take)
+            return classify(OutgoingMessage.text("-"), e);
+        } catch (TelegramApiException e) {
+            return new SendOutcome.RetryLater(null, 0, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static InlineKeyboardMarkup keyboard(List<List<ChatCommand.InlineButton>> rows) {
+        if (rows.isEmpty()) {
+            return null;
+        }
+        return InlineKeyboardMarkup.builder().keyboard(rows.stream().map(row -> new InlineKeyboardRow(row.stream()
+                .map(b -> InlineKeyboardButton.builder().text(b.text()).callbackData(b.data()).build()).toList()))
+                .toList()).build();
     }
 
     private long album(String chat, OutgoingMessage m, String parseMode, List<File> downloads)

@@ -8,6 +8,7 @@ import io.kiepipeline.emulators.KieEmulator;
 import io.kiepipeline.emulators.TelegramEmulator;
 import io.kiepipeline.emulators.TelegramEmulator.Failure;
 import io.kiepipeline.platform.messaging.Envelope;
+import io.kiepipeline.schemas.ChatCommand;
 import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.DeliveryEvent;
 import io.kiepipeline.schemas.DeliveryFailureReason;
@@ -322,6 +323,90 @@ class DeliveryQueueTest {
     private static JobSucceeded anImage(long chat, String... urls) {
         return new JobSucceeded(new JobId(UUID.randomUUID()), new UserId(chat), new ChatId(chat), "some/model",
                 OutputType.IMAGE, List.of(urls), 1500, "RUB", Instant.now());
+    }
+
+    @Autowired
+    ChatCommands chatCommands;
+
+    @Test
+    void sendsTheBotsMessagesInOrderWithTheirButtonsAndEditsOneInPlace() {
+        long chat = CHATS.incrementAndGet();
+        ChatCommand.SendChatMessage welcome = new ChatCommand.SendChatMessage(UUID.randomUUID(), new ChatId(chat),
+                "👋 <b>Hi</b>", List.of(), Instant.now());
+        ChatCommand.SendChatMessage menu = new ChatCommand.SendChatMessage(UUID.randomUUID(), new ChatId(chat),
+                "What shall we make?", List.of(List.of(new ChatCommand.InlineButton("🖼 Images", "s:IMAGES:0"))),
+                Instant.now());
+
+        chatCommands.handle(command(welcome));
+        chatCommands.handle(command(menu));
+        await().atMost(Duration.ofSeconds(5)).until(() -> done(menu.commandId()));
+        long menuId = jdbc.queryForObject("select telegram_message_id from chat_command where command_id = ?",
+                Long.class, menu.commandId());
+        chatCommands.handle(command(new ChatCommand.EditChatMessage(UUID.randomUUID(), new ChatId(chat), menuId,
+                "<b>Images</b>: pick a model", List.of(List.of(new ChatCommand.InlineButton("⬅️ Back", "menu"))),
+                Instant.now())));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> telegram.chat(chat).size() == 2
+                && telegram.chat(chat).get(1).edited());
+        assertThat(telegram.chat(chat)).extracting(TelegramEmulator.Line::text)
+                .containsExactly("👋 <b>Hi</b>", "<b>Images</b>: pick a model");
+        assertThat(telegram.chat(chat).get(1).replyMarkup()).contains("\"callback_data\":\"menu\"");
+    }
+
+    @Test
+    void aCommandRecordedTwiceIsDoneOnce() {
+        long chat = CHATS.incrementAndGet();
+        ChatCommand.SendChatMessage hello = new ChatCommand.SendChatMessage(UUID.randomUUID(), new ChatId(chat),
+                "hello", List.of(), Instant.now());
+
+        chatCommands.handle(command(hello));
+        chatCommands.handle(command(hello));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> done(hello.commandId()));
+        assertThat(telegram.sentTo(chat)).hasSize(1);
+    }
+
+    @Test
+    void aStaleTapAnswerFailsAloneAndTheChatsNextCommandGoesOn() {
+        long chat = CHATS.incrementAndGet();
+        UUID stale = UUID.randomUUID();
+        ChatCommand.SendChatMessage after = new ChatCommand.SendChatMessage(UUID.randomUUID(), new ChatId(chat),
+                "still here", List.of(), Instant.now());
+
+        chatCommands.handle(command(new ChatCommand.AnswerCallbackQuery(stale, new ChatId(chat), "no-such-query",
+                null, Instant.now())));
+        chatCommands.handle(command(after));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> done(after.commandId()));
+        assertThat(jdbc.queryForObject("select status from chat_command where command_id = ?", String.class, stale))
+                .isEqualTo("FAILED");
+        assertThat(telegram.sentTo(chat)).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo("still here"));
+    }
+
+    @Test
+    void aChatsCommandsWaitOutItsRetryAfterAndKeepTheirOrder() {
+        long chat = CHATS.incrementAndGet();
+        telegram.failNext(chat, Failure.tooManyRequests(1));
+        List<UUID> ids = new java.util.ArrayList<>();
+        for (String text : List.of("first", "second")) {
+            ChatCommand.SendChatMessage m = new ChatCommand.SendChatMessage(UUID.randomUUID(), new ChatId(chat), text,
+                    List.of(), Instant.now());
+            ids.add(m.commandId());
+            chatCommands.handle(command(m));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> done(ids.get(1)));
+        assertThat(telegram.sentTo(chat)).extracting(TelegramEmulator.Sent::text).containsExactly("first", "second");
+    }
+
+    private boolean done(UUID commandId) {
+        return "DONE".equals(jdbc.query("select status from chat_command where command_id = ?",
+                rs -> rs.next() ? rs.getString(1) : null, commandId));
+    }
+
+    private static Envelope command(ChatCommand c) {
+        return new Envelope(new EventId(UUID.randomUUID()), MessageTypes.nameOf(c.getClass()), c, null, null,
+                Instant.now(), "bot.chat-commands", 0, 0);
     }
 
     private static Envelope envelope(JobEvent event) {

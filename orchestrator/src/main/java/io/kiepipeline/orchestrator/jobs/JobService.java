@@ -268,6 +268,8 @@ public class JobService {
             case io.kiepipeline.schemas.KieAccountEvent e -> Optional.empty();
             case LedgerCommand c -> throw new IllegalArgumentException("orchestrator does not consume " + c);
             case KieCommand c -> throw new IllegalArgumentException("orchestrator does not consume " + c);
+            case io.kiepipeline.schemas.ChatCommand c ->
+                    throw new IllegalArgumentException("orchestrator does not consume " + c);
         };
     }
 }

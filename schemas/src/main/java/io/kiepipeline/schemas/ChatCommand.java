@@ -1,0 +1,51 @@
+package io.kiepipeline.schemas;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Topic {@code bot.chat-commands}, key = chat id (so a chat's commands stay in order): what the bot asks the
+ * delivery-worker to do in a chat. The delivery-worker makes every call to Telegram, under the limits it holds for
+ * all its instances together (ADR 11). {@code commandId} is derived from the update that caused the command, so the
+ * same update handled twice asks for the same command, which is done once.
+ */
+public sealed interface ChatCommand extends Message {
+    UUID commandId();
+
+    ChatId chatId();
+
+    @Override
+    default String key() {
+        return Long.toString(chatId().value());
+    }
+
+    /** A new message: Bot API HTML, with inline buttons row by row (none: an empty list). */
+    record SendChatMessage(UUID commandId, ChatId chatId, String html, List<List<InlineButton>> buttons, Instant at)
+            implements ChatCommand {
+        public SendChatMessage {
+            buttons = copy(buttons);
+        }
+    }
+
+    /** A message the bot sent earlier, rewritten in place (its text and buttons). */
+    record EditChatMessage(UUID commandId, ChatId chatId, long messageId, String html,
+                           List<List<InlineButton>> buttons, Instant at) implements ChatCommand {
+        public EditChatMessage {
+            buttons = copy(buttons);
+        }
+    }
+
+    /** The answer to a button tap: Telegram shows {@code text} briefly (null: nothing, the spinner just stops). */
+    record AnswerCallbackQuery(UUID commandId, ChatId chatId, String callbackQueryId, String text, Instant at)
+            implements ChatCommand {
+    }
+
+    /** A button: its label and its callback data (1–64 bytes). */
+    record InlineButton(String text, String data) {
+    }
+
+    private static List<List<InlineButton>> copy(List<List<InlineButton>> rows) {
+        return rows == null ? List.of() : rows.stream().map(List::copyOf).toList();
+    }
+}
