@@ -49,6 +49,12 @@ public final class Benchmark {
         env.put("CALLBACK_SECRET", TestPipeline.CALLBACK_SECRET);
         env.put("GATEWAY_PORT", Integer.toString(EmbeddedKafka.freePort()));
         env.put("KIE_RATE_LIMIT_REQUESTS", "100000");
+        // the per-user limits and the free tier are measured by their own tests; a benchmark is many jobs per user
+        env.put("USER_MAX_RUNNING_JOBS", "0");
+        env.put("USER_REQUESTS_PER_MINUTE", "0");
+        env.put("FREE_DAILY_PER_USER", "0");
+        env.put("FREE_DAILY_BUDGET", "0");
+
         env.put("TELEGRAM_LONG_POLL_TIMEOUT", "5");
         long bootStart = System.nanoTime();
         try (EmbeddedPipeline p = EmbeddedPipeline.start(new EmbeddedPipeline.Options(dir, env, 0, 0, 0, 0, kieMs,

@@ -56,6 +56,11 @@ final class TestPipeline {
                 env.put("KIE_LATE_POLL_INTERVAL", "1s");
                 env.put("GATEWAY_PORT", Integer.toString(EmbeddedKafka.freePort()));
                 env.put("CURRENCY", "RUB");
+                // off for the suite (tests reuse users freely); UsageLimitsPipelineTest turns them on
+                env.put("USER_MAX_RUNNING_JOBS", "0");
+                env.put("USER_REQUESTS_PER_MINUTE", "0");
+                env.put("FREE_DAILY_PER_USER", "0");
+                env.put("FREE_DAILY_BUDGET", "0");
                 env.put("KIE_RETRY_INITIAL", "100ms");
                 env.put("KIE_RETRY_MAX", "400ms");
                 env.put("KIE_RETRY_ATTEMPTS", "4");

@@ -94,6 +94,12 @@ public final class ClusterBenchmark {
         env.put("CLUSTER_PORT_BASE", "27000");
         env.put("KIE_RATE_LIMIT_REQUESTS", "100000");
         env.put("KIE_EMULATOR_DELAY_MS", "200");
+        // the per-user limits and the free tier are measured by their own tests; a benchmark is many jobs per user
+        env.put("USER_MAX_RUNNING_JOBS", "0");
+        env.put("USER_REQUESTS_PER_MINUTE", "0");
+        env.put("FREE_DAILY_PER_USER", "0");
+        env.put("FREE_DAILY_BUDGET", "0");
+
         env.putAll(scenario.env());
         ClusterControl cluster = new ClusterControl(root, ChaosRun.chaosEnvironment(env));
         cluster.wipe();

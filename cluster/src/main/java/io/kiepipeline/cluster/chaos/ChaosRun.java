@@ -102,6 +102,11 @@ public final class ChaosRun {
         // a deploy's SIGTERM gets 30 s (Kubernetes' default grace period) before SIGKILL
         env.putIfAbsent("STOP_GRACE", "30");
         env.putIfAbsent("SERVICE_HEAP", "256m");
+        // the per-user limits and the free tier are measured by their own tests; this workload is many jobs per user
+        env.putIfAbsent("USER_MAX_RUNNING_JOBS", "0");
+        env.putIfAbsent("USER_REQUESTS_PER_MINUTE", "0");
+        env.putIfAbsent("FREE_DAILY_PER_USER", "0");
+        env.putIfAbsent("FREE_DAILY_BUDGET", "0");
         return env;
     }
 

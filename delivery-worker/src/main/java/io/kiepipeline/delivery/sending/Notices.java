@@ -131,6 +131,7 @@ final class Notices {
             case QUOTE_INVALID -> e.detail();
             case QUOTE_CHANGED -> e.detail();
             case KIE_UNAVAILABLE -> "generation is temporarily unavailable. Please try again in a few minutes.";
+            case TOO_MANY_RUNNING, RATE_LIMITED, FREE_LIMIT_REACHED, FREE_BUDGET_EXHAUSTED -> e.detail();
         };
         return "⚠️ Not started: " + why + "\nNothing was charged.";
     }

@@ -54,9 +54,11 @@ public class JobService {
     private final Inbox inbox;
     private final OutboxWriter outbox;
     private final Clock clock;
+    private final UsageCounter usageCounter;
 
-    public JobService(JobRepository jobs, JobSaga saga, JobIntake intake, Quotes quotes, KieAvailability kie,
-                      ModelCatalog catalog, Inbox inbox, OutboxWriter outbox, Clock clock) {
+    JobService(JobRepository jobs, JobSaga saga, JobIntake intake, Quotes quotes, KieAvailability kie,
+               ModelCatalog catalog, Inbox inbox, OutboxWriter outbox, Clock clock, UsageCounter usageCounter) {
+        this.usageCounter = usageCounter;
         this.kie = kie;
         this.catalog = catalog;
         this.jobs = jobs;
@@ -187,7 +189,10 @@ public class JobService {
         }
         // the quote row is locked until this transaction ends: two requests naming it cannot both take it
         Optional<Quote> quote = request.quoteId() == null ? Optional.empty() : quotes.lock(request.quoteId());
-        JobIntake.Decision decision = intake.decide(request, quote, kie.available(), now);
+        // counted under the user's lock (and the free tier's): requests at the same moment cannot all slip under
+        JobIntake.Usage usage = usage(request, now);
+        JobIntake.Decision decision = intake.decide(request, quote, kie.available(), usage, usageCounter.limits(),
+                now);
         Reaction reaction = decision.reaction();
         if (decision.issued() != null) {
             quotes.insert(decision.issued());
@@ -204,6 +209,10 @@ public class JobService {
                 .addKeyValue("quoteId", request.quoteId()).log("job.requested");
         emit(reaction, envelope.eventId().toString());
         logStep(reaction);
+    }
+
+    private JobIntake.Usage usage(GenerationRequested request, Instant now) {
+        return usageCounter.count(request.userId().value(), intake.isFree(request.model()), now);
     }
 
     private void apply(JobRecord record, Reaction reaction, String causation, Instant now) {

@@ -37,6 +37,20 @@ public final class JobIntake {
     private final String currency;
     private final Duration quoteTtl;
 
+    /**
+     * How much a user (and, for free models, everyone) has used, counted by the caller under a lock so that requests
+     * at the same moment cannot all slip under a limit: jobs running now, requests in the last minute, free jobs made
+     * today (UTC) by the user and by everyone.
+     */
+    public record Usage(int running, int lastMinute, int freeToday, int freeTodayEveryone) {
+        public static final Usage NONE = new Usage(0, 0, 0, 0);
+    }
+
+    /** The limits one user (and the free tier) are held to; 0 means no limit. */
+    public record UsageLimits(int maxRunning, int perMinute, int freePerUserDaily, int freeDailyBudget) {
+        public static final UsageLimits NONE = new UsageLimits(0, 0, 0, 0);
+    }
+
     /** What the intake decided, and what the caller stores besides the job. */
     public record Decision(Reaction reaction, Quote issued, UUID usedQuote, String catalogVersion) {
     }
@@ -81,12 +95,23 @@ public final class JobIntake {
         return decide(r, quote, true, now);
     }
 
+    /** Whether a request for this model counts against the free tier. */
+    public boolean isFree(String model) {
+        return catalog.find(model).map(m -> m.free()).orElse(false);
+    }
+
+    public Decision decide(GenerationRequested r, Optional<Quote> quote, boolean kieAvailable, Instant now) {
+        return decide(r, quote, kieAvailable, Usage.NONE, UsageLimits.NONE, now);
+    }
+
     /**
      * @param kieAvailable false while no KIE key can take tasks (every account refused): every new request is
      *                     refused before any hold, with a "temporarily unavailable" the user can act on
      */
-    public Decision decide(GenerationRequested r, Optional<Quote> quote, boolean kieAvailable, Instant now) {
+    public Decision decide(GenerationRequested r, Optional<Quote> quote, boolean kieAvailable, Usage usage,
+                           UsageLimits limits, Instant now) {
         Language lang = r.language() == null ? Language.EN : r.language();
+        boolean ru = lang == Language.RU;
         if (r.model().length() > Limits.MODEL_ID) {
             // Not from our gateway, which bounds it; stored cut, so the refusal itself fits the job's columns.
             return plain(rejected(r, null, 0, JobRejectionReason.UNKNOWN_MODEL, "unknown model: the id is longer than "
@@ -97,6 +122,31 @@ public final class JobIntake {
                     ? "генерация временно недоступна, ничего не списано; попробуйте через несколько минут"
                     : "generation is temporarily unavailable; nothing was charged, try again in a few minutes",
                     null, now));
+        }
+        if (limits.maxRunning() > 0 && usage.running() >= limits.maxRunning()) {
+            return plain(rejected(r, null, 0, JobRejectionReason.TOO_MANY_RUNNING, ru
+                    ? "у вас уже " + usage.running() + " генерации в работе; дождитесь результата одной из них"
+                    : "you already have " + usage.running() + " generations running; wait for one to finish",
+                    null, now));
+        }
+        if (limits.perMinute() > 0 && usage.lastMinute() >= limits.perMinute()) {
+            return plain(rejected(r, null, 0, JobRejectionReason.RATE_LIMITED, ru
+                    ? "слишком много запросов за минуту; подождите немного"
+                    : "too many requests in a minute; please wait a little", null, now));
+        }
+        if (isFree(r.model())) {
+            if (limits.freePerUserDaily() > 0 && usage.freeToday() >= limits.freePerUserDaily()) {
+                return plain(rejected(r, null, 0, JobRejectionReason.FREE_LIMIT_REACHED, ru
+                        ? "бесплатный лимит на сегодня исчерпан (" + limits.freePerUserDaily() + " в день); он"
+                        + " обновится в 00:00 UTC, платные модели доступны"
+                        : "today's free limit is used (" + limits.freePerUserDaily() + " a day); it renews at"
+                        + " 00:00 UTC, and paid models are available", null, now));
+            }
+            if (limits.freeDailyBudget() > 0 && usage.freeTodayEveryone() >= limits.freeDailyBudget()) {
+                return plain(rejected(r, null, 0, JobRejectionReason.FREE_BUDGET_EXHAUSTED, ru
+                        ? "бесплатные генерации на сегодня закончились; они вернутся в 00:00 UTC"
+                        : "today's free generations are used up; they come back at 00:00 UTC", null, now));
+            }
         }
         if (r.quoteId() == null) {
             return checked(r, catalog.check(r.model(), r.input(), lang), null, now);

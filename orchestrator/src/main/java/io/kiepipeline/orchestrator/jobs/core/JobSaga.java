@@ -122,6 +122,8 @@ public final class JobSaga {
             case GatewayEvent.GenerationRequested e -> Reaction.ignore(job, "generation.requested-again; the job exists");
             case LedgerCommand c -> throw new IllegalArgumentException("the saga does not take commands: " + c);
             case KieCommand c -> throw new IllegalArgumentException("the saga does not take commands: " + c);
+            case io.kiepipeline.schemas.ChatCommand c ->
+                    throw new IllegalArgumentException("the saga does not take commands: " + c);
         };
     }
 

@@ -148,6 +148,65 @@ class JobIntakeTest {
         });
     }
 
+    static final JobIntake.UsageLimits LIMITS = new JobIntake.UsageLimits(3, 20, 5, 100);
+
+    @Test
+    void aUserWithAsManyJobsRunningAsAllowedIsRefusedBeforeAnyHold() {
+        JobIntake.Decision d = intake.decide(plain("nano-banana-pro", Language.EN), Optional.empty(), true,
+                new JobIntake.Usage(3, 3, 0, 0), LIMITS, NOW);
+
+        assertThat(d.reaction().emit()).singleElement().isInstanceOfSatisfying(JobEvent.JobRejected.class, e -> {
+            assertThat(e.reason()).isEqualTo(JobRejectionReason.TOO_MANY_RUNNING);
+            assertThat(e.detail()).contains("3 generations running");
+        });
+    }
+
+    @Test
+    void tooManyRequestsInAMinuteAreRefusedInTheUsersLanguage() {
+        JobIntake.Decision d = intake.decide(plain("nano-banana-pro", Language.RU), Optional.empty(), true,
+                new JobIntake.Usage(0, 20, 0, 0), LIMITS, NOW);
+
+        assertThat(d.reaction().emit()).singleElement().isInstanceOfSatisfying(JobEvent.JobRejected.class, e -> {
+            assertThat(e.reason()).isEqualTo(JobRejectionReason.RATE_LIMITED);
+            assertThat(e.detail()).contains("слишком много запросов");
+        });
+    }
+
+    @Test
+    void theFreeTierHasADailyLimitPerUserAndABudgetForEveryoneButPaidModelsAreNotCounted() {
+        GenerationRequested free = plain("google/nano-banana", Language.EN);
+
+        JobIntake.Decision userLimit = intake.decide(free, Optional.empty(), true, new JobIntake.Usage(0, 0, 5, 5),
+                LIMITS, NOW);
+        JobIntake.Decision budget = intake.decide(free, Optional.empty(), true, new JobIntake.Usage(0, 0, 1, 100),
+                LIMITS, NOW);
+        JobIntake.Decision underBoth = intake.decide(free, Optional.empty(), true, new JobIntake.Usage(0, 0, 4, 99),
+                LIMITS, NOW);
+        JobIntake.Decision paid = intake.decide(plain("nano-banana-pro", Language.EN), Optional.empty(), true,
+                new JobIntake.Usage(0, 0, 5, 100), LIMITS, NOW);
+
+        assertThat(((JobEvent.JobRejected) userLimit.reaction().emit().getFirst()).reason())
+                .isEqualTo(JobRejectionReason.FREE_LIMIT_REACHED);
+        assertThat(((JobEvent.JobRejected) userLimit.reaction().emit().getFirst()).detail()).contains("5 a day");
+        assertThat(((JobEvent.JobRejected) budget.reaction().emit().getFirst()).reason())
+                .isEqualTo(JobRejectionReason.FREE_BUDGET_EXHAUSTED);
+        assertThat(underBoth.reaction().emit()).noneMatch(JobEvent.JobRejected.class::isInstance);
+        assertThat(paid.reaction().emit()).noneMatch(JobEvent.JobRejected.class::isInstance);
+    }
+
+    @Test
+    void noLimitIsAppliedWhereALimitIsZero() {
+        JobIntake.Decision d = intake.decide(plain("google/nano-banana", Language.EN), Optional.empty(), true,
+                new JobIntake.Usage(50, 500, 500, 50_000), JobIntake.UsageLimits.NONE, NOW);
+
+        assertThat(d.reaction().emit()).noneMatch(JobEvent.JobRejected.class::isInstance);
+    }
+
+    private static GenerationRequested plain(String model, Language language) {
+        return new GenerationRequested(new JobId(UUID.randomUUID()), "key-" + UUID.randomUUID(), USER, new ChatId(1),
+                model, Map.of("prompt", "a fox"), NOW, RequestSource.TELEGRAM, null, language);
+    }
+
     private Quote quote(String model, Map<String, Object> input) {
         Checked checked = intake.quote(model, input, Language.EN);
         assertThat(checked).as(input.toString()).isInstanceOf(Checked.Valid.class);
