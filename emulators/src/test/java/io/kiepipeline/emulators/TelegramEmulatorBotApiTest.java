@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -20,25 +18,8 @@ import tools.jackson.databind.JsonNode;
  * buttons and their callback queries, edits, HTML text, photos through getFile, uploads, albums, Stars invoices with
  * pre-checkout and refunds, and webhooks with their secret token.
  */
-class TelegramEmulatorBotApiTest {
-    private static final String TOKEN = "424242:bot-api-test";
+class TelegramEmulatorBotApiTest extends TelegramEmulatorTestBase {
     private static final long USER = 7001;
-    private final TestHttp http = new TestHttp();
-    private TelegramEmulator telegram;
-
-    @BeforeEach
-    void start() throws Exception {
-        telegram = TelegramEmulator.start(0, TOKEN);
-    }
-
-    @AfterEach
-    void stop() {
-        telegram.close();
-    }
-
-    private String bot(String method) {
-        return telegram.baseUrl() + "/bot" + TOKEN + "/" + method;
-    }
 
     private TestHttp.Reply call(String method, String json) {
         return http.post(bot(method), json);

@@ -4,29 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class TelegramEmulatorControlTest {
-    private static final String TOKEN = "123456:test-token";
-    private final TestHttp http = new TestHttp();
-    private TelegramEmulator telegram;
-
-    @BeforeEach
-    void start() throws Exception {
-        telegram = TelegramEmulator.start(0, TOKEN);
-    }
-
-    @AfterEach
-    void stop() {
-        telegram.close();
-    }
-
-    private String bot(String method) {
-        return telegram.baseUrl() + "/bot" + TOKEN + "/" + method;
-    }
+class TelegramEmulatorControlTest extends TelegramEmulatorTestBase {
 
     private JsonNode updates(long offset) {
         return http.post(bot("getUpdates"), "{\"offset\":" + offset + ",\"timeout\":0}").json().path("result");

@@ -15,10 +15,17 @@ public sealed interface JobEvent extends Message {
     /** {@code catalogVersion}: the catalog the price came from; {@code quoteId}: the confirmed quote, if any. */
     record JobCreated(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
                       long priceMinor, String currency, RequestSource source, Instant createdAt,
-                      String catalogVersion, java.util.UUID quoteId) implements JobEvent {
+                      String catalogVersion, java.util.UUID quoteId, Language language) implements JobEvent {
         public JobCreated(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
                           long priceMinor, String currency, RequestSource source, Instant createdAt) {
-            this(jobId, userId, chatId, model, outputType, priceMinor, currency, source, createdAt, null, null);
+            this(jobId, userId, chatId, model, outputType, priceMinor, currency, source, createdAt, null, null, null);
+        }
+
+        public JobCreated(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
+                          long priceMinor, String currency, RequestSource source, Instant createdAt,
+                          String catalogVersion, java.util.UUID quoteId) {
+            this(jobId, userId, chatId, model, outputType, priceMinor, currency, source, createdAt, catalogVersion,
+                    quoteId, null);
         }
     }
 
@@ -27,10 +34,15 @@ public sealed interface JobEvent extends Message {
      * to confirm; null otherwise.
      */
     record JobRejected(JobId jobId, UserId userId, ChatId chatId, String model, JobRejectionReason reason,
-                       String detail, Instant rejectedAt, QuoteOffer requote) implements JobEvent {
+                       String detail, Instant rejectedAt, QuoteOffer requote, Language language) implements JobEvent {
         public JobRejected(JobId jobId, UserId userId, ChatId chatId, String model, JobRejectionReason reason,
                            String detail, Instant rejectedAt) {
-            this(jobId, userId, chatId, model, reason, detail, rejectedAt, null);
+            this(jobId, userId, chatId, model, reason, detail, rejectedAt, null, null);
+        }
+
+        public JobRejected(JobId jobId, UserId userId, ChatId chatId, String model, JobRejectionReason reason,
+                           String detail, Instant rejectedAt, QuoteOffer requote) {
+            this(jobId, userId, chatId, model, reason, detail, rejectedAt, requote, null);
         }
     }
 

@@ -32,8 +32,10 @@ public class Delivery {
     private final DeliveryScheduler scheduler;
     private final Inbox inbox;
     private final Clock clock;
+    private final JobLanguages languages;
 
-    Delivery(DeliveryStore store, DeliveryScheduler scheduler, Inbox inbox, Clock clock) {
+    Delivery(DeliveryStore store, DeliveryScheduler scheduler, Inbox inbox, Clock clock, JobLanguages languages) {
+        this.languages = languages;
         this.store = store;
         this.scheduler = scheduler;
         this.inbox = inbox;
@@ -44,19 +46,21 @@ public class Delivery {
     public void handle(Envelope envelope) {
         JobEvent event = (JobEvent) envelope.message();
         switch (event) {
-            case JobSucceeded e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT, Notices.result(e));
+            case JobSucceeded e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT,
+                    Notices.result(e, languages.of(e.jobId())));
             case JobFailed e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.FAILURE_NOTICE,
-                    List.of(OutgoingMessage.text(Notices.failed(e))));
+                    List.of(OutgoingMessage.text(Notices.failed(e, languages.of(e.jobId())))));
             case JobRejected e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.REJECTION_NOTICE,
-                    List.of(OutgoingMessage.text(Notices.rejected(e))));
-            case JobEvent.JobCreated e -> {
-            }
+                    List.of(OutgoingMessage.text(Notices.rejected(e, e.language() != null ? e.language()
+                            : languages.of(e.jobId())))));
+            // the job's language, for its later notices (they follow on the job's partition)
+            case JobEvent.JobCreated e -> languages.remember(e.jobId(), e.language(), clock.instant());
             case JobEvent.JobSubmitted e -> {
             }
             case JobEvent.JobDelivered e -> {
             }
             case JobEvent.JobLateResult e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT,
-                    Notices.lateResult(e));
+                    Notices.lateResult(e, languages.of(e.jobId())));
         }
     }
 

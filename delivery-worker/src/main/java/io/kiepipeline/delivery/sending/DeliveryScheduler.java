@@ -153,54 +153,55 @@ public class DeliveryScheduler implements SmartLifecycle {
                         .addKeyValue("kind", c.kind()).addKeyValue("seq", c.seq()).addKeyValue("attempt", c.attempt())
                         .log("delivery.possible-duplicate; the previous try's outcome was never recorded");
             }
-            free.acquireUninterruptibly();
-            senders.execute(() -> {
-                try {
-                    sendAndRecord(c);
-                } finally {
-                    free.release();
-                    wake.release();
-                }
-            });
+            submit(() -> sendAndRecord(c));
         }
         return claims.size();
+    }
+
+    /** Work for a sender thread, once one is free; its end frees the thread and wakes the loop. */
+    private void submit(Runnable work) {
+        free.acquireUninterruptibly();
+        senders.execute(() -> {
+            try {
+                work.run();
+            } finally {
+                free.release();
+                wake.release();
+            }
+        });
     }
 
     private int dispatchCommands(List<ChatCommands.Claim> claims) {
         for (ChatCommands.Claim c : claims) {
-            free.acquireUninterruptibly();
-            senders.execute(() -> {
-                try {
-                    SendOutcome outcome;
-                    try {
-                        outcome = sender.command(c.command());
-                    } catch (RuntimeException e) {
-                        outcome = new SendOutcome.RetryLater(null, 0, String.valueOf(e.getMessage()));
-                    }
-                    try {
-                        chatCommands.recordOutcome(c, outcome, clock.instant());
-                    } catch (RuntimeException e) {
-                        log.atError().addKeyValue("commandId", c.commandId()).addKeyValue("chatId", c.chatId())
-                                .addKeyValue("reason", String.valueOf(e.getMessage()))
-                                .log("chat-command.outcome-not-recorded; retried after its lease");
-                    }
-                } finally {
-                    free.release();
-                    wake.release();
-                }
-            });
+            submit(() -> doAndRecord(c));
         }
         return claims.size();
     }
 
+    /** A chat command on a sender thread, like a message: the call with no transaction open, then its outcome. */
+    private void doAndRecord(ChatCommands.Claim c) {
+        SendOutcome outcome = attempt(() -> sender.command(c.command()));
+        try {
+            chatCommands.recordOutcome(c, outcome, clock.instant());
+        } catch (RuntimeException e) {
+            log.atError().addKeyValue("commandId", c.commandId()).addKeyValue("chatId", c.chatId())
+                    .addKeyValue("reason", String.valueOf(e.getMessage()))
+                    .log("chat-command.outcome-not-recorded; retried after its lease");
+        }
+    }
+
+    /** A call that threw (a bug, an unexpected answer) is tried again later, like a network error. */
+    private static SendOutcome attempt(java.util.function.Supplier<SendOutcome> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return new SendOutcome.RetryLater(null, 0, String.valueOf(e.getMessage()));
+        }
+    }
+
     /** Runs on a sender thread: the Telegram call with no transaction open, then the outcome's own transaction. */
     void sendAndRecord(DeliveryStore.Claim c) {
-        SendOutcome outcome;
-        try {
-            outcome = sender.send(c.chatId(), c.message());
-        } catch (RuntimeException e) {
-            outcome = new SendOutcome.RetryLater(null, 0, String.valueOf(e.getMessage()));
-        }
+        SendOutcome outcome = attempt(() -> sender.send(c.chatId(), c.message()));
         try {
             store.recordOutcome(c, outcome, clock.instant());
         } catch (RuntimeException e) {

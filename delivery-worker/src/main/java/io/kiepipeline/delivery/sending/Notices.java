@@ -5,6 +5,7 @@ import io.kiepipeline.schemas.JobEvent;
 import io.kiepipeline.schemas.JobEvent.JobFailed;
 import io.kiepipeline.schemas.JobEvent.JobRejected;
 import io.kiepipeline.schemas.JobEvent.JobSucceeded;
+import io.kiepipeline.schemas.Language;
 import java.util.List;
 
 /** What the bot says. Every failure notice says why, and that nothing was charged. */
@@ -19,11 +20,15 @@ final class Notices {
      * falls back to the text with the links. A text output, or one without URLs, is that text.
      */
     static List<OutgoingMessage> result(JobSucceeded e) {
-        String links = resultAsLink(e);
+        return result(e, Language.EN);
+    }
+
+    static List<OutgoingMessage> result(JobSucceeded e, Language lang) {
+        String links = resultAsLink(e, lang);
         if (e.outputType() == io.kiepipeline.schemas.OutputType.TEXT || e.resultUrls().isEmpty()) {
             return List.of(OutgoingMessage.text(links));
         }
-        String caption = resultCaption(e);
+        String caption = resultCaption(e, lang);
         List<OutgoingMessage> messages = new java.util.ArrayList<>();
         List<String> photos = new java.util.ArrayList<>();
         for (String url : e.resultUrls()) {
@@ -77,9 +82,11 @@ final class Notices {
      * A result that came after the job had timed out: sent like any result, and said to be free (the user was told
      * nothing was charged, and nothing is).
      */
-    static List<OutgoingMessage> lateResult(JobEvent.JobLateResult e) {
-        String note = "✅ Late but done: " + e.model() + ". It arrived after the job had timed out, so it is free.";
-        String withLinks = note + "\n" + String.join("\n", e.resultUrls()) + "\n(links stay valid for about 24 hours)";
+    static List<OutgoingMessage> lateResult(JobEvent.JobLateResult e, Language lang) {
+        String note = ru(lang) ? "✅ С опозданием, но готово: " + e.model()
+                + ". Результат пришёл после того, как время задачи истекло, поэтому он бесплатный."
+                : "✅ Late but done: " + e.model() + ". It arrived after the job had timed out, so it is free.";
+        String withLinks = note + "\n" + String.join("\n", e.resultUrls()) + "\n" + linksNote(lang);
         if (e.outputType() == io.kiepipeline.schemas.OutputType.TEXT || e.resultUrls().isEmpty()) {
             return List.of(OutgoingMessage.text(withLinks));
         }
@@ -89,13 +96,19 @@ final class Notices {
 
     /** Bot API HTML: the model in bold, the user's prompt in italics (escaped), and what it cost. */
     static String resultCaption(JobSucceeded e) {
-        StringBuilder caption = new StringBuilder("✅ Done: <b>").append(html(e.model())).append("</b>");
+        return resultCaption(e, Language.EN);
+    }
+
+    static String resultCaption(JobSucceeded e, Language lang) {
+        StringBuilder caption = new StringBuilder(ru(lang) ? "✅ Готово: <b>" : "✅ Done: <b>").append(html(e.model()))
+                .append("</b>");
         if (e.prompt() != null) {
             caption.append("\n<i>").append(html(e.prompt()))
                     .append(e.prompt().length() >= JobSucceeded.PROMPT_EXCERPT ? "…" : "").append("</i>");
         }
-        caption.append("\n").append(e.priceMinor() == 0 ? "Free"
-                : "Charged: " + io.kiepipeline.schemas.Money.of(e.priceMinor(), e.currency()).display());
+        String price = io.kiepipeline.schemas.Money.of(e.priceMinor(), e.currency()).display();
+        caption.append("\n").append(e.priceMinor() == 0 ? (ru(lang) ? "Бесплатно" : "Free")
+                : (ru(lang) ? "Списано: " : "Charged: ") + price);
         return caption.toString();
     }
 
@@ -104,35 +117,49 @@ final class Notices {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    static String resultAsLink(JobSucceeded e) {
-        return "✅ Done: " + e.model() + "\n" + String.join("\n", e.resultUrls())
-                + "\n(links stay valid for about 24 hours)";
+    static String resultAsLink(JobSucceeded e, Language lang) {
+        return (ru(lang) ? "✅ Готово: " : "✅ Done: ") + e.model() + "\n" + String.join("\n", e.resultUrls()) + "\n"
+                + linksNote(lang);
     }
 
-    static String failed(JobFailed e) {
+    private static String linksNote(Language lang) {
+        return ru(lang) ? "(ссылки действуют около 24 часов)" : "(links stay valid for about 24 hours)";
+    }
+
+    static String failed(JobFailed e, Language lang) {
+        boolean ru = ru(lang);
         String why = switch (e.reason()) {
-            case KIE_REJECTED -> "the generation service refused the task";
-            case TASK_FAILED -> "the generation failed";
-            case TIMED_OUT -> "the generation took too long";
-            case NO_RESULT -> "the generation returned no result";
+            case KIE_REJECTED -> ru ? "сервис генерации отклонил задачу" : "the generation service refused the task";
+            case TASK_FAILED -> ru ? "генерация не удалась" : "the generation failed";
+            case TIMED_OUT -> ru ? "генерация заняла слишком много времени" : "the generation took too long";
+            case NO_RESULT -> ru ? "генерация не вернула результат" : "the generation returned no result";
         };
-        return "❌ " + e.model() + ": " + why + ".\n" + e.detail()
-                + "\nNothing was charged: the amount held on your balance was released.";
+        return "❌ " + e.model() + ": " + why + ".\n" + e.detail() + "\n" + (ru
+                ? "Ничего не списано: зарезервированная сумма вернулась на баланс."
+                : "Nothing was charged: the amount held on your balance was released.");
     }
 
-    static String rejected(JobRejected e) {
+    static String rejected(JobRejected e, Language lang) {
+        boolean ru = ru(lang);
         String why = switch (e.reason()) {
-            case UNKNOWN_MODEL -> "there is no model called " + e.model() + ". Send /models to see them.";
-            case INVALID_INPUT -> e.detail();
-            case INSUFFICIENT_FUNDS -> "your balance is too low for " + e.model()
+            case UNKNOWN_MODEL -> ru ? "модели " + e.model() + " нет. Отправьте /models, чтобы увидеть список."
+                    : "there is no model called " + e.model() + ". Send /models to see them.";
+            case INSUFFICIENT_FUNDS -> ru ? "на балансе недостаточно средств для " + e.model()
+                    + ". Отправьте /balance, чтобы проверить." : "your balance is too low for " + e.model()
                     + ". Send /balance to see it.";
-            case HOLD_REJECTED -> e.detail();
-            case MODEL_DISABLED -> e.model() + " is not available right now. Send /models to see the others.";
-            case QUOTE_INVALID -> e.detail();
-            case QUOTE_CHANGED -> e.detail();
-            case KIE_UNAVAILABLE -> "generation is temporarily unavailable. Please try again in a few minutes.";
-            case TOO_MANY_RUNNING, RATE_LIMITED, FREE_LIMIT_REACHED, FREE_BUDGET_EXHAUSTED -> e.detail();
+            case MODEL_DISABLED -> ru ? e.model() + " сейчас недоступна. Отправьте /models, чтобы увидеть другие."
+                    : e.model() + " is not available right now. Send /models to see the others.";
+            case KIE_UNAVAILABLE -> ru ? "генерация временно недоступна. Попробуйте через несколько минут."
+                    : "generation is temporarily unavailable. Please try again in a few minutes.";
+            // already in the user's language, from the orchestrator
+            case INVALID_INPUT, HOLD_REJECTED, QUOTE_INVALID, QUOTE_CHANGED, TOO_MANY_RUNNING, RATE_LIMITED,
+                 FREE_LIMIT_REACHED, FREE_BUDGET_EXHAUSTED -> e.detail();
         };
-        return "⚠️ Not started: " + why + "\nNothing was charged.";
+        return (ru ? "⚠️ Не запущено: " : "⚠️ Not started: ") + why + "\n"
+                + (ru ? "Ничего не списано." : "Nothing was charged.");
+    }
+
+    private static boolean ru(Language lang) {
+        return lang == Language.RU;
     }
 }

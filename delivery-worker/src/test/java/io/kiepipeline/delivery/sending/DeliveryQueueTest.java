@@ -311,6 +311,22 @@ class DeliveryQueueTest {
         }
     }
 
+    @Test
+    void aJobRequestedInRussianGetsItsNoticesInRussian() {
+        long chat = CHATS.incrementAndGet();
+        JobId job = new JobId(UUID.randomUUID());
+        delivery.handle(envelope(new JobEvent.JobCreated(job, new UserId(chat), new ChatId(chat), "some/model",
+                OutputType.IMAGE, 1500, "RUB", io.kiepipeline.schemas.RequestSource.TELEGRAM, Instant.now(), null,
+                null, io.kiepipeline.schemas.Language.RU)));
+
+        delivery.handle(envelope(new JobEvent.JobFailed(job, new UserId(chat), new ChatId(chat), "some/model",
+                io.kiepipeline.schemas.JobFailureReason.TASK_FAILED, "500: Internal server error", Instant.now())));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> reported(job).size() == 1);
+        assertThat(telegram.sentTo(chat)).singleElement().satisfies(m ->
+                assertThat(m.text()).contains("генерация не удалась").contains("Ничего не списано"));
+    }
+
     private String track() {
         return files.baseUrl() + "/files/result.mp3";
     }

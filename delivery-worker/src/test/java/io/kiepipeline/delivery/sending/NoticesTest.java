@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kiepipeline.delivery.sending.OutgoingMessage.TelegramMethod;
 import io.kiepipeline.schemas.ChatId;
+import io.kiepipeline.schemas.JobEvent;
 import io.kiepipeline.schemas.JobEvent.JobSucceeded;
+import io.kiepipeline.schemas.JobFailureReason;
+import io.kiepipeline.schemas.JobRejectionReason;
+import io.kiepipeline.schemas.Language;
 import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.OutputType;
 import io.kiepipeline.schemas.UserId;
@@ -49,6 +53,23 @@ class NoticesTest {
 
         assertThat(paid).contains("Charged: ").contains("15.00").contains("x".repeat(200) + "…</i>");
         assertThat(free).contains("<i>a fox</i>").endsWith("Free");
+    }
+
+    @Test
+    void aRussianSpeakersNoticesAreInRussian() {
+        JobSucceeded done = result(List.of("https://f.test/a.png"), 1500, "лиса");
+        JobEvent.JobFailed failed = new JobEvent.JobFailed(done.jobId(), done.userId(), done.chatId(), "some/model",
+                JobFailureReason.TIMED_OUT, "KIE took 20 min", Instant.now());
+        JobEvent.JobRejected rejected = new JobEvent.JobRejected(done.jobId(), done.userId(), done.chatId(),
+                "some/model", JobRejectionReason.INSUFFICIENT_FUNDS, "", Instant.now());
+
+        assertThat(Notices.resultCaption(done, Language.RU)).startsWith("✅ Готово: <b>some/model</b>")
+                .contains("Списано: ");
+        assertThat(Notices.failed(failed, Language.RU)).contains("слишком много времени")
+                .endsWith("Ничего не списано: зарезервированная сумма вернулась на баланс.");
+        assertThat(Notices.rejected(rejected, Language.RU)).startsWith("⚠️ Не запущено: на балансе недостаточно")
+                .endsWith("Ничего не списано.");
+        assertThat(Notices.failed(failed, Language.EN)).endsWith("the amount held on your balance was released.");
     }
 
     private static JobSucceeded result(List<String> urls, long price, String prompt) {

@@ -133,7 +133,7 @@ public class JobService {
         String detail = Limits.cap("the request cannot be stored: " + root.getMessage(), Limits.DETAIL);
         outbox.append(new JobEvent.JobRejected(request.jobId(), request.userId(), request.chatId(),
                 Limits.cap(request.model(), Limits.MODEL_ID), JobRejectionReason.INVALID_INPUT, detail,
-                clock.instant()), request.jobId().toString(), envelope.eventId().toString());
+                clock.instant(), null, request.language()), request.jobId().toString(), envelope.eventId().toString());
         log.atWarn().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
                 .addKeyValue("reason", Limits.cap(root.getMessage(), 300)).log("job.rejected; content refused by the database");
     }

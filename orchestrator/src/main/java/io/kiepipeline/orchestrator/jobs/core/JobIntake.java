@@ -204,7 +204,7 @@ public final class JobIntake {
                 paid ? now.plus(settings.reconcileAfter()) : null,
                 now.plus(paid ? settings.holdTimeout() : kieTimeout.apply(v.model().id())));
         Message created = new JobEvent.JobCreated(r.jobId(), r.userId(), r.chatId(), r.model(),
-                v.model().outputType(), price, currency, r.source(), now, catalog.version(), quoteId);
+                v.model().outputType(), price, currency, r.source(), now, catalog.version(), quoteId, r.language());
         Message next = paid
                 ? new LedgerCommand.PlaceHold(job.holdId(), r.jobId(), r.userId(), price, currency)
                 : new KieCommand.SubmitKieTask(r.jobId(), r.userId(), r.model(), v.input(), job.deadlineAt());
@@ -240,6 +240,6 @@ public final class JobIntake {
                 currency, JobStatus.REJECTED, HoldState.NONE, null, false, List.of(), reason.name(), capped, 0, null,
                 null);
         return new Reaction(job, List.of(new JobEvent.JobRejected(r.jobId(), r.userId(), r.chatId(), model,
-                reason, capped, now, requote)), "job.rejected", true);
+                reason, capped, now, requote, r.language())), "job.rejected", true);
     }
 }
