@@ -12,6 +12,7 @@ import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -46,23 +47,31 @@ public class GatewayApplication {
 
     @Bean
     @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
-    TelegramPolling telegramPolling(TelegramClient telegram, Publisher publisher, Backends backends, Clock clock,
-                                    @Value("${pipeline.telegram.base-url}") String baseUrl,
-                                    @Value("${pipeline.telegram.bot-token}") String token,
-                                    @Value("${pipeline.telegram.long-poll-timeout-seconds}") int timeout,
-                                    @Value("${pipeline.telegram.publish-retry-window}") Duration retryWindow,
-                                    @Value("${pipeline.telegram.publish-retry-pause}") Duration retryPause) {
+    TelegramBot telegramBot(TelegramClient telegram, Publisher publisher, Backends backends, Clock clock,
+                            @Value("${pipeline.telegram.bot-token}") String token,
+                            @Value("${pipeline.telegram.publish-retry-window}") Duration retryWindow,
+                            @Value("${pipeline.telegram.publish-retry-pause}") Duration retryPause) {
         long botId = Long.parseLong(token.substring(0, Math.max(token.indexOf(':'), 1)).replaceAll("\\D", "0"));
-        return new TelegramPolling(new TelegramBot(telegram, publisher, backends, clock, botId, retryWindow,
-                retryPause), token, telegramUrl(baseUrl), timeout);
+        return new TelegramBot(telegram, publisher, backends, clock, botId, retryWindow, retryPause);
     }
+
+    /** Long polling, unless Telegram sends updates to the webhook ({@code TELEGRAM_WEBHOOK=true}). */
+    @Bean
+    @ConditionalOnExpression(POLLING)
+    TelegramPolling telegramPolling(TelegramBot bot, @Value("${pipeline.telegram.base-url}") String baseUrl,
+                                    @Value("${pipeline.telegram.bot-token}") String token,
+                                    @Value("${pipeline.telegram.long-poll-timeout-seconds}") int timeout) {
+        return new TelegramPolling(bot, token, telegramUrl(baseUrl), timeout);
+    }
+
+    static final String POLLING = "${pipeline.telegram.enabled:true} and !${pipeline.telegram.webhook:false}";
 
     /**
      * Only one gateway polls Telegram at a time: the one holding the poller's partition. Without the election
      * (`TELEGRAM_POLLER_ELECTION=false`, for a single gateway), this one polls from its start.
      */
     @Bean
-    @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
+    @ConditionalOnExpression(POLLING)
     SmartLifecycle telegramPollerElection(TelegramPolling polling,
                                           @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
                                           @Value("${pipeline.telegram.poller-session-timeout}") Duration session,

@@ -1,0 +1,154 @@
+package io.kiepipeline.gateway.telegram;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
+import org.telegram.telegrambots.meta.api.objects.Update;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+import org.telegram.telegrambots.meta.generics.TelegramClient;
+
+/**
+ * Webhook mode ({@code TELEGRAM_WEBHOOK=true}): Telegram POSTs each update to {@code PUBLIC_BASE_URL/telegram/webhook},
+ * every gateway serves it, and none long-polls. The secret token Telegram echoes in
+ * {@code X-Telegram-Bot-Api-Secret-Token} is compared in constant time (a request without it is refused, unread);
+ * an update seen lately is answered 200 and not handled again (Telegram sends an update again when its answer was
+ * slow); an update the library cannot read is skipped with 200, so Telegram does not send it for ever. At start the
+ * gateway calls setWebhook with the URL and the secret, again every 30 s until Telegram accepts it.
+ *
+ * <p>The recent-update check is per gateway: an update Telegram resends to another gateway is handled there again.
+ * A {@code /generate} stays one job (its job id is derived from the update), and the bot service of ADR 11 dedupes
+ * every update in its inbox.
+ */
+@RestController
+@ConditionalOnExpression("${pipeline.telegram.enabled:true} and ${pipeline.telegram.webhook:false}")
+public class TelegramWebhook implements SmartLifecycle {
+    public static final String PATH = "/telegram/webhook";
+    static final String HEADER = "X-Telegram-Bot-Api-Secret-Token";
+    private static final Logger log = LoggerFactory.getLogger(TelegramWebhook.class);
+    private static final int RECENT = 10_000;
+
+    private final TelegramBot bot;
+    private final TelegramClient telegram;
+    private final byte[] secret;
+    private final String url;
+    private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+            false);
+    private final Set<Integer> recent = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+            return size() > RECENT;
+        }
+    });
+    private volatile boolean running;
+    private volatile Thread registering;
+
+    public TelegramWebhook(TelegramBot bot, TelegramClient telegram,
+                           @Value("${pipeline.telegram.webhook-secret}") String secret,
+                           @Value("${pipeline.telegram.public-base-url}") String publicBaseUrl) {
+        if (secret == null || !secret.matches("[A-Za-z0-9_-]{16,256}")) {
+            throw new IllegalStateException("TELEGRAM_WEBHOOK_SECRET must be 16 to 256 of A-Z a-z 0-9 _ - in webhook"
+                    + " mode (Telegram's own alphabet for it)");
+        }
+        if (publicBaseUrl == null || publicBaseUrl.isBlank() || URI.create(publicBaseUrl).getHost() == null) {
+            throw new IllegalStateException("PUBLIC_BASE_URL must be the gateway's public address in webhook mode");
+        }
+        this.bot = bot;
+        this.telegram = telegram;
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.url = publicBaseUrl.replaceAll("/+$", "") + PATH;
+    }
+
+    @PostMapping(PATH)
+    ResponseEntity<Void> update(@RequestHeader(value = HEADER, required = false) String token,
+                                @RequestBody(required = false) byte[] body) {
+        if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), secret)) {
+            log.atWarn().log("telegram.webhook-refused; missing or wrong secret token");
+            return ResponseEntity.status(401).build();
+        }
+        JsonNode node;
+        try {
+            node = body == null ? null : json.readTree(body);
+        } catch (java.io.IOException e) {
+            node = null;
+        }
+        if (node == null || !node.path("update_id").canConvertToInt()) {
+            log.atWarn().log("telegram.webhook-unreadable; not an update");
+            return ResponseEntity.badRequest().build();
+        }
+        int updateId = node.get("update_id").asInt();
+        synchronized (recent) {
+            if (!recent.add(updateId)) {
+                log.atInfo().addKeyValue("updateId", updateId).log("telegram.webhook-duplicate; already handled");
+                return ResponseEntity.ok().build();
+            }
+        }
+        Update update;
+        try {
+            update = json.treeToValue(node, Update.class);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            log.atWarn().addKeyValue("updateId", updateId).addKeyValue("error", e.getClass().getSimpleName())
+                    .log("telegram.update-unreadable; skipped");
+            return ResponseEntity.ok().build();
+        }
+        bot.consume(update);
+        return ResponseEntity.ok().build();
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        registering = Thread.ofPlatform().name("telegram-set-webhook").daemon().start(this::register);
+    }
+
+    /** setWebhook until Telegram takes it: a gateway that starts while Telegram is away keeps trying. */
+    private void register() {
+        while (running) {
+            try {
+                telegram.execute(SetWebhook.builder().url(url).secretToken(new String(secret,
+                        StandardCharsets.UTF_8)).allowedUpdates(java.util.List.of("message", "callback_query",
+                        "pre_checkout_query")).build());
+                log.atInfo().addKeyValue("url", url).log("telegram.webhook-set");
+                return;
+            } catch (TelegramApiException e) {
+                log.atWarn().addKeyValue("reason", e.getMessage()).log("telegram.webhook-not-set; trying again in 30 s");
+            }
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = registering;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
