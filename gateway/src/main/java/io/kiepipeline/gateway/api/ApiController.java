@@ -234,6 +234,21 @@ class ApiController {
                         "no job " + jobId + " (yet: a job appears a moment after its request was accepted)"));
     }
 
+    /** A user's latest jobs, newest first ({@code limit} 1–50, 10 by default): the bot's /history. */
+    @GetMapping("/api/v1/users/{userId}/jobs")
+    ResponseEntity<Object> history(@RequestHeader(value = "Authorization", required = false) String auth,
+                                   @PathVariable long userId,
+                                   @org.springframework.web.bind.annotation.RequestParam(defaultValue = "10")
+                                   int limit) {
+        if (!Tokens.bearerMatches(auth, apiToken) && !Tokens.bearerMatches(auth, adminToken)) {
+            return unauthorized();
+        }
+        if (limit < 1 || limit > 50) {
+            return ApiError.of(HttpStatus.BAD_REQUEST, "invalid_limit", "limit is 1 to 50");
+        }
+        return ResponseEntity.ok(Map.of("userId", userId, "jobs", backends.history(userId, limit)));
+    }
+
     @GetMapping("/api/v1/accounts/{userId}")
     ResponseEntity<Object> account(@RequestHeader(value = "Authorization", required = false) String auth,
                                    @PathVariable long userId) {

@@ -77,6 +77,13 @@ public class Backends {
         }
     }
 
+    /** A user's latest jobs, newest first. */
+    public List<Map<String, Object>> history(long userId, int limit) {
+        return orchestrator.read(c -> c.get().uri("/internal/users/{id}/jobs?limit={limit}", userId, limit)
+                .retrieve().body(new ParameterizedTypeReference<List<Map<String, Object>>>() {
+                }));
+    }
+
     public List<Map<String, Object>> models() {
         return orchestrator.read(c -> c.get().uri("/internal/models").retrieve()
                 .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {

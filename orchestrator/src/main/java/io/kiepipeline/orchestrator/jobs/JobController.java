@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Read side for the gateway: one job as the API shows it. */
+/** Read side for the gateway: one job as the API shows it, and a user's history. */
 @RestController
 class JobController {
     private final JobRepository jobs;
@@ -23,6 +23,33 @@ class JobController {
         this.jobs = jobs;
         this.quotes = quotes;
     }
+
+    /** A user's latest jobs, newest first: what /history shows and can repeat or send again. */
+    @GetMapping("/internal/users/{userId}/jobs")
+    @Transactional(readOnly = true)
+    java.util.List<Map<String, Object>> history(@PathVariable long userId,
+                                                @org.springframework.web.bind.annotation.RequestParam(
+                                                        defaultValue = "10") int limit) {
+        int bounded = Math.max(1, Math.min(limit, MAX_HISTORY));
+        return jobs.latestOf(userId, org.springframework.data.domain.Limit.of(bounded)).stream().map(r -> {
+            JobState s = r.state();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("jobId", s.jobId().toString());
+            body.put("model", s.model());
+            body.put("status", s.status().name());
+            body.put("priceMinor", s.priceMinor());
+            body.put("currency", s.currency());
+            Object prompt = s.input() == null ? null : s.input().getOrDefault("prompt", s.input().get("text"));
+            body.put("prompt", prompt instanceof String p ? io.kiepipeline.schemas.Limits.cut(p, 200) : null);
+            body.put("input", s.input());
+            body.put("resultUrls", s.resultUrls());
+            body.put("failureReason", s.reason());
+            body.put("createdAt", r.createdAt());
+            return body;
+        }).toList();
+    }
+
+    static final int MAX_HISTORY = 50;
 
     @GetMapping("/internal/jobs/{jobId}")
     @Transactional(readOnly = true)

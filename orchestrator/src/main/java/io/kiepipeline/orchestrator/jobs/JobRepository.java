@@ -13,6 +13,10 @@ import org.springframework.data.jpa.repository.QueryHints;
 import jakarta.persistence.QueryHint;
 
 public interface JobRepository extends JpaRepository<JobRecord, UUID> {
+    /** A user's latest jobs, newest first (the index job_user serves it). */
+    @Query("select j from JobRecord j where j.userId = :userId order by j.createdAt desc")
+    List<JobRecord> latestOf(long userId, org.springframework.data.domain.Limit limit);
+
     /** Loads a job and locks its row: events for one job arrive on several topics, and are applied one at a time. */
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select j from JobRecord j where j.jobId = :jobId")
