@@ -26,6 +26,17 @@ abstract class PipelineTest {
     final KieEmulator kie = pipeline.kie();
     final TelegramEmulator telegram = pipeline.telegram();
 
+    /**
+     * Restarts a service and waits until each of its Kafka listeners holds partitions again: until then what it
+     * consumes waits, and a job could time out on a short deadline of the suite for no reason of its own.
+     */
+    void restart(EmbeddedPipeline.Service service, Map<String, String> changed) {
+        var ctx = pipeline.restartService(service, changed);
+        var registry = ctx.getBean(org.springframework.kafka.config.KafkaListenerEndpointRegistry.class);
+        await().atMost(PATIENCE).until(() -> registry.getListenerContainers().stream()
+                .allMatch(c -> c.getAssignedPartitions() != null && !c.getAssignedPartitions().isEmpty()));
+    }
+
     static long aNewUser() {
         return USERS.incrementAndGet();
     }

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Test;
 class UsageLimitsPipelineTest extends PipelineTest {
     @AfterEach
     void limitsOffAgain() {
-        pipeline.restartService(Service.ORCHESTRATOR);
+        restart(Service.ORCHESTRATOR, Map.of());
     }
 
     @Test
     void theFreeDailyLimitHoldsWhenTwentyRequestsArriveAtOnce() throws Exception {
         // four consumers: the requests reach the intake at the same moment, on different partitions
-        pipeline.restartService(Service.ORCHESTRATOR, Map.of("FREE_DAILY_PER_USER", "3",
+        restart(Service.ORCHESTRATOR, Map.of("FREE_DAILY_PER_USER", "3",
                 "KAFKA_LISTENER_CONCURRENCY", "4"));
         long user = aNewUser();
 
@@ -44,7 +44,7 @@ class UsageLimitsPipelineTest extends PipelineTest {
 
     @Test
     void aUserCannotRunMoreJobsAtOnceThanAllowedAndNothingIsHeldForTheRefused() throws Exception {
-        pipeline.restartService(Service.ORCHESTRATOR, Map.of("USER_MAX_RUNNING_JOBS", "2",
+        restart(Service.ORCHESTRATOR, Map.of("USER_MAX_RUNNING_JOBS", "2",
                 "KAFKA_LISTENER_CONCURRENCY", "4"));
         long user = aUserWithBalance(100_000);
         String prompt = aPrompt("a slow fox");
