@@ -10,6 +10,16 @@ import org.junit.jupiter.api.Test;
 /** The bot's commands, as a user sees them in the chat. */
 class TelegramBotPipelineTest extends PipelineTest {
     @Test
+    void registersItsCommandsForTheMenuInEnglishAndRussian() {
+        org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> telegram.commands().containsKey("ru")
+                && telegram.commands().containsKey(""));
+
+        assertThat(telegram.commands().get("").toString()).contains("\"command\":\"start\"")
+                .contains("\"command\":\"balance\"");
+        assertThat(telegram.commands().get("ru").toString()).contains("Меню и баланс");
+    }
+
+    @Test
     void greetsWithTheBalanceOnStart() {
         long user = aUserWithBalance(12_345);
 

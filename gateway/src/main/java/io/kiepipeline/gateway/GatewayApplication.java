@@ -55,6 +55,13 @@ public class GatewayApplication {
         return new TelegramBot(telegram, publisher, backends, clock, botId, retryWindow, retryPause);
     }
 
+    /** The "/" menu of Telegram clients, in English and Russian. */
+    @Bean
+    @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
+    io.kiepipeline.gateway.telegram.BotCommands botCommands(TelegramClient telegram) {
+        return new io.kiepipeline.gateway.telegram.BotCommands(telegram);
+    }
+
     /** Long polling, unless Telegram sends updates to the webhook ({@code TELEGRAM_WEBHOOK=true}). */
     @Bean
     @ConditionalOnExpression(POLLING)
