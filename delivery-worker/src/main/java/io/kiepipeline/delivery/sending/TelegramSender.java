@@ -107,7 +107,7 @@ public class TelegramSender {
             Thread.currentThread().interrupt();
             return new SendOutcome.RetryLater(null, 0, "interrupted");
         } catch (TelegramApiRequestException e) {
-            return classify(m, e);
+            return classify(m.method().isMedia(), e);
         } catch (TelegramApiException e) {
             // no answer (connection refused, timeout, an unreadable body such as a proxy's HTML 502): try later
             return new SendOutcome.RetryLater(null, 0, String.valueOf(e.getMessage()));
@@ -140,8 +140,8 @@ public class TelegramSender {
             if (command instanceof ChatCommand.EditChatMessage && description.contains("message is not modified")) {
                 return new SendOutcome.Sent(((ChatCommand.EditChatMessage) command).messageId()); // already so
             }
-            // classified like a text: a 400 is final (a stale query, a message gone, text Telegram will not take)
-            return classify(OutgoingMessage.text("-"), e);
+            // not media: a 400 is final (a stale query, a message gone, text Telegram will not take)
+            return classify(false, e);
         } catch (TelegramApiException e) {
             return new SendOutcome.RetryLater(null, 0, String.valueOf(e.getMessage()));
         }
@@ -221,7 +221,7 @@ public class TelegramSender {
         }
     }
 
-    private static SendOutcome classify(OutgoingMessage m, TelegramApiRequestException e) {
+    private static SendOutcome classify(boolean media, TelegramApiRequestException e) {
         int code = e.getErrorCode() == null ? 0 : e.getErrorCode();
         String description = e.getApiResponse() == null ? String.valueOf(e.getMessage()) : e.getApiResponse();
         if (code == 403) {
@@ -240,7 +240,7 @@ public class TelegramSender {
             return new SendOutcome.RetryLater(null, code, description);
         }
         if (code >= 400 && code < 500) {
-            return m.method().isMedia() ? new SendOutcome.MediaRefused(code, description)
+            return media ? new SendOutcome.MediaRefused(code, description)
                     : new SendOutcome.Refused(DeliveryFailureReason.REJECTED_BY_TELEGRAM, code, description);
         }
         return new SendOutcome.RetryLater(null, code, description);

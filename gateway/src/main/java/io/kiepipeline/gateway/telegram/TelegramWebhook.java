@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.objects.Update;
-import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 /**
@@ -46,7 +45,6 @@ public class TelegramWebhook implements SmartLifecycle {
     private static final int RECENT = 10_000;
 
     private final TelegramBot bot;
-    private final TelegramClient telegram;
     private final byte[] secret;
     private final String url;
     private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
@@ -57,8 +55,7 @@ public class TelegramWebhook implements SmartLifecycle {
             return size() > RECENT;
         }
     });
-    private volatile boolean running;
-    private volatile Thread registering;
+    private final UntilAccepted registration;
 
     public TelegramWebhook(TelegramBot bot, TelegramClient telegram,
                            @Value("${pipeline.telegram.webhook-secret}") String secret,
@@ -71,9 +68,12 @@ public class TelegramWebhook implements SmartLifecycle {
             throw new IllegalStateException("PUBLIC_BASE_URL must be the gateway's public address in webhook mode");
         }
         this.bot = bot;
-        this.telegram = telegram;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.url = publicBaseUrl.replaceAll("/+$", "") + PATH;
+        String token = secret;
+        this.registration = new UntilAccepted("webhook", () -> telegram.execute(SetWebhook.builder().url(url)
+                .secretToken(token).allowedUpdates(java.util.List.of("message", "callback_query",
+                        "pre_checkout_query")).build()), java.time.Duration.ofSeconds(30));
     }
 
     @PostMapping(PATH)
@@ -114,41 +114,16 @@ public class TelegramWebhook implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
-        registering = Thread.ofPlatform().name("telegram-set-webhook").daemon().start(this::register);
-    }
-
-    /** setWebhook until Telegram takes it: a gateway that starts while Telegram is away keeps trying. */
-    private void register() {
-        while (running) {
-            try {
-                telegram.execute(SetWebhook.builder().url(url).secretToken(new String(secret,
-                        StandardCharsets.UTF_8)).allowedUpdates(java.util.List.of("message", "callback_query",
-                        "pre_checkout_query")).build());
-                log.atInfo().addKeyValue("url", url).log("telegram.webhook-set");
-                return;
-            } catch (TelegramApiException e) {
-                log.atWarn().addKeyValue("reason", e.getMessage()).log("telegram.webhook-not-set; trying again in 30 s");
-            }
-            try {
-                Thread.sleep(30_000);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+        registration.start();
     }
 
     @Override
     public void stop() {
-        running = false;
-        Thread t = registering;
-        if (t != null) {
-            t.interrupt();
-        }
+        registration.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return registration.isRunning();
     }
 }
