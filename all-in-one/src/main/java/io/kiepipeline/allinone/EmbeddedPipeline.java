@@ -22,7 +22,7 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * The whole system in one JVM: embedded PostgreSQL, an in-process KRaft broker, the five services (each its own
+ * The whole system in one JVM: embedded PostgreSQL, an in-process KRaft broker, the six services (each its own
  * Spring Boot context, exactly as it runs alone) and, where no real credentials are given, the KIE and Telegram
  * emulators in place of the outside world.
  */
@@ -33,6 +33,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
         ORCHESTRATOR(OrchestratorApplication.class, OrchestratorApplication.CONFIG_NAME),
         KIE_WORKER(KieWorkerApplication.class, KieWorkerApplication.CONFIG_NAME),
         DELIVERY_WORKER(DeliveryWorkerApplication.class, DeliveryWorkerApplication.CONFIG_NAME),
+        BOT(io.kiepipeline.bot.BotApplication.class, io.kiepipeline.bot.BotApplication.CONFIG_NAME),
         GATEWAY(GatewayApplication.class, GatewayApplication.CONFIG_NAME);
 
         final Class<?> application;
@@ -191,9 +192,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
         props.put("spring.jmx.enabled", "false");
         props.put("server.port", service == Service.GATEWAY ? env.getOrDefault("GATEWAY_PORT", "8080")
                 : Integer.toString(port));
-        if (service == Service.GATEWAY) {
+        if (service == Service.GATEWAY || service == Service.BOT) {
             props.put("ORCHESTRATOR_URL", "http://127.0.0.1:" + port(Service.ORCHESTRATOR));
             props.put("LEDGER_URL", "http://127.0.0.1:" + port(Service.LEDGER));
+        }
+        if (service == Service.GATEWAY) {
+            props.put("BOT_URL", "http://127.0.0.1:" + port(Service.BOT));
         }
         // first in line: the embedded infrastructure wins over anything in the shell's environment
         StandardEnvironment environment = new StandardEnvironment();

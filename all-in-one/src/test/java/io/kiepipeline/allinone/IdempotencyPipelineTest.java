@@ -52,28 +52,32 @@ class IdempotencyPipelineTest extends PipelineTest {
 
     @Test
     void makesOneJobForARedeliveredTelegramUpdate() {
-        long user = aNewUser();
+        long user = aUserWithBalance(10_000);
         String prompt = aPrompt("a fox from telegram");
+        telegram.userSays(user, user, "/generate nano-banana-pro " + prompt);
+        tap(user, awaitButton(user, "d:nano-banana-pro"));
 
-        int updateId = telegram.userSays(user, user, "/generate google/nano-banana " + prompt);
+        int confirmed = tap(user, awaitButton(user, "ok:"));
         await().atMost(PATIENCE).until(() -> kie.callsFor(prompt).size() == 1);
-        // the gateway restarts before confirming the update, so Telegram sends it again
+        // the gateway restarts before confirming the tap, so Telegram sends it again
         TelegramPolling polling = pipeline.context(EmbeddedPipeline.Service.GATEWAY).getBean(TelegramPolling.class);
         polling.stop();
         // its last long poll, still open on the server, would confirm the update again: let it end first
         await().atMost(PATIENCE).until(() -> telegram.getUpdatesInFlight() == 0);
-        telegram.redeliver(updateId);
+        telegram.redeliver(confirmed);
         polling.start();
-        await().atMost(PATIENCE).until(() -> telegram.sentTo(user).stream()
-                .filter(m -> m.text() != null && m.text().startsWith("⏳")).count() == 2);
+        await().atMost(PATIENCE).until(() -> !telegram.unconfirmed(confirmed));
 
         await().atMost(PATIENCE).until(() -> telegram.sentTo(user).stream()
                 .anyMatch(m -> "sendPhoto".equals(m.method())));
+        await().atMost(PATIENCE).until(() -> held(user) == 0);
         assertThat(db.count("select count(*) from orchestrator.job where user_id = ?", user)).isEqualTo(1);
         assertThat(kie.callsFor(prompt)).hasSize(1);
-        assertThat(telegram.sentTo(user).stream().filter(m -> m.text() != null && m.text().startsWith("⏳")))
-                .as("the bot acknowledged the update twice, but made one job").hasSize(2);
+        assertThat(db.count("select count(*) from bot.processed_event where consumer = 'bot-updates'"
+                + " and event_id = ?::uuid", io.kiepipeline.schemas.Ids.nameUuid("telegram-update:" + confirmed)
+                .toString())).as("the tap was handled once").isEqualTo(1);
         assertThat(telegram.sentTo(user).stream().filter(m -> "sendPhoto".equals(m.method()))).hasSize(1);
+        assertThat(available(user)).isEqualTo(10_000 - 1500);
     }
 
     @Test

@@ -82,6 +82,51 @@ abstract class PipelineTest {
         return telegram.sentTo(chat);
     }
 
+    /** A button the bot shows in the chat now (after its edits): the message it is on and its callback data. */
+    record Button(int messageId, String data, String text) {
+    }
+
+    private static final java.util.regex.Pattern CALLBACK_DATA =
+            java.util.regex.Pattern.compile("\"callback_data\":\"([^\"]+)\"");
+
+    /** Waits until the bot shows a button whose data starts with {@code prefix}, in its latest message that has one. */
+    Button awaitButton(long chat, String prefix) {
+        java.util.concurrent.atomic.AtomicReference<Button> found = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(PATIENCE).until(() -> {
+            List<TelegramEmulator.Line> lines = telegram.chat(chat);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                TelegramEmulator.Line l = lines.get(i);
+                if (!l.fromBot() || l.replyMarkup() == null) {
+                    continue;
+                }
+                java.util.regex.Matcher m = CALLBACK_DATA.matcher(l.replyMarkup());
+                while (m.find()) {
+                    if (m.group(1).startsWith(prefix)) {
+                        found.set(new Button(l.messageId(), m.group(1), l.text()));
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+        return found.get();
+    }
+
+    /** The user taps a button the bot shows. */
+    int tap(long user, Button button) {
+        return telegram.userTaps(user, user, button.messageId(), button.data());
+    }
+
+    /** Waits until a message of the bot in the chat (after its edits) contains all of {@code parts}, and returns it. */
+    String awaitBotText(long chat, String... parts) {
+        java.util.concurrent.atomic.AtomicReference<String> found = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(PATIENCE).until(() -> telegram.chat(chat).stream()
+                .filter(l -> l.fromBot() && l.text() != null)
+                .filter(l -> java.util.Arrays.stream(parts).allMatch(l.text()::contains))
+                .peek(l -> found.set(l.text())).findAny().isPresent());
+        return found.get();
+    }
+
     long capturesOf(String jobId) {
         return db.count("select count(*) from ledger.ledger_transaction t join ledger.hold h "
                 + "on t.reference = 'CAPTURE:' || h.hold_id where h.job_id = ?::uuid", jobId);

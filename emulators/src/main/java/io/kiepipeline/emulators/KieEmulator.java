@@ -193,6 +193,10 @@ public final class KieEmulator implements AutoCloseable {
     }
 
     /** A createTask call as received. */
+    /** An input file KIE downloaded for a task (only addresses on this machine are fetched here). */
+    public record InputFetch(String url, int status, String contentType, int bytes) {
+    }
+
     public record Call(long at, String model, String prompt, int httpStatus, int code) {
     }
 
@@ -592,10 +596,13 @@ public final class KieEmulator implements AutoCloseable {
         List<String> urls = rule != null && rule.resultUrls() != null ? rule.resultUrls()
                 : family == Family.SUNO ? List.of(baseUrl() + "/files/result.mp3", baseUrl() + "/files/result.mp3")
                 : List.of(baseUrl() + "/files/" + fileFor(family == Family.MARKET ? model : family.name()));
-        Task task = new Task(taskId, model, input, callBackUrl, now, now + delay, rule != null && rule.fail(),
-                rule != null && rule.fail() ? (rule.failCode() == null ? "500" : rule.failCode()) : null,
-                rule != null && rule.fail() ? (rule.failMsg() == null ? "Internal server error" : rule.failMsg())
-                        : null, urls, family);
+        // KIE downloads the input files; one it cannot get fails the task (4o Image says 451)
+        boolean unreachableInput = !fetchInputs(input);
+        boolean fail = unreachableInput || (rule != null && rule.fail());
+        Task task = new Task(taskId, model, input, callBackUrl, now, now + delay, fail,
+                unreachableInput ? "451" : fail ? (rule.failCode() == null ? "500" : rule.failCode()) : null,
+                unreachableInput ? "Failed to download input image" : fail
+                        ? (rule.failMsg() == null ? "Internal server error" : rule.failMsg()) : null, urls, family);
         tasks.put(taskId, task);
         AfterCreate after = rule == null ? AfterCreate.ANSWER : rule.afterCreate();
         int answeredStatus = after == AfterCreate.SERVER_ERROR ? 500 : 200;
@@ -618,6 +625,64 @@ public final class KieEmulator implements AutoCloseable {
             case ANSWER -> Http.json(ex, 200, Map.of("code", 200, "msg", "success", "data", Map.of("taskId", taskId)));
             case SERVER_ERROR -> Http.json(ex, 500, Map.of("code", 500, "msg", "Server Error"));
             case ANSWER_LATE -> answerLate(ex, taskId, rule.lateAnswerMs());
+        }
+    }
+
+    private final List<InputFetch> inputFetches = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.net.http.HttpClient fetcher = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(3)).build();
+
+    /** Every input file the emulator downloaded, as KIE does before it runs a task. */
+    public List<InputFetch> inputFetches() {
+        return List.copyOf(inputFetches);
+    }
+
+    /**
+     * Downloads the input's files the way KIE does before running a task: false when one cannot be had (not 200, or
+     * not an image, video or audio). Only addresses on this machine are fetched: this sandbox reaches nothing else, and
+     * the examples' public addresses are taken as reachable.
+     */
+    private boolean fetchInputs(JsonNode input) {
+        List<String> urls = new ArrayList<>();
+        collectLocalUrls(input, urls);
+        boolean all = true;
+        for (String url : urls) {
+            int status;
+            String type = "";
+            int size = 0;
+            try {
+                java.net.http.HttpResponse<byte[]> r = fetcher.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                status = r.statusCode();
+                type = r.headers().firstValue("Content-Type").orElse("");
+                size = r.body().length;
+            } catch (IOException | IllegalArgumentException e) {
+                status = -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                status = -1;
+            }
+            inputFetches.add(new InputFetch(url, status, type, size));
+            all &= status == 200 && size > 0 && (type.startsWith("image/") || type.startsWith("video/")
+                    || type.startsWith("audio/"));
+        }
+        return all;
+    }
+
+    private static void collectLocalUrls(JsonNode node, List<String> urls) {
+        if (node == null) {
+            return;
+        }
+        if (node.isString()) {
+            String v = node.asString();
+            if (v.startsWith("http://127.0.0.1:") || v.startsWith("http://localhost:")) {
+                urls.add(v);
+            }
+        } else if (node.isArray() || node.isObject()) {
+            for (JsonNode child : node) {
+                collectLocalUrls(child, urls);
+            }
         }
     }
 

@@ -408,6 +408,13 @@ public final class TelegramEmulator implements AutoCloseable {
         return true;
     }
 
+    /** True while the update is not confirmed: no getUpdates has yet asked for an offset past it. */
+    public boolean unconfirmed(int updateId) {
+        synchronized (updatesLock) {
+            return pending.stream().anyMatch(u -> u.updateId() == updateId);
+        }
+    }
+
     public List<Sent> sentTo(long chatId) {
         return sent.stream().filter(s -> s.chatId() == chatId).toList();
     }

@@ -2,7 +2,7 @@ package io.kiepipeline.gateway;
 
 import io.kiepipeline.gateway.api.Backends;
 import io.kiepipeline.gateway.publishing.Publisher;
-import io.kiepipeline.gateway.telegram.TelegramBot;
+import io.kiepipeline.gateway.telegram.TelegramUpdateForwarder;
 import io.kiepipeline.gateway.telegram.PollerElection;
 import io.kiepipeline.gateway.telegram.TelegramPolling;
 import io.kiepipeline.platform.callbacks.CallbackToken;
@@ -45,14 +45,11 @@ public class GatewayApplication {
         return new OkHttpTelegramClient(token, telegramUrl(baseUrl));
     }
 
+    /** Every update Telegram sends (long polling or the webhook) goes onto Kafka as it came, for the bot service. */
     @Bean
     @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
-    TelegramBot telegramBot(TelegramClient telegram, Publisher publisher, Backends backends, Clock clock,
-                            @Value("${pipeline.telegram.bot-token}") String token,
-                            @Value("${pipeline.telegram.publish-retry-window}") Duration retryWindow,
-                            @Value("${pipeline.telegram.publish-retry-pause}") Duration retryPause) {
-        long botId = Long.parseLong(token.substring(0, Math.max(token.indexOf(':'), 1)).replaceAll("\\D", "0"));
-        return new TelegramBot(telegram, publisher, backends, clock, botId, retryWindow, retryPause);
+    TelegramUpdateForwarder telegramUpdateForwarder(Publisher publisher, Clock clock) {
+        return new TelegramUpdateForwarder(publisher, clock);
     }
 
     /** The "/" menu of Telegram clients, in English and Russian. */
@@ -65,7 +62,7 @@ public class GatewayApplication {
     /** Long polling, unless Telegram sends updates to the webhook ({@code TELEGRAM_WEBHOOK=true}). */
     @Bean
     @ConditionalOnExpression(POLLING)
-    TelegramPolling telegramPolling(TelegramBot bot, @Value("${pipeline.telegram.base-url}") String baseUrl,
+    TelegramPolling telegramPolling(TelegramUpdateForwarder bot, @Value("${pipeline.telegram.base-url}") String baseUrl,
                                     @Value("${pipeline.telegram.bot-token}") String token,
                                     @Value("${pipeline.telegram.long-poll-timeout-seconds}") int timeout) {
         return new TelegramPolling(bot, token, telegramUrl(baseUrl), timeout);

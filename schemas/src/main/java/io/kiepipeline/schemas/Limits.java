@@ -39,6 +39,12 @@ public final class Limits {
     public static final int TASK_ID = 200;
     /** A Telegram message text (Bot API limit, in characters). */
     public static final int TELEGRAM_TEXT = 4096;
+    /**
+     * A Telegram update as the gateway publishes it (characters of its JSON): a message's 4,096 characters of text or
+     * 1,024 of caption, escaped, with its entities, sender, chat and reply fit many times over. A larger one is not
+     * something Telegram sends, and is dropped at the gateway with a warning.
+     */
+    public static final int TELEGRAM_UPDATE = 64 * 1024;
     /** A detail the system writes about a job: {@code orchestrator.job.detail} is {@code varchar(1000)}. */
     public static final int DETAIL = 1000;
     /** The raw callback body kept for audit in {@code CallbackReceived}. */

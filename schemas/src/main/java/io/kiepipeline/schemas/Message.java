@@ -6,6 +6,6 @@ package io.kiepipeline.schemas;
  */
 public sealed interface Message
         permits GatewayEvent, LedgerCommand, LedgerEvent, KieCommand, KieEvent, KieAccountEvent, JobEvent, DeliveryEvent,
-        ChatCommand {
+        ChatCommand, TelegramUpdate {
     String key();
 }

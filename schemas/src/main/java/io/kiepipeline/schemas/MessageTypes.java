@@ -45,6 +45,7 @@ public final class MessageTypes {
         register("job.late-result.v1", JobEvent.JobLateResult.class);
         register("delivery.result-delivered.v1", DeliveryEvent.ResultDelivered.class);
         register("delivery.delivery-failed.v1", DeliveryEvent.DeliveryFailed.class);
+        register("gateway.telegram-update-received.v1", TelegramUpdate.TelegramUpdateReceived.class);
         register("bot.send-chat-message.v1", ChatCommand.SendChatMessage.class);
         register("bot.edit-chat-message.v1", ChatCommand.EditChatMessage.class);
         register("bot.answer-callback-query.v1", ChatCommand.AnswerCallbackQuery.class);

@@ -24,11 +24,13 @@ public final class Topics {
     public static final Topic<DeliveryEvent> DELIVERY_EVENTS =
             new Topic<>("delivery-worker.events", DeliveryEvent.class, Topic.KeyKind.JOB_ID);
 
+    public static final Topic<TelegramUpdate> TELEGRAM_UPDATES =
+            new Topic<>("gateway.telegram-updates", TelegramUpdate.class, Topic.KeyKind.CHAT_ID);
     public static final Topic<ChatCommand> BOT_CHAT_COMMANDS =
             new Topic<>("bot.chat-commands", ChatCommand.class, Topic.KeyKind.CHAT_ID);
 
     public static final List<Topic<?>> ALL = List.of(GATEWAY_EVENTS, LEDGER_COMMANDS, LEDGER_EVENTS, KIE_COMMANDS,
-            KIE_EVENTS, KIE_ACCOUNTS, JOB_EVENTS, DELIVERY_EVENTS, BOT_CHAT_COMMANDS);
+            KIE_EVENTS, KIE_ACCOUNTS, JOB_EVENTS, DELIVERY_EVENTS, TELEGRAM_UPDATES, BOT_CHAT_COMMANDS);
 
     /** The topic that carries a message family. */
     public static Topic<?> carrying(Class<? extends Message> type) {

@@ -76,6 +76,9 @@ final class Examples {
                 new ChatCommand.SendChatMessage(QUOTE, CHAT, "<b>Nano Banana</b>: pick", List.of(List.of(
                         new ChatCommand.InlineButton("Make it", "g:google/nano-banana"))), AT),
                 new ChatCommand.EditChatMessage(QUOTE, CHAT, 1001, "Queued", List.of(), AT),
-                new ChatCommand.AnswerCallbackQuery(QUOTE, CHAT, "4382", null, AT));
+                new ChatCommand.AnswerCallbackQuery(QUOTE, CHAT, "4382", null, AT),
+                new TelegramUpdate.TelegramUpdateReceived(734_001, 42, "{\"update_id\":734001,\"message\":{"
+                        + "\"message_id\":7,\"date\":1,\"chat\":{\"id\":42,\"type\":\"private\"},"
+                        + "\"from\":{\"id\":42,\"is_bot\":false,\"first_name\":\"A\"},\"text\":\"/start\"}}", AT));
     }
 }

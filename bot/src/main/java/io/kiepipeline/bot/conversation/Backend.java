@@ -15,6 +15,13 @@ public interface Backend {
     /** The price of this input, as a quote the user confirms; or why not. */
     Quote quote(long userId, String modelId, Map<String, Object> input, Language language);
 
+    /** The catalog cannot be read now (the orchestrator unreachable, and no earlier copy): the user is told to retry. */
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     record Account(long availableMinor, long heldMinor, String currency) {
     }
 

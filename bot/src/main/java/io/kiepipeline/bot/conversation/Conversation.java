@@ -75,6 +75,25 @@ public final class Conversation {
         };
     }
 
+    /**
+     * The answer when the catalog cannot be read (the orchestrator unreachable): the chat stays where it was, a tap is
+     * still answered, and the user is told to try again.
+     */
+    public Outcome unavailable(ChatState current, Incoming in) {
+        ChatState state = current != null ? current : ChatState.fresh(Language.fromTag(in.languageCode()));
+        String text = Texts.get(state.language(), "unavailable");
+        return new Outcome(state, in instanceof Incoming.Tap t ? List.of(new AnswerTap(t.queryId(), text))
+                : List.of(new Send(text, Keyboard.NONE)));
+    }
+
+    /** A plain answer in the user's language; the chat stays where it was (a tap is still answered). */
+    public Outcome say(ChatState current, Incoming in, String key, Object... args) {
+        ChatState state = current != null ? current : ChatState.fresh(Language.fromTag(in.languageCode()));
+        String text = Texts.get(state.language(), key, args);
+        return new Outcome(state, in instanceof Incoming.Tap t ? List.of(new AnswerTap(t.queryId(), text))
+                : List.of(new Send(text, Keyboard.NONE)));
+    }
+
     // ---- commands
 
     private Outcome command(ChatState s, Incoming.Command c) {
@@ -86,10 +105,41 @@ public final class Conversation {
             case "balance" -> new Outcome(s, List.of(new Send(balanceLine(s.language(), c.userId()), Keyboard.NONE)));
             case "cancel" -> new Outcome(s.idle(), List.of(new Send(say(s, "cancelled"), Keyboard.NONE),
                     menu(s.language(), null)));
+            case "generate" -> generate(s, c);
             case "language" -> new Outcome(s, List.of(new Send(say(s, "language.pick"), new Keyboard(List.of(List.of(
                     new Button("Русский", "l:ru"), new Button("English", "l:en")))))));
             default -> new Outcome(s, List.of(new Send(say(s, "unknown.command"), Keyboard.NONE)));
         };
+    }
+
+    /**
+     * {@code /generate <model> <prompt>}: the wizard of that model with the prompt already given, so the user still
+     * chooses the settings and confirms the price (nothing is charged on a command alone).
+     */
+    private Outcome generate(ChatState s, Incoming.Command c) {
+        String[] parts = c.args().strip().split("\\s+", 2);
+        if (parts[0].isEmpty()) {
+            return new Outcome(s, List.of(new Send(say(s, "generate.usage"), Keyboard.NONE)));
+        }
+        Optional<BotModel> found = parts[0].length() > 200 ? Optional.empty() : model(parts[0]);
+        if (found.isEmpty()) {
+            return new Outcome(s, List.of(new Send(say(s, "generate.unknown"), Keyboard.NONE),
+                    menu(s.language(), null)));
+        }
+        BotModel m = found.get();
+        Map<String, Object> input = new LinkedHashMap<>();
+        List<String> queue = new ArrayList<>(m.asked().stream().map(Field::name).toList());
+        Field prompt = m.asked().stream().filter(f -> f.kind() == Kind.PROMPT).findFirst().orElse(null);
+        if (prompt != null && parts.length > 1 && !parts[1].isBlank()) {
+            String text = parts[1].strip();
+            if (prompt.maxLength() != null && text.codePointCount(0, text.length()) > prompt.maxLength()) {
+                return new Outcome(s, List.of(new Send(say(s, "invalid.long", Integer.toString(prompt.maxLength())),
+                        Keyboard.NONE)));
+            }
+            input.put(prompt.name(), text);
+            queue.remove(prompt.name());
+        }
+        return proceed(s.asking(m.id(), input, queue, Step.ASKING), c.userId(), null);
     }
 
     // ---- typed answers
@@ -424,6 +474,19 @@ public final class Conversation {
             effects.add(new Send(question(s, field), questionKeyboard(s, field)));
         }
         return new Outcome(s, effects);
+    }
+
+    /** True when the chat waits for a photo now: only then is a photo the user sends downloaded and re-hosted. */
+    public boolean wantsPhoto(ChatState s) {
+        if (s == null || s.step() != Step.ASKING) {
+            return false;
+        }
+        try {
+            Field field = askedField(s);
+            return field != null && (field.kind() == Kind.IMAGE || field.kind() == Kind.IMAGES);
+        } catch (Backend.Unavailable e) {
+            return false;
+        }
     }
 
     private Field askedField(ChatState s) {

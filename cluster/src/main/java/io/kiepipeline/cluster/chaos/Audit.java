@@ -114,7 +114,10 @@ final class Audit {
 
     private void jobInvariants(Report report, List<JobRow> jobs) {
         report.invariant("planned jobs unaccounted for (neither accepted nor refused)", plan.jobs().size()
-                - run.jobIds.size() - run.telegramAccepted.size() - run.notAccepted.size(), 0);
+                - run.jobIds.size() - run.telegramAccepted.size() - run.telegramDeclined.size()
+                - run.notAccepted.size(), 0);
+        report.figure("Telegram jobs the bot declined before confirmation (balance, KIE unavailable)",
+                run.telegramDeclined.size());
         report.invariant("workload steps that failed in the client", run.clientErrors.get(), 0);
         report.invariant("requests never accepted although retried through outages", run.notAccepted.size(), 0);
         run.notAccepted.forEach((n, why) -> run.note("not accepted: job " + n + ": " + why));

@@ -60,8 +60,13 @@ public final class ChaosRun {
     final List<long[]> outages = new CopyOnWriteArrayList<>();
     final List<String> faultsDone = new CopyOnWriteArrayList<>();
     final AtomicLong telegramUpdates = new AtomicLong();
-    /** Telegram jobs whose /generate update the emulator took (Telegram has it; the bot must make the job). */
+    /**
+     * Telegram jobs the user confirmed: the update of the tap on "Confirm" that the emulator took (Telegram has it; the
+     * bot must make the job).
+     */
     final Map<Integer, Integer> telegramAccepted = new ConcurrentHashMap<>();
+    /** Telegram jobs the bot declined before any job, as it should (not enough balance, KIE unavailable), with why. */
+    final Map<Integer, String> telegramDeclined = new ConcurrentHashMap<>();
     final AtomicInteger clientErrors = new AtomicInteger();
     long workloadMs;
 
@@ -89,7 +94,7 @@ public final class ChaosRun {
      */
     public static Map<String, String> chaosEnvironment(Map<String, String> given) {
         Map<String, String> env = new LinkedHashMap<>(given);
-        env.putIfAbsent("INSTANCES", "gateway=2,orchestrator=2,ledger=2,kie-worker=2,delivery-worker=2");
+        env.putIfAbsent("INSTANCES", "gateway=2,orchestrator=2,ledger=2,kie-worker=2,delivery-worker=2,bot=2");
         env.putIfAbsent("KAFKA_BROKERS", "1");
         env.putIfAbsent("CLUSTER_PORT_BASE", "28000");
         env.putIfAbsent("KIE_EMULATOR_DELAY_MS", "1500");

@@ -5,6 +5,7 @@ import io.kiepipeline.cluster.chaos.Plan.Hostile;
 import io.kiepipeline.cluster.chaos.Plan.Job;
 import java.util.LinkedHashMap;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -123,6 +124,11 @@ final class Workload {
         }
     }
 
+    /**
+     * A person in the chat: {@code /generate <model> <prompt>}, then through the bot's wizard as its buttons offer
+     * ("use defaults", then "Confirm" under the quoted price). The job is accepted when Telegram took the tap on
+     * "Confirm"; a bot that declines first (not enough balance, KIE unavailable) is an answer too.
+     */
     private void telegramJob(Job j) {
         String text = "/generate " + j.model() + " " + j.prompt();
         Reply r = retrying(i -> http.post(ep.telegram() + "/control/updates",
@@ -132,18 +138,79 @@ final class Workload {
             return;
         }
         run.telegramUpdates.incrementAndGet();
-        int updateId = r.json().path("updateId").asInt();
-        run.telegramAccepted.put(j.n(), updateId);
-        if (j.twice()) {
-            // Telegram sends an update again when the bot did not confirm it (a poller that died)
-            ChaosRun.sleep(3_000);
-            Reply again = retrying(i -> http.post(ep.telegram() + "/control/redeliver",
-                    http.json(Map.of("updateId", updateId))));
-            if (again.status() == 200) {
+        java.util.Set<String> tapped = new java.util.HashSet<>();
+        long deadline = System.currentTimeMillis() + RETRY_FOR_MS;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            ChaosRun.sleep(500);
+            Reply chat = http.get(ep.telegram() + "/control/chat?chatId=" + j.chatId(), Map.of());
+            if (chat.status() != 200) {
+                continue;
+            }
+            List<JsonNode> lines = Clients.list(chat.json()).stream().filter(l -> l.path("fromBot").asBoolean())
+                    .toList();
+            if (lines.isEmpty()) {
+                continue;
+            }
+            JsonNode wizard = lines.getLast();
+            last = wizard.path("text").asString("");
+            String markup = wizard.path("replyMarkup").asString("");
+            java.util.regex.Matcher confirm = CONFIRM.matcher(markup);
+            java.util.regex.Matcher defaults = DEFAULTS.matcher(markup);
+            java.util.regex.Matcher choice = CHOICE.matcher(markup);
+            if (confirm.find() && tapped.add(confirm.group(1))) {
+                String data = confirm.group(1);
+                Reply tap = retrying(i -> http.post(ep.telegram() + "/control/tap", http.json(Map.of("userId",
+                        j.userId(), "chatId", j.chatId(), "messageId", wizard.path("messageId").asInt(), "data",
+                        data))));
+                if (tap.status() != 200) {
+                    run.notAccepted.put(j.n(), "telegram emulator, the tap on Confirm: " + tap.status());
+                    return;
+                }
                 run.telegramUpdates.incrementAndGet();
+                int updateId = tap.json().path("updateId").asInt();
+                run.telegramAccepted.put(j.n(), updateId);
+                if (j.twice()) {
+                    // Telegram sends an update again when the bot did not confirm it (a poller that died)
+                    ChaosRun.sleep(3_000);
+                    Reply again = retrying(i -> http.post(ep.telegram() + "/control/redeliver",
+                            http.json(Map.of("updateId", updateId))));
+                    if (again.status() == 200) {
+                        run.telegramUpdates.incrementAndGet();
+                    }
+                }
+                return;
+            }
+            if (defaults.find() && tapped.add(defaults.group(1))) {
+                String data = defaults.group(1);
+                retrying(i -> http.post(ep.telegram() + "/control/tap", http.json(Map.of("userId", j.userId(),
+                        "chatId", j.chatId(), "messageId", wizard.path("messageId").asInt(), "data", data))));
+                run.telegramUpdates.incrementAndGet();
+                continue;
+            }
+            if (choice.find() && tapped.add(wizard.path("messageId").asInt() + "/" + last)) {
+                // a required choice without a default: the first one offered
+                String data = choice.group(1);
+                retrying(i -> http.post(ep.telegram() + "/control/tap", http.json(Map.of("userId", j.userId(),
+                        "chatId", j.chatId(), "messageId", wizard.path("messageId").asInt(), "data", data))));
+                run.telegramUpdates.incrementAndGet();
+                continue;
+            }
+            if (last.contains("Not enough") || last.contains("temporarily unavailable")) {
+                run.telegramDeclined.put(j.n(), last.lines().reduce((a, b) -> b).orElse(last));
+                return;
             }
         }
+        run.notAccepted.put(j.n(), "the bot offered no confirmation within " + RETRY_FOR_MS / 1000 + " s; its last"
+                + " message: " + last);
     }
+
+    private static final java.util.regex.Pattern CONFIRM = java.util.regex.Pattern.compile(
+            "\\\"callback_data\\\":\\\"(ok:[^\\\"]+)\\\"");
+    private static final java.util.regex.Pattern CHOICE = java.util.regex.Pattern.compile(
+            "\\\"callback_data\\\":\\\"(c:[^\\\"]+)\\\"");
+    private static final java.util.regex.Pattern DEFAULTS = java.util.regex.Pattern.compile(
+            "\\\"callback_data\\\":\\\"(d:[^\\\"]+)\\\"");
 
     void hostile(Hostile h) {
         long at = System.currentTimeMillis();

@@ -38,7 +38,7 @@ public class Publisher {
 
     /** Kafka is unreachable: the caller answers 503, and KIE or the client retries. */
     public static final class Unavailable extends RuntimeException {
-        Unavailable(String message, Throwable cause) {
+        public Unavailable(String message, Throwable cause) {
             super(message, cause);
         }
     }

@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.telegram.telegrambots.longpolling.TelegramBotsLongPollingApplication;
-import org.telegram.telegrambots.longpolling.interfaces.LongPollingUpdateConsumer;
 import org.telegram.telegrambots.longpolling.util.TelegramOkHttpClientFactory;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
@@ -24,7 +23,11 @@ public class TelegramPolling implements SmartLifecycle {
         int longPollSeconds(int configured) throws InterruptedException;
     }
 
-    private final LongPollingUpdateConsumer bot;
+    /** What the bot asks Telegram for: messages, button taps, and the pre-checkout queries of payments. */
+    static final java.util.List<String> ALLOWED_UPDATES = java.util.List.of("message", "callback_query",
+            "pre_checkout_query");
+
+    private final TelegramUpdateForwarder bot;
     private volatile Lease lease = configured -> configured;
     private final String token;
     private final TelegramUrl url;
@@ -32,7 +35,7 @@ public class TelegramPolling implements SmartLifecycle {
     private TelegramBotsLongPollingApplication application;
     private OkHttpClient http;
 
-    public TelegramPolling(LongPollingUpdateConsumer bot, String token, TelegramUrl url, int timeoutSeconds) {
+    public TelegramPolling(TelegramUpdateForwarder bot, String token, TelegramUrl url, int timeoutSeconds) {
         this.bot = bot;
         this.token = token;
         this.url = url;
@@ -69,7 +72,7 @@ public class TelegramPolling implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("the polling stopped while waiting for its lease", e);
             }
-            return new TolerantGetUpdates(lastUpdateId + 1, 100, timeout, java.util.List.of("message"));
+            return new TolerantGetUpdates(lastUpdateId + 1, 100, timeout, ALLOWED_UPDATES, bot.raw());
         };
         try {
             application.registerBot(token, () -> url, getUpdates, bot);

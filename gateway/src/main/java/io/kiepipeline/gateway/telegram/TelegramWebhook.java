@@ -21,20 +21,20 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
-import org.telegram.telegrambots.meta.api.objects.Update;
+import io.kiepipeline.gateway.publishing.Publisher;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 /**
  * Webhook mode ({@code TELEGRAM_WEBHOOK=true}): Telegram POSTs each update to {@code PUBLIC_BASE_URL/telegram/webhook},
  * every gateway serves it, and none long-polls. The secret token Telegram echoes in
  * {@code X-Telegram-Bot-Api-Secret-Token} is compared in constant time (a request without it is refused, unread);
- * an update seen lately is answered 200 and not handled again (Telegram sends an update again when its answer was
- * slow); an update the library cannot read is skipped with 200, so Telegram does not send it for ever. At start the
- * gateway calls setWebhook with the URL and the secret, again every 30 s until Telegram accepts it.
+ * the update is answered 200 once Kafka has it ({@link TelegramUpdateForwarder}), and 503 when Kafka did not take it,
+ * so that Telegram sends it again; an update seen lately is answered 200 and not published again (Telegram sends an
+ * update again when its answer was slow). At start the gateway calls setWebhook with the URL and the secret, again
+ * every 30 s until Telegram accepts it.
  *
- * <p>The recent-update check is per gateway: an update Telegram resends to another gateway is handled there again.
- * A {@code /generate} stays one job (its job id is derived from the update), and the bot service of ADR 11 dedupes
- * every update in its inbox.
+ * <p>The recent-update check is per gateway: an update Telegram resends to another gateway is published there again,
+ * and the bot service (ADR 11) handles each update_id once.
  */
 @RestController
 @ConditionalOnExpression("${pipeline.telegram.enabled:true} and ${pipeline.telegram.webhook:false}")
@@ -44,7 +44,7 @@ public class TelegramWebhook implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TelegramWebhook.class);
     private static final int RECENT = 10_000;
 
-    private final TelegramBot bot;
+    private final TelegramUpdateForwarder forwarder;
     private final byte[] secret;
     private final String url;
     private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
@@ -57,7 +57,7 @@ public class TelegramWebhook implements SmartLifecycle {
     });
     private final UntilAccepted registration;
 
-    public TelegramWebhook(TelegramBot bot, TelegramClient telegram,
+    public TelegramWebhook(TelegramUpdateForwarder forwarder, TelegramClient telegram,
                            @Value("${pipeline.telegram.webhook-secret}") String secret,
                            @Value("${pipeline.telegram.public-base-url}") String publicBaseUrl) {
         if (secret == null || !secret.matches("[A-Za-z0-9_-]{16,256}")) {
@@ -67,13 +67,12 @@ public class TelegramWebhook implements SmartLifecycle {
         if (publicBaseUrl == null || publicBaseUrl.isBlank() || URI.create(publicBaseUrl).getHost() == null) {
             throw new IllegalStateException("PUBLIC_BASE_URL must be the gateway's public address in webhook mode");
         }
-        this.bot = bot;
+        this.forwarder = forwarder;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.url = publicBaseUrl.replaceAll("/+$", "") + PATH;
         String token = secret;
         this.registration = new UntilAccepted("webhook", () -> telegram.execute(SetWebhook.builder().url(url)
-                .secretToken(token).allowedUpdates(java.util.List.of("message", "callback_query",
-                        "pre_checkout_query")).build()), java.time.Duration.ofSeconds(30));
+                .secretToken(token).allowedUpdates(TelegramPolling.ALLOWED_UPDATES).build()), java.time.Duration.ofSeconds(30));
     }
 
     @PostMapping(PATH)
@@ -100,15 +99,15 @@ public class TelegramWebhook implements SmartLifecycle {
                 return ResponseEntity.ok().build();
             }
         }
-        Update update;
         try {
-            update = json.treeToValue(node, Update.class);
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            log.atWarn().addKeyValue("updateId", updateId).addKeyValue("error", e.getClass().getSimpleName())
-                    .log("telegram.update-unreadable; skipped");
-            return ResponseEntity.ok().build();
+            forwarder.publish(new String(body, StandardCharsets.UTF_8));
+        } catch (Publisher.Unavailable e) {
+            synchronized (recent) {
+                recent.remove(updateId);
+            }
+            log.atWarn().addKeyValue("updateId", updateId).log("telegram.webhook-unpublished; Telegram sends it again");
+            return ResponseEntity.status(503).build();
         }
-        bot.consume(update);
         return ResponseEntity.ok().build();
     }
 

@@ -3,6 +3,7 @@ package io.kiepipeline.gateway.telegram;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
@@ -10,17 +11,22 @@ import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 
 /**
- * getUpdates that reads each update on its own. The library reads the whole batch as one list, so a single update
- * it cannot read (a field of an unexpected type, a shape a newer Bot API introduced) fails the batch; the poll is
- * repeated from the same offset and fails again, for ever: one bad update silences the bot for everyone. Here an
- * unreadable update becomes an empty update with its id, so the offset moves past it, and is logged
- * ({@code telegram.update-unreadable}, without its content); the rest of the batch is handled as usual.
+ * getUpdates that keeps each update as Telegram sent it. The library would read the whole batch into its own classes,
+ * so a single update it cannot read (a field of an unexpected type, a shape a newer Bot API introduced) would fail the
+ * batch, and the poll would be repeated from the same offset and fail again, for ever. Here each update's JSON goes to
+ * {@code raw} (by update id), for the {@link TelegramUpdateForwarder} to publish untouched; the library gets an
+ * update holding only its id, so its offset moves on. A result entry without an update_id is logged
+ * ({@code telegram.update-unreadable}, without its content) and skipped.
  */
 final class TolerantGetUpdates extends GetUpdates {
     private static final Logger log = LoggerFactory.getLogger(TolerantGetUpdates.class);
 
-    TolerantGetUpdates(int offset, int limit, int timeoutSeconds, List<String> allowedUpdates) {
+    private final transient Map<Integer, String> raw;
+
+    TolerantGetUpdates(int offset, int limit, int timeoutSeconds, List<String> allowedUpdates,
+                       Map<Integer, String> raw) {
         super(offset, limit, timeoutSeconds, allowedUpdates);
+        this.raw = raw;
     }
 
     @Override
@@ -37,21 +43,15 @@ final class TolerantGetUpdates extends GetUpdates {
         }
         ArrayList<Update> updates = new ArrayList<>();
         for (JsonNode node : root.get("result")) {
-            try {
-                updates.add(OBJECT_MAPPER.treeToValue(node, Update.class));
-            } catch (Exception e) {
-                JsonNode id = node.get("update_id");
-                if (id != null && id.canConvertToInt()) {
-                    Update skipped = new Update();
-                    skipped.setUpdateId(id.asInt());
-                    updates.add(skipped);
-                    log.atWarn().addKeyValue("updateId", id.asInt()).addKeyValue("error", e.getClass().getSimpleName())
-                            .log("telegram.update-unreadable; skipped");
-                } else {
-                    log.atWarn().addKeyValue("error", e.getClass().getSimpleName())
-                            .log("telegram.update-unreadable; without an update_id, skipped");
-                }
+            JsonNode id = node.get("update_id");
+            if (id == null || !id.canConvertToInt()) {
+                log.atWarn().log("telegram.update-unreadable; without an update_id, skipped");
+                continue;
             }
+            raw.put(id.asInt(), node.toString());
+            Update carrier = new Update();
+            carrier.setUpdateId(id.asInt());
+            updates.add(carrier);
         }
         return updates;
     }

@@ -39,6 +39,7 @@ class CatalogController {
             body.put("inputSchema", m.inputSchema());
             body.put("defaults", m.defaults());
             body.put("example", m.example());
+            body.put("fieldLabels", catalog.fieldLabels(m));
             body.put("catalogVersion", catalog.version());
             return body;
         }).toList();

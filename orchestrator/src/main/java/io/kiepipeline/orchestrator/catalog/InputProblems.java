@@ -44,6 +44,11 @@ public final class InputProblems {
         return new InputProblems(labels);
     }
 
+    /** The label of each field, in both languages (a field without one is shown by its name). */
+    Map<String, Localized> labels() {
+        return java.util.Collections.unmodifiableMap(labels);
+    }
+
     Problem describe(Error e, Language lang) {
         String field = fieldOf(e);
         String label = field == null ? (lang == Language.RU ? "Запрос" : "The request") : label(field, lang);

@@ -63,11 +63,42 @@ public final class ModelCatalog {
         }
     }
 
+    /** An http address prefix taken as https when inputs are checked (the emulated world only), or null. */
+    private final String trustedHttpPrefix;
+
     private ModelCatalog(String version, String currency, Map<String, Entry> models, InputProblems problems) {
+        this(version, currency, models, problems, null);
+    }
+
+    private ModelCatalog(String version, String currency, Map<String, Entry> models, InputProblems problems,
+                         String trustedHttpPrefix) {
         this.version = version;
         this.currency = currency;
         this.models = models;
         this.problems = problems;
+        this.trustedHttpPrefix = trustedHttpPrefix;
+    }
+
+    /**
+     * This catalog, taking input URLs under {@code prefix} (an http address: the embedded run's own
+     * {@code PUBLIC_BASE_URL/media/}, where the photos users send are re-hosted) as if they were https. Every URL field
+     * allows https only; with the emulators the whole system speaks http on this machine, and nothing else is eased.
+     */
+    public ModelCatalog trustingHttpUnder(String prefix) {
+        if (prefix == null || !prefix.startsWith("http://")) {
+            throw new IllegalArgumentException("only an http prefix needs trusting: " + prefix);
+        }
+        return new ModelCatalog(version, currency, models, problems, prefix);
+    }
+
+    private Object asChecked(Object value) {
+        if (value instanceof String s && s.startsWith(trustedHttpPrefix)) {
+            return "https://" + s.substring("http://".length());
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(this::asChecked).toList();
+        }
+        return value;
     }
 
     /** Reads the catalog at a Spring resource location: {@code classpath:catalog/models.json}, {@code file:/etc/...}. */
@@ -405,6 +436,21 @@ public final class ModelCatalog {
         return currency;
     }
 
+    /** The labels of this model's input fields, in both languages: what the bot asks the user for. */
+    public Map<String, Localized> fieldLabels(CatalogModel model) {
+        Map<String, Localized> out = new java.util.LinkedHashMap<>();
+        Object properties = model.inputSchema().get("properties");
+        if (properties instanceof Map<?, ?> fields) {
+            fields.keySet().forEach(f -> {
+                Localized label = problems.labels().get(String.valueOf(f));
+                if (label != null) {
+                    out.put(String.valueOf(f), label);
+                }
+            });
+        }
+        return out;
+    }
+
     public List<CatalogModel> all() {
         return models.values().stream().map(Entry::model).toList();
     }
@@ -432,7 +478,14 @@ public final class ModelCatalog {
         }
         Map<String, Object> filled = new LinkedHashMap<>(entry.model().defaults());
         filled.putAll(input == null ? Map.of() : input);
-        List<Error> errors = validate(entry.schema(), filled);
+        Map<String, Object> checked = filled;
+        if (trustedHttpPrefix != null) {
+            checked = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : filled.entrySet()) {
+                checked.put(e.getKey(), asChecked(e.getValue()));
+            }
+        }
+        List<Error> errors = validate(entry.schema(), checked);
         if (!errors.isEmpty()) {
             // The validator says one thing per bad field: a request with thousands of unknown fields must not become
             // a rejection of megabytes. The first few problems say enough.

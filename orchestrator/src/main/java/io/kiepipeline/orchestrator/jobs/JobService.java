@@ -279,6 +279,8 @@ public class JobService {
             case KieCommand c -> throw new IllegalArgumentException("orchestrator does not consume " + c);
             case io.kiepipeline.schemas.ChatCommand c ->
                     throw new IllegalArgumentException("orchestrator does not consume " + c);
+            case io.kiepipeline.schemas.TelegramUpdate u ->
+                    throw new IllegalArgumentException("orchestrator does not consume " + u);
         };
     }
 }

@@ -124,6 +124,7 @@ public final class JobSaga {
             case KieCommand c -> throw new IllegalArgumentException("the saga does not take commands: " + c);
             case io.kiepipeline.schemas.ChatCommand c ->
                     throw new IllegalArgumentException("the saga does not take commands: " + c);
+            case io.kiepipeline.schemas.TelegramUpdate u -> Reaction.ignore(job, "not a job event");
         };
     }
 

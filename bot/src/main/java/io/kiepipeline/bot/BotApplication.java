@@ -1,0 +1,55 @@
+package io.kiepipeline.bot;
+
+import io.kiepipeline.bot.conversation.Backend;
+import io.kiepipeline.bot.conversation.Conversation;
+import io.kiepipeline.bot.service.RestBackend;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The bot: reads the Telegram updates the gateway publishes ({@code gateway.telegram-updates}), keeps each chat's
+ * conversation in its schema, and writes what it answers (chat commands for the delivery-worker) and the jobs it
+ * starts ({@code GenerationRequested}) to its outbox, in the transaction that moves the conversation on (ADR 11).
+ */
+@SpringBootApplication
+@org.springframework.scheduling.annotation.EnableScheduling
+public class BotApplication {
+    /** The service's configuration file, bot.yml: the services share one classpath in the all-in-one run. */
+    public static final String CONFIG_NAME = "bot";
+
+    public static void main(String[] args) {
+        SpringApplication app = new SpringApplication(BotApplication.class);
+        app.setDefaultProperties(java.util.Map.of("spring.config.name", CONFIG_NAME));
+        app.run(args);
+    }
+
+    @Bean
+    RestBackend backend(@Value("${pipeline.bot.orchestrator-url}") String orchestrator,
+                        @Value("${pipeline.bot.ledger-url}") String ledger,
+                        @Value("${pipeline.bot.call-timeout}") Duration timeout,
+                        @Value("${pipeline.bot.catalog-refresh}") Duration refresh, Clock clock) {
+        return new RestBackend(orchestrator, ledger, timeout, refresh, clock);
+    }
+
+    @Bean
+    io.kiepipeline.bot.service.TelegramFiles telegramFiles(@Value("${pipeline.bot.telegram-base-url}") String baseUrl,
+                                                           @Value("${pipeline.bot.bot-token}") String token,
+                                                           @Value("${pipeline.bot.photo-max-bytes}") long maxBytes) {
+        return new io.kiepipeline.bot.service.TelegramFiles(baseUrl, token, maxBytes);
+    }
+
+    @Bean
+    io.kiepipeline.bot.service.MediaStore mediaStore(org.springframework.jdbc.core.JdbcTemplate jdbc, Clock clock,
+                                                     @Value("${pipeline.bot.media-ttl}") Duration ttl) {
+        return new io.kiepipeline.bot.service.MediaStore(jdbc, clock, ttl);
+    }
+
+    @Bean
+    Conversation conversation(Backend backend) {
+        return new Conversation(backend);
+    }
+}

@@ -1,0 +1,149 @@
+package io.kiepipeline.bot.service;
+
+import io.kiepipeline.bot.conversation.Backend;
+import io.kiepipeline.bot.conversation.BotModel;
+import io.kiepipeline.schemas.Language;
+import io.kiepipeline.schemas.MessageCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The conversation's {@link Backend} over the orchestrator's and the ledger's internal APIs. Every call is bounded by
+ * a timeout and made before the update's transaction opens. The catalog is kept for {@code refresh} and, when the
+ * orchestrator cannot be reached, the last copy is used; only a bot that never read it answers "unavailable".
+ */
+public class RestBackend implements Backend {
+    private static final Logger log = LoggerFactory.getLogger(RestBackend.class);
+
+    private final Instances orchestrator;
+    private final Instances ledger;
+    private final Duration refresh;
+    private final Clock clock;
+    private volatile List<BotModel> models;
+    private volatile Instant modelsReadAt = Instant.MIN;
+
+    public RestBackend(String orchestratorUrls, String ledgerUrls, Duration timeout, Duration refresh, Clock clock) {
+        this.orchestrator = new Instances(orchestratorUrls, timeout);
+        this.ledger = new Instances(ledgerUrls, timeout);
+        this.refresh = refresh;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<BotModel> models() {
+        List<BotModel> known = models;
+        if (known != null && clock.instant().isBefore(modelsReadAt.plus(refresh))) {
+            return known;
+        }
+        try {
+            JsonNode served = orchestrator.read(c -> c.get().uri("/internal/models").retrieve()
+                    .body(JsonNode.class));
+            List<BotModel> read = new ArrayList<>();
+            for (JsonNode m : served) {
+                try {
+                    read.add(BotModel.fromCatalog(m, m.path("fieldLabels")));
+                } catch (RuntimeException e) {
+                    // one model the bot cannot present must not hide the others
+                    log.atWarn().addKeyValue("model", m.path("id").asString("")).addKeyValue("reason",
+                            e.getMessage()).log("bot.model-skipped");
+                }
+            }
+            models = List.copyOf(read);
+            modelsReadAt = clock.instant();
+            return models;
+        } catch (RuntimeException e) {
+            if (known != null) {
+                log.atWarn().addKeyValue("reason", e.getMessage()).log("bot.catalog-stale; using the last copy");
+                return known;
+            }
+            throw new Unavailable("the catalog cannot be read", e);
+        }
+    }
+
+    @Override
+    public Account account(long userId) {
+        JsonNode a = ledger.read(c -> c.get().uri("/internal/accounts/{id}", userId).retrieve().body(JsonNode.class));
+        return new Account(a.path("availableMinor").asLong(), a.path("heldMinor").asLong(),
+                a.path("currency").asString());
+    }
+
+    @Override
+    public Quote quote(long userId, String modelId, Map<String, Object> input, Language language) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userId", userId);
+        body.put("model", modelId);
+        body.put("input", input);
+        body.put("language", language.name().toLowerCase(java.util.Locale.ROOT));
+        try {
+            return orchestrator.read(c -> c.post().uri("/internal/quotes").body(MessageCodec.mapper()
+                    .writeValueAsString(body)).header("Content-Type", "application/json")
+                    .exchange((req, res) -> {
+                        byte[] bytes = res.getBody().readAllBytes();
+                        JsonNode answer;
+                        try {
+                            answer = bytes.length == 0 ? null : MessageCodec.mapper().readTree(bytes);
+                        } catch (RuntimeException unreadable) {
+                            answer = null;
+                        }
+                        int status = res.getStatusCode().value();
+                        if (status == 201 && answer != null) {
+                            return new Quote.Priced(answer.path("quoteId").asString(),
+                                    answer.path("priceMinor").asLong(), answer.path("currency").asString());
+                        }
+                        if (status == 422 || status == 404 || status == 409) {
+                            return new Quote.Refused(answer == null ? "" : answer.path("message").asString(""));
+                        }
+                        return new Quote.Unavailable();
+                    }));
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("userId", userId).addKeyValue("model", modelId)
+                    .addKeyValue("reason", e.getMessage()).log("bot.quote-unavailable");
+            return new Quote.Unavailable();
+        }
+    }
+
+    /** The instances of one service, tried in turn from a rotating start. */
+    static final class Instances {
+        private final List<RestClient> clients;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Instances(String urls, Duration timeout) {
+            SimpleClientHttpRequestFactory timeouts = new SimpleClientHttpRequestFactory();
+            timeouts.setConnectTimeout(Duration.ofSeconds(2));
+            timeouts.setReadTimeout(timeout);
+            this.clients = Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty())
+                    .map(u -> RestClient.builder().requestFactory(timeouts).baseUrl(u).build()).toList();
+            if (clients.isEmpty()) {
+                throw new IllegalArgumentException("no URL given for a backend service");
+            }
+        }
+
+        <T> T read(Function<RestClient, T> call) {
+            int start = Math.floorMod(next.getAndIncrement(), clients.size());
+            RuntimeException last = null;
+            for (int i = 0; i < clients.size(); i++) {
+                try {
+                    return call.apply(clients.get((start + i) % clients.size()));
+                } catch (ResourceAccessException | HttpServerErrorException e) {
+                    last = e;
+                }
+            }
+            throw last;
+        }
+    }
+}

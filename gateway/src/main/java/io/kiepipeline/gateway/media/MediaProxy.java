@@ -1,0 +1,67 @@
+package io.kiepipeline.gateway.media;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+/**
+ * {@code GET /media/<token>.<ext>}: a photo a user sent, re-hosted for KIE to fetch (ADR 11). The bot keeps the bytes
+ * under a 256-bit random token until it expires; the gateway, the only public ingress, passes the request on to it.
+ * No other authentication: the token is the capability, and it names nothing else (not the user, not the bot). A
+ * name of any other shape is 404 without asking the bot.
+ */
+@RestController
+public class MediaProxy {
+    private static final Logger log = LoggerFactory.getLogger(MediaProxy.class);
+    private static final Pattern NAME = Pattern.compile("([A-Za-z0-9_-]{43})(?:\\.(?:jpg|jpeg|png|webp|gif))?");
+
+    private final java.util.List<RestClient> bots;
+
+    public MediaProxy(@Value("${pipeline.gateway.bot-url}") String botUrl) {
+        SimpleClientHttpRequestFactory timeouts = new SimpleClientHttpRequestFactory();
+        timeouts.setConnectTimeout(Duration.ofSeconds(2));
+        timeouts.setReadTimeout(Duration.ofSeconds(20));
+        // several bot instances share one database: any of them serves any photo, so one that is down is skipped
+        this.bots = java.util.Arrays.stream(botUrl.split(",")).map(String::trim).filter(u -> !u.isEmpty())
+                .map(u -> RestClient.builder().requestFactory(timeouts).baseUrl(u).build()).toList();
+    }
+
+    @GetMapping("/media/{name}")
+    ResponseEntity<byte[]> media(@PathVariable String name) {
+        Matcher m = NAME.matcher(name);
+        if (!m.matches()) {
+            return ResponseEntity.notFound().build();
+        }
+        RestClientException last = null;
+        for (RestClient bot : bots) {
+            try {
+                ResponseEntity<byte[]> found = bot.get().uri("/internal/media/{token}", m.group(1)).retrieve()
+                        .toEntity(byte[].class);
+                MediaType type = found.getHeaders().getContentType();
+                return ResponseEntity.ok().contentType(type != null ? type : MediaType.APPLICATION_OCTET_STREAM)
+                        .cacheControl(CacheControl.noStore()).body(found.getBody());
+            } catch (HttpClientErrorException.NotFound e) {
+                return ResponseEntity.notFound().build();
+            } catch (RestClientException e) {
+                last = e;
+            }
+        }
+        log.atWarn().addKeyValue("error", last == null ? "no bot configured" : last.getClass().getSimpleName())
+                .log("media.unavailable; no bot answered");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build();
+    }
+}
