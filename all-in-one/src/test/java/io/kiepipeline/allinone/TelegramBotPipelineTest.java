@@ -125,6 +125,29 @@ class TelegramBotPipelineTest extends PipelineTest {
         assertThat(kie.callsFor(prompt)).hasSize(1);
         await().atMost(PATIENCE).until(() -> held(user) == 0);
         assertThat(available(user)).isEqualTo(10_000 - 1500);
+        // the confirmation became the job's one progress message, edited in place to the end
+        assertThat(awaitBotText(user, "✅ <b>nano-banana-pro</b>: done.")).isNotNull();
+        assertThat(telegram.chat(user).stream().filter(l -> l.messageId() == confirm.messageId()))
+                .singleElement().satisfies(l -> assertThat(l.edited()).isTrue());
+    }
+
+    @Test
+    void historyShowsTheLastJobsAndRepeatsOneWithTheSameOptions() {
+        long user = aUserWithBalance(10_000);
+        String prompt = aPrompt("a fox worth repeating");
+        telegram.userSays(user, user, "/generate nano-banana-pro " + prompt);
+        tap(user, awaitButton(user, "d:nano-banana-pro"));
+        tap(user, awaitButton(user, "ok:"));
+        await().atMost(PATIENCE).until(() -> held(user) == 0 && available(user) == 10_000 - 1500);
+
+        telegram.userSays(user, user, "/history");
+
+        assertThat(awaitBotText(user, "Your last jobs")).contains("✅ done, 15.00 RUB").contains(prompt);
+        assertThat(awaitButton(user, "rs:")).isNotNull();
+        tap(user, awaitButton(user, "rp:"));
+        tap(user, awaitButton(user, "d:nano-banana-pro"));
+        PipelineTest.Button again = awaitButton(user, "ok:");
+        assertThat(again.text()).contains(prompt).contains("70.00 RUB");
     }
 
     @Test

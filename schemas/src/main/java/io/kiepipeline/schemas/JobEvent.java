@@ -15,17 +15,26 @@ public sealed interface JobEvent extends Message {
     /** {@code catalogVersion}: the catalog the price came from; {@code quoteId}: the confirmed quote, if any. */
     record JobCreated(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
                       long priceMinor, String currency, RequestSource source, Instant createdAt,
-                      String catalogVersion, java.util.UUID quoteId, Language language) implements JobEvent {
+                      String catalogVersion, java.util.UUID quoteId, Language language, Integer progressMessageId)
+            implements JobEvent {
+        public JobCreated(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
+                          long priceMinor, String currency, RequestSource source, Instant createdAt,
+                          String catalogVersion, java.util.UUID quoteId, Language language) {
+            this(jobId, userId, chatId, model, outputType, priceMinor, currency, source, createdAt, catalogVersion,
+                    quoteId, language, null);
+        }
+
         public JobCreated(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
                           long priceMinor, String currency, RequestSource source, Instant createdAt) {
-            this(jobId, userId, chatId, model, outputType, priceMinor, currency, source, createdAt, null, null, null);
+            this(jobId, userId, chatId, model, outputType, priceMinor, currency, source, createdAt, null, null, null,
+                    null);
         }
 
         public JobCreated(JobId jobId, UserId userId, ChatId chatId, String model, OutputType outputType,
                           long priceMinor, String currency, RequestSource source, Instant createdAt,
                           String catalogVersion, java.util.UUID quoteId) {
             this(jobId, userId, chatId, model, outputType, priceMinor, currency, source, createdAt, catalogVersion,
-                    quoteId, null);
+                    quoteId, null, null);
         }
     }
 

@@ -22,7 +22,20 @@ public interface Backend {
         }
     }
 
+    /** The user's latest jobs, newest first (at most {@code limit}). */
+    List<PastJob> history(long userId, int limit);
+
     record Account(long availableMinor, long heldMinor, String currency) {
+    }
+
+    /** A job as {@code /history} shows it. */
+    record PastJob(String jobId, String model, String status, long priceMinor, String currency, String prompt,
+                   Map<String, Object> input, List<String> resultUrls) {
+        public PastJob {
+            input = input == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
+                    input));
+            resultUrls = resultUrls == null ? List.of() : List.copyOf(resultUrls);
+        }
     }
 
     sealed interface Quote {

@@ -106,6 +106,7 @@ public final class Conversation {
             case "cancel" -> new Outcome(s.idle(), List.of(new Send(say(s, "cancelled"), Keyboard.NONE),
                     menu(s.language(), null)));
             case "generate" -> generate(s, c);
+            case "history" -> history(s, c.userId());
             case "language" -> new Outcome(s, List.of(new Send(say(s, "language.pick"), new Keyboard(List.of(List.of(
                     new Button("Русский", "l:ru"), new Button("English", "l:en")))))));
             default -> new Outcome(s, List.of(new Send(say(s, "unknown.command"), Keyboard.NONE)));
@@ -140,6 +141,102 @@ public final class Conversation {
             queue.remove(prompt.name());
         }
         return proceed(s.asking(m.id(), input, queue, Step.ASKING), c.userId(), null);
+    }
+
+    // ---- history
+
+    static final int HISTORY = 10;
+
+    /** The last jobs with their status; each with a result can be sent again, each can be repeated. */
+    private Outcome history(ChatState s, long userId) {
+        Language l = s.language();
+        List<Backend.PastJob> jobs;
+        try {
+            jobs = backend.history(userId, HISTORY);
+        } catch (RuntimeException e) {
+            return new Outcome(s, List.of(new Send(say(s, "unavailable"), Keyboard.NONE)));
+        }
+        if (jobs.isEmpty()) {
+            return new Outcome(s, List.of(new Send(say(s, "history.empty"), Keyboard.NONE)));
+        }
+        StringBuilder text = new StringBuilder(Texts.get(l, "history.title"));
+        List<List<Button>> rows = new ArrayList<>();
+        List<Button> row = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            Backend.PastJob j = jobs.get(i);
+            String n = Integer.toString(i + 1);
+            String title = model(j.model()).map(m -> m.title(l)).orElse(j.model());
+            boolean charged = !j.status().equals("FAILED") && !j.status().equals("REJECTED");
+            String price = !charged ? "" : ", " + (j.priceMinor() == 0 ? Texts.get(l, "price.free")
+                    : money(l, j.priceMinor(), j.currency()));
+            text.append('\n').append(Texts.get(l, "history.line", n, html(title), statusOf(l, j.status()), price));
+            if (j.prompt() != null && !j.prompt().isBlank()) {
+                text.append("\n   <i>").append(html(excerpt(j.prompt()))).append("</i>");
+            }
+            if (!j.resultUrls().isEmpty()) {
+                row.add(new Button(Texts.get(l, "button.resend", n), "rs:" + j.jobId()));
+            }
+            row.add(new Button(Texts.get(l, "button.repeat", n), "rp:" + j.jobId()));
+            if (row.size() >= 4) {
+                rows.add(row);
+                row = new ArrayList<>();
+            }
+        }
+        rows.add(row);
+        return new Outcome(s, List.of(new Send(text.toString(), new Keyboard(rows))));
+    }
+
+    private static String statusOf(Language l, String status) {
+        return switch (status) {
+            case "DELIVERED", "SUCCEEDED" -> Texts.get(l, "status.done");
+            case "FAILED", "REJECTED" -> Texts.get(l, "status.failed");
+            default -> Texts.get(l, "status.running");
+        };
+    }
+
+    private Optional<Backend.PastJob> pastJob(long userId, String jobId) {
+        // the user's own history is the only place a job is looked up: another user's id finds nothing
+        return backend.history(userId, HISTORY).stream().filter(j -> j.jobId().equals(jobId)).findFirst();
+    }
+
+    /** "Repeat": the model's wizard again with the same options (a photo is asked for again: its address expires). */
+    private Outcome repeat(ChatState s, Incoming.Tap t, String jobId) {
+        Optional<Backend.PastJob> past = pastJob(t.userId(), jobId);
+        Optional<BotModel> found = past.flatMap(j -> model(j.model()));
+        if (found.isEmpty()) {
+            return stale(s, t);
+        }
+        BotModel m = found.get();
+        Map<String, Object> input = new LinkedHashMap<>();
+        for (Field f : m.fields()) {
+            Object v = past.get().input().get(f.name());
+            if (v != null && f.kind() != Kind.IMAGE && f.kind() != Kind.IMAGES) {
+                input.put(f.name(), v);
+            }
+        }
+        List<String> queue = m.asked().stream().map(Field::name).filter(f -> !input.containsKey(f)).toList();
+        Outcome next = proceed(s.asking(m.id(), input, queue, Step.ASKING), t.userId(), null);
+        List<Effect> effects = new ArrayList<>();
+        effects.add(new AnswerTap(t.queryId(), null));
+        effects.addAll(next.effects());
+        return new Outcome(next.state(), effects);
+    }
+
+    /** "Send again": the result's links (the media were sent when the job finished; links last about a day). */
+    private Outcome resend(ChatState s, Incoming.Tap t, String jobId) {
+        Optional<Backend.PastJob> past = pastJob(t.userId(), jobId);
+        if (past.isEmpty() || past.get().resultUrls().isEmpty()) {
+            return stale(s, t);
+        }
+        Language l = s.language();
+        String title = model(past.get().model()).map(m -> m.title(l)).orElse(past.get().model());
+        StringBuilder text = new StringBuilder("📤 <b>").append(html(title)).append("</b>");
+        int n = 1;
+        for (String url : past.get().resultUrls()) {
+            text.append('\n').append("<a href=\"").append(html(url).replace("\"", "&quot;")).append("\">")
+                    .append(Texts.get(l, "history.result", Integer.toString(n++))).append("</a>");
+        }
+        return new Outcome(s, List.of(new AnswerTap(t.queryId(), null), new Send(text.toString(), Keyboard.NONE)));
     }
 
     // ---- typed answers
@@ -206,6 +303,8 @@ public final class Conversation {
             case "d" -> settingsChoice(s, t, arg, false);
             case "t" -> settingsChoice(s, t, arg, true);
             case "ok" -> confirm(s, t, arg);
+            case "rp" -> repeat(s, t, arg);
+            case "rs" -> resend(s, t, arg);
             case "x" -> {
                 ChatState idle = s.idle();
                 yield new Outcome(idle, List.of(new AnswerTap(t.queryId(), null),
@@ -333,7 +432,7 @@ public final class Conversation {
         BotModel m = model(s.modelId()).orElse(null);
         String title = m == null ? s.modelId() : m.title(s.language());
         Effect generate = new Effect.Generate(t.userId(), t.chatId(), s.modelId(), s.input(), s.quoteId(),
-                "telegram:" + t.chatId() + ":" + s.quoteId());
+                "telegram:" + t.chatId() + ":" + s.quoteId(), t.messageId());
         return new Outcome(s.idle(), List.of(new AnswerTap(t.queryId(), null),
                 new Edit(t.messageId(), say(s, "started", html(title)), Keyboard.NONE), generate));
     }

@@ -19,10 +19,11 @@ public sealed interface Effect {
 
     /**
      * Start a job at the confirmed quote. {@code idempotencyKey} is derived from the chat and the quote, so that a
-     * double tap, or the same update handled twice, makes one job.
+     * double tap, or the same update handled twice, makes one job. {@code progressMessage}: the bot's message that
+     * says the job started, which the delivery-worker edits in place as the job moves on (0: none).
      */
     record Generate(long userId, long chatId, String modelId, Map<String, Object> input, String quoteId,
-                    String idempotencyKey) implements Effect {
+                    String idempotencyKey, int progressMessage) implements Effect {
     }
 
     /** Inline buttons, row by row. */

@@ -83,6 +83,24 @@ public class RestBackend implements Backend {
     }
 
     @Override
+    public List<PastJob> history(long userId, int limit) {
+        JsonNode jobs = orchestrator.read(c -> c.get().uri("/internal/users/{id}/jobs?limit={limit}", userId, limit)
+                .retrieve().body(JsonNode.class));
+        List<PastJob> out = new ArrayList<>();
+        for (JsonNode j : jobs) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> input = j.path("input").isObject()
+                    ? MessageCodec.mapper().convertValue(j.get("input"), Map.class) : Map.of();
+            List<String> urls = new ArrayList<>();
+            j.path("resultUrls").forEach(u -> urls.add(u.asString()));
+            out.add(new PastJob(j.path("jobId").asString(), j.path("model").asString(), j.path("status").asString(),
+                    j.path("priceMinor").asLong(), j.path("currency").asString(), j.path("prompt").asString(null),
+                    input, urls));
+        }
+        return out;
+    }
+
+    @Override
     public Quote quote(long userId, String modelId, Map<String, Object> input, Language language) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("userId", userId);

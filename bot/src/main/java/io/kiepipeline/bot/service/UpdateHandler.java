@@ -218,7 +218,8 @@ public class UpdateHandler {
                     JobId jobId = new JobId(Ids.nameUuid("telegram-generation:" + g.idempotencyKey()));
                     outbox.append(new GenerationRequested(jobId, g.idempotencyKey(), new UserId(g.userId()),
                             new ChatId(g.chatId()), g.modelId(), g.input(), now, RequestSource.TELEGRAM,
-                            quoteId(g.quoteId()), outcome.state().language()), jobId.toString(), causation);
+                            quoteId(g.quoteId()), outcome.state().language(),
+                            g.progressMessage() > 0 ? g.progressMessage() : null), jobId.toString(), causation);
                     log.atInfo().addKeyValue("jobId", jobId).addKeyValue("userId", g.userId())
                             .addKeyValue("model", g.modelId()).log("generation.requested");
                 }

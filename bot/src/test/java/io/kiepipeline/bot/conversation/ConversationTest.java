@@ -246,6 +246,66 @@ class ConversationTest {
         assertThat(Texts.keys(Language.RU)).containsExactlyInAnyOrderElementsOf(Texts.keys(Language.EN));
     }
 
+    @Test
+    void generateWithAModelAndAPromptOpensItsWizardWithThePromptGivenAndStartsNothing() {
+        List<Effect> effects = apply(new Incoming.Command(USER, USER, "en", "generate",
+                "nano-banana-pro a fox in the snow"));
+
+        assertThat(effects).noneMatch(Generate.class::isInstance);
+        assertThat(text(effects.getFirst())).contains("Use the default settings");
+        Edit confirmation = edit(tap("d:nano-banana-pro"));
+        assertThat(confirmation.html()).contains("a fox in the snow").contains("Price: <b>15.00");
+    }
+
+    @Test
+    void generateWithoutAModelExplainsItselfAndWithAnUnknownOneShowsTheMenu() {
+        assertThat(text(apply(new Incoming.Command(USER, USER, "en", "generate", "")).getFirst()))
+                .contains("Usage: /generate");
+        List<Effect> unknown = apply(new Incoming.Command(USER, USER, "en", "generate", "no/such-model a fox"));
+        assertThat(text(unknown.getFirst())).contains("There is no model with that name");
+        assertThat(buttons(unknown.get(1))).contains("🖼 Images");
+    }
+
+    @Test
+    void historyListsTheLastJobsAndRepeatsOneThroughItsWizardWithTheSameOptions() {
+        backend.history.add(new Backend.PastJob("7d5e8c1a-0000-4000-8000-000000000001", "nano-banana-pro", "DELIVERED",
+                1500, "RUB", "a <red> fox", Map.of("prompt", "a <red> fox", "resolution", "2K"),
+                List.of("https://files.example/r.png")));
+        backend.history.add(new Backend.PastJob("7d5e8c1a-0000-4000-8000-000000000002", "nano-banana-pro", "FAILED",
+                1500, "RUB", "a blue fox", Map.of("prompt", "a blue fox"), List.of()));
+
+        List<Effect> listed = command("history", "en");
+
+        assertThat(text(listed.getFirst())).contains("1. Nano Banana Pro (text to image): ✅ done, 15.00 RUB")
+                .contains("<i>a &lt;red&gt; fox</i>")
+                .contains("2. Nano Banana Pro (text to image): ❌ not done, nothing charged\n");
+        assertThat(buttons(listed.getFirst())).containsExactly("📤 1", "🔁 1", "🔁 2");
+        List<Effect> repeated = tap(data(listed.getFirst(), "rp:7d5e8c1a-0000-4000-8000-000000000001"));
+        assertThat(repeated.getFirst()).isInstanceOf(AnswerTap.class);
+        assertThat(repeated).noneMatch(Generate.class::isInstance);
+        Edit confirmation = edit(tap("d:nano-banana-pro"));
+        assertThat(confirmation.html()).contains("a &lt;red&gt; fox");
+        assertThat(backend.lastInput).containsEntry("resolution", "2K");
+    }
+
+    @Test
+    void historySendsAResultAgainAndFindsOnlyTheUsersOwnJobs() {
+        backend.history.add(new Backend.PastJob("7d5e8c1a-0000-4000-8000-000000000003", "nano-banana-pro", "DELIVERED",
+                1500, "RUB", "a fox", Map.of("prompt", "a fox"), List.of("https://files.example/r.png?a=1&b=\"2")));
+
+        List<Effect> again = tap("rs:7d5e8c1a-0000-4000-8000-000000000003");
+        List<Effect> someoneElses = tap("rs:7d5e8c1a-0000-4000-8000-00000000ffff");
+
+        assertThat(text(again.get(1))).contains("<a href=\"https://files.example/r.png?a=1&amp;b=&quot;2\">Result 1</a>");
+        assertThat(text(someoneElses.getFirst())).contains("out of date");
+        assertThat(someoneElses).noneMatch(Send.class::isInstance);
+    }
+
+    @Test
+    void historyWithoutJobsSaysSo() {
+        assertThat(text(command("history", "en").getFirst())).contains("No jobs yet");
+    }
+
     // ---- steps
 
     private List<Effect> command(String name, String languageCode) {
@@ -358,6 +418,13 @@ class ConversationTest {
         @Override
         public Account account(long userId) {
             return new Account(available, 0, "RUB");
+        }
+
+        final List<PastJob> history = new java.util.ArrayList<>();
+
+        @Override
+        public List<PastJob> history(long userId, int limit) {
+            return history;
         }
 
         @Override

@@ -67,7 +67,14 @@ class ChatCommands {
         if (!inbox.firstDelivery(Delivery.CONSUMER, envelope.eventId())) {
             return;
         }
-        Instant now = clock.instant();
+        record(command, clock.instant());
+    }
+
+    /**
+     * Queues a command in the caller's transaction, once per command id (a repeat changes nothing), and wakes the
+     * scheduler after the commit.
+     */
+    void record(ChatCommand command, Instant now) {
         String kind = switch (command) {
             case ChatCommand.SendChatMessage s -> "SEND";
             case ChatCommand.EditChatMessage e -> "EDIT";

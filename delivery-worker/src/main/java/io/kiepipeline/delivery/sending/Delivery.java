@@ -8,8 +8,10 @@ import io.kiepipeline.schemas.JobEvent.JobFailed;
 import io.kiepipeline.schemas.JobEvent.JobRejected;
 import io.kiepipeline.schemas.JobEvent.JobSucceeded;
 import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.Language;
 import io.kiepipeline.schemas.NoticeKind;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +35,12 @@ public class Delivery {
     private final Inbox inbox;
     private final Clock clock;
     private final JobLanguages languages;
+    private final JobProgress progress;
 
-    Delivery(DeliveryStore store, DeliveryScheduler scheduler, Inbox inbox, Clock clock, JobLanguages languages) {
+    Delivery(DeliveryStore store, DeliveryScheduler scheduler, Inbox inbox, Clock clock, JobLanguages languages,
+             JobProgress progress) {
         this.languages = languages;
+        this.progress = progress;
         this.store = store;
         this.scheduler = scheduler;
         this.inbox = inbox;
@@ -45,18 +50,30 @@ public class Delivery {
     @Transactional
     public void handle(Envelope envelope) {
         JobEvent event = (JobEvent) envelope.message();
+        Instant now = clock.instant();
         switch (event) {
-            case JobSucceeded e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT,
-                    Notices.result(e, languages.of(e.jobId())));
-            case JobFailed e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.FAILURE_NOTICE,
-                    List.of(OutgoingMessage.text(Notices.failed(e, languages.of(e.jobId())))));
-            case JobRejected e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.REJECTION_NOTICE,
-                    List.of(OutgoingMessage.text(Notices.rejected(e, e.language() != null ? e.language()
-                            : languages.of(e.jobId())))));
-            // the job's language, for its later notices (they follow on the job's partition)
-            case JobEvent.JobCreated e -> languages.remember(e.jobId(), e.language(), clock.instant());
-            case JobEvent.JobSubmitted e -> {
+            case JobSucceeded e -> {
+                record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT, Notices.result(e, languages.of(e.jobId())));
+                progress.show(e.jobId(), JobProgress.Step.DONE, languages.of(e.jobId()), now);
             }
+            case JobFailed e -> {
+                record(envelope, e.jobId(), e.chatId(), NoticeKind.FAILURE_NOTICE,
+                        List.of(OutgoingMessage.text(Notices.failed(e, languages.of(e.jobId())))));
+                progress.show(e.jobId(), JobProgress.Step.NOT_DONE, languages.of(e.jobId()), now);
+            }
+            case JobRejected e -> {
+                Language language = e.language() != null ? e.language() : languages.of(e.jobId());
+                record(envelope, e.jobId(), e.chatId(), NoticeKind.REJECTION_NOTICE,
+                        List.of(OutgoingMessage.text(Notices.rejected(e, language))));
+                progress.show(e.jobId(), JobProgress.Step.NOT_DONE, language, now);
+            }
+            // the job's language and progress message, for its later notices (they follow on the job's partition)
+            case JobEvent.JobCreated e -> {
+                languages.remember(e.jobId(), e.language(), now);
+                progress.remember(e, now);
+            }
+            case JobEvent.JobSubmitted e -> progress.show(e.jobId(), JobProgress.Step.RUNNING,
+                    languages.of(e.jobId()), now);
             case JobEvent.JobDelivered e -> {
             }
             case JobEvent.JobLateResult e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT,

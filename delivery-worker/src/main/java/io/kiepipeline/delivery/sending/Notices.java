@@ -126,6 +126,20 @@ final class Notices {
         return ru(lang) ? "(ссылки действуют около 24 часов)" : "(links stay valid for about 24 hours)";
     }
 
+    /** The job's progress message (Bot API HTML), as it reads at each step. */
+    static String progress(JobProgress.Step step, String model, Language lang) {
+        boolean ru = ru(lang);
+        String name = "<b>" + html(model) + "</b>";
+        return switch (step) {
+            case RUNNING -> ru ? "⏳ " + name + ": генерируется… Результат придёт сюда; деньги спишутся, только если он"
+                    + " будет готов." : "⏳ " + name + ": generating… The result will come here; you are charged only"
+                    + " if it does.";
+            case DONE -> ru ? "✅ " + name + ": готово." : "✅ " + name + ": done.";
+            case NOT_DONE -> ru ? "❌ " + name + ": не получилось. Ничего не списано." : "❌ " + name
+                    + ": it did not work out. Nothing was charged.";
+        };
+    }
+
     static String failed(JobFailed e, Language lang) {
         boolean ru = ru(lang);
         String why = switch (e.reason()) {

@@ -370,6 +370,54 @@ class DeliveryQueueTest {
     }
 
     @Test
+    void editsTheJobsProgressMessageInPlaceAsTheJobMovesOnAndOnceForEachStep() {
+        long chat = CHATS.incrementAndGet();
+        ChatCommand.SendChatMessage started = new ChatCommand.SendChatMessage(UUID.randomUUID(), new ChatId(chat),
+                "🚀 Started: <b>Nano Banana</b>", List.of(), Instant.now());
+        chatCommands.handle(command(started));
+        await().atMost(Duration.ofSeconds(5)).until(() -> done(started.commandId()));
+        long progressId = jdbc.queryForObject("select telegram_message_id from chat_command where command_id = ?",
+                Long.class, started.commandId());
+        JobSucceeded result = anImage(chat, track().replace("result.mp3", "result.png"));
+        JobEvent.JobCreated created = new JobEvent.JobCreated(result.jobId(), new UserId(chat), new ChatId(chat),
+                "some/model", OutputType.IMAGE, 1500, "RUB", io.kiepipeline.schemas.RequestSource.TELEGRAM,
+                Instant.now(), null, null, null, (int) progressId);
+        JobEvent.JobSubmitted submitted = new JobEvent.JobSubmitted(result.jobId(), new UserId(chat), "task-1",
+                Instant.now());
+
+        delivery.handle(envelope(created));
+        delivery.handle(envelope(submitted));
+        await().atMost(Duration.ofSeconds(5)).until(() -> telegram.chat(chat).getFirst().text().startsWith("⏳"));
+        delivery.handle(envelope(result));
+        delivery.handle(envelope(submitted));
+        delivery.handle(envelope(result));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> telegram.chat(chat).getFirst().text().startsWith("✅"));
+        assertThat(telegram.chat(chat).getFirst().text()).isEqualTo("✅ <b>some/model</b>: done.");
+        assertThat(telegram.edits()).filteredOn(e -> e.chatId() == chat).extracting(TelegramEmulator.Edit::text)
+                .as("one edit per step, the repeats asked for nothing").hasSize(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(telegram.chat(chat)).as("the progress message and the result").hasSize(2);
+    }
+
+    @Test
+    void aJobWithoutAProgressMessageGetsNoEdits() {
+        long chat = CHATS.incrementAndGet();
+        JobSucceeded result = anImage(chat, track().replace("result.mp3", "result.png"));
+        delivery.handle(envelope(new JobEvent.JobCreated(result.jobId(), new UserId(chat), new ChatId(chat),
+                "some/model", OutputType.IMAGE, 1500, "RUB", io.kiepipeline.schemas.RequestSource.API,
+                Instant.now())));
+        delivery.handle(envelope(new JobEvent.JobSubmitted(result.jobId(), new UserId(chat), "task-2",
+                Instant.now())));
+        delivery.handle(envelope(result));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(telegram.edits()).noneMatch(e -> e.chatId() == chat);
+        assertThat(jdbc.queryForObject("select count(*) from chat_command where chat_id = ?", Long.class, chat))
+                .isZero();
+    }
+
+    @Test
     void aCommandRecordedTwiceIsDoneOnce() {
         long chat = CHATS.incrementAndGet();
         ChatCommand.SendChatMessage hello = new ChatCommand.SendChatMessage(UUID.randomUUID(), new ChatId(chat),

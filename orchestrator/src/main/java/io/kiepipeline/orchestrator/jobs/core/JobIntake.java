@@ -204,7 +204,8 @@ public final class JobIntake {
                 paid ? now.plus(settings.reconcileAfter()) : null,
                 now.plus(paid ? settings.holdTimeout() : kieTimeout.apply(v.model().id())));
         Message created = new JobEvent.JobCreated(r.jobId(), r.userId(), r.chatId(), r.model(),
-                v.model().outputType(), price, currency, r.source(), now, catalog.version(), quoteId, r.language());
+                v.model().outputType(), price, currency, r.source(), now, catalog.version(), quoteId, r.language(),
+                r.progressMessageId());
         Message next = paid
                 ? new LedgerCommand.PlaceHold(job.holdId(), r.jobId(), r.userId(), price, currency)
                 : new KieCommand.SubmitKieTask(r.jobId(), r.userId(), r.model(), v.input(), job.deadlineAt());
