@@ -79,6 +79,41 @@ class TelegramPhotoPipelineTest extends PipelineTest {
     }
 
     @Test
+    void aConfirmationWhosePhotoIsAboutToExpireStartsOverInsteadOfChargingForAJobKieCannotFetch() {
+        long user = aUserWithBalance(10_000);
+        String prompt = aPrompt("a hat for a photo that expires");
+        telegram.userSays(user, user, "/generate google/nano-banana-edit " + prompt);
+        awaitBotText(user, "send the photo");
+        telegram.userSendsPhoto(user, user, JPEG, null);
+        tap(user, awaitButton(user, "d:google/nano-banana-edit"));
+        PipelineTest.Button confirm = awaitButton(user, "ok:");
+        db.update("update bot.media set expires_at = now() + interval '1 minute' where chat_id = ?", user);
+
+        tap(user, confirm);
+
+        awaitBotText(user, "no longer kept");
+        assertThat(db.count("select count(*) from orchestrator.job where user_id = ?", user)).isZero();
+        assertThat(kie.tasksFor(prompt)).isEmpty();
+        assertThat(available(user)).isEqualTo(10_000);
+    }
+
+    @Test
+    void aConfirmedJobKeepsItsPhotoForAWholeTtl() {
+        long user = aUserWithBalance(10_000);
+        telegram.userSays(user, user, "/generate google/nano-banana-edit " + aPrompt("a hat, kept"));
+        awaitBotText(user, "send the photo");
+        telegram.userSendsPhoto(user, user, JPEG, null);
+        tap(user, awaitButton(user, "d:google/nano-banana-edit"));
+        PipelineTest.Button confirm = awaitButton(user, "ok:");
+        db.update("update bot.media set expires_at = now() + interval '30 minutes' where chat_id = ?", user);
+
+        tap(user, confirm);
+
+        await().atMost(PATIENCE).until(() -> db.count("select count(*) from bot.media where chat_id = ?"
+                + " and expires_at > now() + interval '23 hours'", user) == 1);
+    }
+
+    @Test
     void aPhotoOutsideTheWizardIsAnsweredAndNotDownloaded() {
         long user = aNewUser();
         long before = db.count("select count(*) from bot.media");

@@ -192,11 +192,11 @@ public final class KieEmulator implements AutoCloseable {
         }
     }
 
-    /** A createTask call as received. */
     /** An input file KIE downloaded for a task (only addresses on this machine are fetched here). */
     public record InputFetch(String url, int status, String contentType, int bytes) {
     }
 
+    /** A createTask call as received. */
     public record Call(long at, String model, String prompt, int httpStatus, int code) {
     }
 
@@ -651,12 +651,15 @@ public final class KieEmulator implements AutoCloseable {
             String type = "";
             int size = 0;
             try {
-                java.net.http.HttpResponse<byte[]> r = fetcher.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).GET().build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                java.net.http.HttpResponse<java.io.InputStream> r = fetcher.send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create(url)).timeout(java.time.Duration.ofSeconds(10)).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
                 status = r.statusCode();
                 type = r.headers().firstValue("Content-Type").orElse("");
-                size = r.body().length;
+                try (java.io.InputStream in = r.body()) {
+                    // KIE's own limit on an input file is tens of MB: no more is read
+                    size = in.readNBytes(50 * 1024 * 1024).length;
+                }
             } catch (IOException | IllegalArgumentException e) {
                 status = -1;
             } catch (InterruptedException e) {

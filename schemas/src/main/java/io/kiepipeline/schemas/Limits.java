@@ -45,6 +45,11 @@ public final class Limits {
      * something Telegram sends, and is dropped at the gateway with a warning.
      */
     public static final int TELEGRAM_UPDATE = 64 * 1024;
+    /**
+     * A webhook request's body (bytes): far above any update Telegram sends, so that an update over
+     * {@link #TELEGRAM_UPDATE} still reaches the gateway, which publishes a stub of it the bot can answer.
+     */
+    public static final int TELEGRAM_WEBHOOK_BODY_BYTES = 1024 * 1024;
     /** A detail the system writes about a job: {@code orchestrator.job.detail} is {@code varchar(1000)}. */
     public static final int DETAIL = 1000;
     /** The raw callback body kept for audit in {@code CallbackReceived}. */

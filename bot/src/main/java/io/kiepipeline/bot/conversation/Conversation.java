@@ -94,6 +94,18 @@ public final class Conversation {
                 : List.of(new Send(text, Keyboard.NONE)));
     }
 
+    /** The wizard is over (what it needed is gone): said why, and back to the menu; a tap is answered. */
+    public Outcome startOver(ChatState current, Incoming in, String key) {
+        ChatState state = current != null ? current.idle() : ChatState.fresh(Language.fromTag(in.languageCode()));
+        List<Effect> effects = new ArrayList<>();
+        if (in instanceof Incoming.Tap t) {
+            effects.add(new AnswerTap(t.queryId(), null));
+        }
+        effects.add(new Send(Texts.get(state.language(), key), Keyboard.NONE));
+        effects.add(menu(state.language(), null));
+        return new Outcome(state, effects);
+    }
+
     // ---- commands
 
     private Outcome command(ChatState s, Incoming.Command c) {
@@ -304,6 +316,12 @@ public final class Conversation {
             case "t" -> settingsChoice(s, t, arg, true);
             case "ok" -> confirm(s, t, arg);
             case "rp" -> repeat(s, t, arg);
+            case "rq" -> {
+                // "try again" after the price could not be had: the same choices, quoted again
+                boolean waiting = s.modelId() != null && s.modelId().equals(arg) && s.queue().isEmpty()
+                        && (s.step() == Step.ASKING || s.step() == Step.SETTINGS);
+                yield waiting ? proceed(s, t.userId(), t) : stale(s, t);
+            }
             case "rs" -> resend(s, t, arg);
             case "x" -> {
                 ChatState idle = s.idle();
@@ -459,6 +477,12 @@ public final class Conversation {
             return reply(idle, tap, say(s, "unavailable"), menuKeyboard(s.language()));
         }
         Language l = s.language();
+        // a field the catalog no longer has (it changed while the user was choosing) is not asked
+        List<String> known = s.queue().stream().filter(f -> m.fields().stream().anyMatch(x -> x.name().equals(f)))
+                .toList();
+        if (known.size() != s.queue().size()) {
+            s = s.with(s.step(), s.input(), known);
+        }
         if (!s.queue().isEmpty()) {
             Field field = m.field(s.asking());
             return reply(s, tap, question(s, field), questionKeyboard(s, field));
@@ -478,7 +502,10 @@ public final class Conversation {
         Backend.Quote quote = backend.quote(userId, m.id(), s.input(), l);
         return switch (quote) {
             case Backend.Quote.Refused r -> reply(s.idle(), tap, html(r.message()), menuKeyboard(l));
-            case Backend.Quote.Unavailable u -> reply(s.idle(), tap, say(s, "unavailable"), menuKeyboard(l));
+            // the wizard is kept: the user asks again for the price of what they chose
+            case Backend.Quote.Unavailable u -> reply(s, tap, say(s, "unavailable"), new Keyboard(List.of(
+                    List.of(new Button(Texts.get(l, "button.retry"), "rq:" + m.id()),
+                            new Button(Texts.get(l, "button.cancel"), "x")))));
             case Backend.Quote.Priced p -> {
                 String price = money(l, p.priceMinor(), p.currency());
                 String options = options(s, m);

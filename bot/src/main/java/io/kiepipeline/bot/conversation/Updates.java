@@ -60,6 +60,10 @@ public final class Updates {
         long chatId = chat.get("id").asLong();
         long userId = from.get("id").asLong();
         String language = from.path("language_code").asString(null);
+        if (update.path("oversized").asBoolean(false)) {
+            // larger than Telegram sends: the gateway kept only who sent it, so that it still gets an answer
+            return new Read.Handle(new Incoming.Other(chatId, userId, language, "oversized"));
+        }
         if (message.path("text").isString()) {
             String text = cut(message.get("text").asString());
             return new Read.Handle(text.startsWith("/") ? command(chatId, userId, language, text)

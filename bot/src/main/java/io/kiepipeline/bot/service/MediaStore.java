@@ -60,6 +60,27 @@ public class MediaStore {
         return found.stream().findFirst();
     }
 
+    /**
+     * True when every photo is there and stays for at least {@code margin} more: a job confirmed now can still be
+     * fetched by KIE.
+     */
+    public boolean allAlive(List<String> tokens, Duration margin) {
+        if (tokens.isEmpty()) {
+            return true;
+        }
+        Integer alive = jdbc.queryForObject("select count(*) from media where token = any (?) and expires_at > ?",
+                Integer.class, tokens.toArray(String[]::new), Timestamp.from(clock.instant().plus(margin)));
+        return alive != null && alive == tokens.size();
+    }
+
+    /** In the caller's transaction: the photos of a job just confirmed stay fetchable for a whole TTL from now. */
+    public void keep(List<String> tokens) {
+        if (!tokens.isEmpty()) {
+            jdbc.update("update media set expires_at = greatest(expires_at, ?) where token = any (?)",
+                    Timestamp.from(clock.instant().plus(ttl)), tokens.toArray(String[]::new));
+        }
+    }
+
     /** Deletes expired photos, in slices so that no long lock is held. */
     @Scheduled(fixedDelayString = "${pipeline.bot.media-purge-interval:10m}")
     public void purgeExpired() {

@@ -36,6 +36,9 @@ public class RestBackend implements Backend {
     private final Clock clock;
     private volatile List<BotModel> models;
     private volatile Instant modelsReadAt = Instant.MIN;
+    private volatile Instant retryCatalogAt = Instant.MIN;
+    /** After the catalog could not be read, how long the last copy (or "unavailable") is answered without asking. */
+    static final Duration CATALOG_RETRY = Duration.ofSeconds(10);
 
     public RestBackend(String orchestratorUrls, String ledgerUrls, Duration timeout, Duration refresh, Clock clock) {
         this.orchestrator = new Instances(orchestratorUrls, timeout);
@@ -47,7 +50,8 @@ public class RestBackend implements Backend {
     @Override
     public List<BotModel> models() {
         List<BotModel> known = models;
-        if (known != null && clock.instant().isBefore(modelsReadAt.plus(refresh))) {
+        Instant now = clock.instant();
+        if (known != null && (now.isBefore(modelsReadAt.plus(refresh)) || now.isBefore(retryCatalogAt))) {
             return known;
         }
         try {
@@ -56,7 +60,12 @@ public class RestBackend implements Backend {
             List<BotModel> read = new ArrayList<>();
             for (JsonNode m : served) {
                 try {
-                    read.add(BotModel.fromCatalog(m, m.path("fieldLabels")));
+                    BotModel model = BotModel.fromCatalog(m, m.path("fieldLabels"));
+                    if (!fitsButtons(model)) {
+                        throw new IllegalArgumentException("its id or a field name is too long for Telegram's 64"
+                                + " bytes of button data");
+                    }
+                    read.add(model);
                 } catch (RuntimeException e) {
                     // one model the bot cannot present must not hide the others
                     log.atWarn().addKeyValue("model", m.path("id").asString("")).addKeyValue("reason",
@@ -67,12 +76,21 @@ public class RestBackend implements Backend {
             modelsReadAt = clock.instant();
             return models;
         } catch (RuntimeException e) {
+            // one update reads the catalog several times: after a failure, the next read waits, whatever asks
+            retryCatalogAt = clock.instant().plus(CATALOG_RETRY);
             if (known != null) {
                 log.atWarn().addKeyValue("reason", e.getMessage()).log("bot.catalog-stale; using the last copy");
                 return known;
             }
             throw new Unavailable("the catalog cannot be read", e);
         }
+    }
+
+    /** Buttons carry {@code g:<model id>}, {@code c:<field>:<n>}, ...: within Telegram's 64 bytes of data. */
+    static boolean fitsButtons(BotModel m) {
+        return m.id().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 60
+                && m.fields().stream().allMatch(f -> f.name().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                .length <= 50);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.kiepipeline.bot.service;
 
 import io.kiepipeline.schemas.MessageCodec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -40,6 +39,9 @@ public class TelegramFiles {
         }
     }
 
+    /** The longest a whole download may take (a photo of at most 10 MB). */
+    static final Duration DOWNLOAD_DEADLINE = Duration.ofSeconds(30);
+
     private final String baseUrl;
     private final String token;
     private final long maxBytes;
@@ -69,29 +71,39 @@ public class TelegramFiles {
                         : new Result.Failed("getFile: " + info.statusCode() + " " + description);
             }
             JsonNode file = answer.path("result");
-            if (file.path("file_size").asLong(0) > maxBytes) {
+            long size = file.path("file_size").asLong(-1);
+            if (size > maxBytes) {
                 return new Result.TooLarge();
+            }
+            if (size <= 0) {
+                return new Result.Failed("getFile: no file_size");
             }
             String path = file.path("file_path").asString("");
             if (path.isBlank() || path.contains("..") || !path.matches("[A-Za-z0-9_./-]{1,256}")) {
                 return new Result.Failed("getFile: no usable file_path");
             }
-            HttpResponse<InputStream> body = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/file/bot"
-                    + token + "/" + path)).timeout(Duration.ofSeconds(60)).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = body.body()) {
-                if (body.statusCode() != 200) {
-                    return new Result.Failed("download: " + body.statusCode());
-                }
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-                if (bytes.length > maxBytes) {
-                    return new Result.TooLarge();
-                }
-                String extension = extension(path);
-                String type = body.headers().firstValue("Content-Type").filter(t -> t.startsWith("image/"))
-                        .orElse(typeOf(extension));
-                return new Result.Ok(new Downloaded(bytes, type, extension));
+            // one deadline for the whole download, the body included: a stalled transfer is cancelled, never waited on
+            java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/file/bot" + token + "/" + path))
+                            .timeout(DOWNLOAD_DEADLINE).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> body;
+            try {
+                body = pending.get(DOWNLOAD_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                pending.cancel(true);
+                return new Result.Failed("download: " + (e instanceof java.util.concurrent.TimeoutException
+                        ? "over " + DOWNLOAD_DEADLINE.toSeconds() + " s" : e.getCause().getClass().getSimpleName()));
             }
+            if (body.statusCode() != 200) {
+                return new Result.Failed("download: " + body.statusCode());
+            }
+            if (body.body().length > maxBytes) {
+                return new Result.TooLarge();
+            }
+            String extension = extension(path);
+            String type = body.headers().firstValue("Content-Type").filter(t -> t.startsWith("image/"))
+                    .orElse(typeOf(extension));
+            return new Result.Ok(new Downloaded(body.body(), type, extension));
         } catch (IOException | RuntimeException e) {
             // the exception's message may quote the request's address: only its kind is kept
             log.atWarn().addKeyValue("error", e.getClass().getSimpleName()).log("bot.photo-download-failed");

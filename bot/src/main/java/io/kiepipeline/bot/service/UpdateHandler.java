@@ -43,6 +43,8 @@ public class UpdateHandler {
     static final String CONSUMER = "bot-updates";
     private static final Logger log = LoggerFactory.getLogger(UpdateHandler.class);
     private static final int ATTEMPTS = 5;
+    /** A photo about to expire is not confirmed: KIE fetches it within minutes of the confirmation. */
+    static final java.time.Duration PHOTO_MARGIN = java.time.Duration.ofMinutes(10);
 
     private final Conversation conversation;
     private final ChatStore chats;
@@ -130,6 +132,16 @@ public class UpdateHandler {
                 }
                 case Updates.Read.Ignore i -> throw new IllegalStateException("handled above");
             }
+            List<String> photos = List.of();
+            if (outcome == null && incoming instanceof Incoming.Tap tap && tap.data() != null
+                    && tap.data().startsWith("ok:") && loaded.state() != null) {
+                // a confirmation: the photos it names must still be there for KIE, and then stay a whole TTL
+                photos = mediaTokens(loaded.state().input());
+                if (!media.allAlive(photos, PHOTO_MARGIN)) {
+                    outcome = conversation.startOver(loaded.state(), incoming, "photo.expired");
+                    photos = List.of();
+                }
+            }
             if (outcome == null) {
                 try {
                     outcome = conversation.handle(loaded.state(), incoming);
@@ -142,6 +154,7 @@ public class UpdateHandler {
             Conversation.Outcome decided = outcome;
             Incoming in = incoming;
             Rehosting.Ready rehosted = photo;
+            List<String> kept = photos;
             Boolean saved = tx.execute(status -> {
                 if (!inbox.firstDelivery(CONSUMER, key)) {
                     return true; // handled meanwhile by another instance
@@ -154,6 +167,7 @@ public class UpdateHandler {
                 if (rehosted != null) {
                     media.store(rehosted.token(), in.chatId(), rehosted.file());
                 }
+                media.keep(kept);
                 emit(update, envelope, in, decided, now);
                 return true;
             });
@@ -166,6 +180,22 @@ public class UpdateHandler {
         }
         throw new IllegalStateException("chat " + chatOf(read) + " kept moving while update "
                 + update.updateId() + " was handled");
+    }
+
+    /** The tokens of the re-hosted photos an input names. */
+    private List<String> mediaTokens(java.util.Map<String, Object> input) {
+        String prefix = publicBaseUrl + "/media/";
+        List<String> tokens = new java.util.ArrayList<>();
+        for (Object value : input.values()) {
+            for (Object v : value instanceof List<?> list ? list : List.of(value)) {
+                if (!publicBaseUrl.isEmpty() && v instanceof String url && url.startsWith(prefix)) {
+                    String name = url.substring(prefix.length());
+                    int dot = name.indexOf('.');
+                    tokens.add(dot < 0 ? name : name.substring(0, dot));
+                }
+            }
+        }
+        return tokens;
     }
 
     private static long chatOf(Updates.Read read) {

@@ -302,6 +302,32 @@ class ConversationTest {
     }
 
     @Test
+    void whenThePriceCannotBeHadTheWizardIsKeptAndTheUserAsksAgain() {
+        command("start", "en");
+        tap("g:nano-banana-pro");
+        say("a patient fox");
+        backend.unavailable = true;
+
+        Edit unavailable = edit(tap("d:nano-banana-pro"));
+        assertThat(unavailable.html()).contains("temporarily unavailable");
+        assertThat(state.modelId()).isEqualTo("nano-banana-pro");
+        backend.unavailable = false;
+        Edit confirmation = edit(tap(data(unavailable, "rq:")));
+
+        assertThat(confirmation.html()).contains("a patient fox").contains("Price: <b>15.00");
+    }
+
+    @Test
+    void aFieldTheCatalogDroppedMeanwhileIsNotAsked() {
+        state = new ChatState(Language.EN, Step.ASKING, "nano-banana-pro", Map.of(), List.of("prompt",
+                "a_field_that_is_gone"), null, 0, null, 0);
+
+        List<Effect> next = say("a fox");
+
+        assertThat(text(next.getFirst())).contains("Use the default settings");
+    }
+
+    @Test
     void historyWithoutJobsSaysSo() {
         assertThat(text(command("history", "en").getFirst())).contains("No jobs yet");
     }
@@ -406,6 +432,7 @@ class ConversationTest {
     private static final class FakeBackend implements Backend {
         long available = 10_000;
         String refuse;
+        boolean unavailable;
         String lastQuote;
         Map<String, Object> lastInput;
         private final AtomicInteger quotes = new AtomicInteger();
@@ -430,6 +457,9 @@ class ConversationTest {
         @Override
         public Quote quote(long userId, String modelId, Map<String, Object> input, Language language) {
             lastInput = input;
+            if (unavailable) {
+                return new Quote.Unavailable();
+            }
             if (refuse != null) {
                 return new Quote.Refused(refuse);
             }

@@ -28,6 +28,12 @@ class UpdatesTest {
     }
 
     @Test
+    void anUpdateTooLargeForTheGatewayIsStillAnswered() {
+        assertThat(read("{\"update_id\":1,\"oversized\":true,\"message\":{\"message_id\":5," + FROM + "," + CHAT
+                + "}}")).isEqualTo(new Read.Handle(new Incoming.Other(7, 7, "ru", "oversized")));
+    }
+
+    @Test
     void plainTextIsText() {
         assertThat(read(message("\"text\":\"a red fox\""))).isEqualTo(new Read.Handle(
                 new Incoming.Text(7, 7, "ru", "a red fox")));

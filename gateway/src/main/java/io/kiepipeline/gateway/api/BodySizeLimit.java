@@ -23,7 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses a body over its limit with 413 before anything parses it: {@link Limits#API_BODY_BYTES} for the API,
- * {@link Limits#CALLBACK_BODY_BYTES} for KIE callbacks. A declared Content-Length over the limit is refused unread;
+ * {@link Limits#CALLBACK_BODY_BYTES} for KIE callbacks, {@link Limits#TELEGRAM_WEBHOOK_BODY_BYTES} for Telegram's webhook. A declared Content-Length over the limit is refused unread;
  * a chunked body is read up to one byte past the limit, never further.
  */
 @Component
@@ -36,7 +36,8 @@ class BodySizeLimit extends OncePerRequestFilter {
             throws ServletException, IOException {
         String path = request.getRequestURI();
         boolean callback = path.startsWith("/kie/");
-        int limit = callback ? Limits.CALLBACK_BODY_BYTES : Limits.API_BODY_BYTES;
+        int limit = callback ? Limits.CALLBACK_BODY_BYTES : path.startsWith("/telegram/")
+                ? Limits.TELEGRAM_WEBHOOK_BODY_BYTES : Limits.API_BODY_BYTES;
         if (!"POST".equals(request.getMethod()) && !"PUT".equals(request.getMethod())) {
             chain.doFilter(request, response);
             return;

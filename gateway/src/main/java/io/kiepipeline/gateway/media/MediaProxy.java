@@ -30,6 +30,9 @@ public class MediaProxy {
     private static final Pattern NAME = Pattern.compile("([A-Za-z0-9_-]{43})(?:\\.(?:jpg|jpeg|png|webp|gif))?");
 
     private final java.util.List<RestClient> bots;
+    /** Photos served at once (each up to 10 MB in memory): beyond it, 503 and the fetcher tries again. */
+    private final java.util.concurrent.Semaphore serving = new java.util.concurrent.Semaphore(MAX_AT_ONCE);
+    static final int MAX_AT_ONCE = 4;
 
     public MediaProxy(@Value("${pipeline.gateway.bot-url}") String botUrl) {
         SimpleClientHttpRequestFactory timeouts = new SimpleClientHttpRequestFactory();
@@ -46,10 +49,22 @@ public class MediaProxy {
         if (!m.matches()) {
             return ResponseEntity.notFound().build();
         }
+        if (!serving.tryAcquire()) {
+            log.atWarn().log("media.busy; answered 503");
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").build();
+        }
+        try {
+            return fetch(m.group(1));
+        } finally {
+            serving.release();
+        }
+    }
+
+    private ResponseEntity<byte[]> fetch(String token) {
         RestClientException last = null;
         for (RestClient bot : bots) {
             try {
-                ResponseEntity<byte[]> found = bot.get().uri("/internal/media/{token}", m.group(1)).retrieve()
+                ResponseEntity<byte[]> found = bot.get().uri("/internal/media/{token}", token).retrieve()
                         .toEntity(byte[].class);
                 MediaType type = found.getHeaders().getContentType();
                 return ResponseEntity.ok().contentType(type != null ? type : MediaType.APPLICATION_OCTET_STREAM)

@@ -31,7 +31,8 @@ public class Publisher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while publishing", e);
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException
+                 | org.apache.kafka.common.KafkaException e) {
             throw new Unavailable("Kafka did not take the message", e);
         }
     }

@@ -34,6 +34,8 @@ public class TelegramPolling implements SmartLifecycle {
     private final int timeoutSeconds;
     private TelegramBotsLongPollingApplication application;
     private OkHttpClient http;
+    private TelegramUpdateForwarder.Session session;
+    private java.util.concurrent.ScheduledExecutorService executor;
 
     public TelegramPolling(TelegramUpdateForwarder bot, String token, TelegramUrl url, int timeoutSeconds) {
         this.bot = bot;
@@ -62,7 +64,13 @@ public class TelegramPolling implements SmartLifecycle {
         // our own client (the library's default timeouts), so that stop() can cancel the long poll in flight
         http = new TelegramOkHttpClientFactory.DefaultOkHttpClientCreator().get();
         OkHttpClient client = http;
-        application = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> client);
+        // our own executor, so that stop() can interrupt a batch that waits for Kafka (the library only cancels)
+        executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("telegram-poller").daemon().unstarted(r));
+        java.util.concurrent.ScheduledExecutorService pollingThread = executor;
+        TelegramUpdateForwarder.Session current = bot.session();
+        session = current;
+        application = new TelegramBotsLongPollingApplication(ObjectMapper::new, () -> client, () -> pollingThread);
         Lease fence = lease;
         Function<Integer, GetUpdates> getUpdates = lastUpdateId -> {
             int timeout;
@@ -72,10 +80,10 @@ public class TelegramPolling implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("the polling stopped while waiting for its lease", e);
             }
-            return new TolerantGetUpdates(lastUpdateId + 1, 100, timeout, ALLOWED_UPDATES, bot.raw());
+            return new TolerantGetUpdates(lastUpdateId + 1, 100, timeout, ALLOWED_UPDATES, current.raw());
         };
         try {
-            application.registerBot(token, () -> url, getUpdates, bot);
+            application.registerBot(token, () -> url, getUpdates, current);
             log.atInfo().addKeyValue("host", url.getHost()).addKeyValue("port", url.getPort())
                     .log("telegram.polling-started");
         } catch (TelegramApiException e) {
@@ -90,9 +98,12 @@ public class TelegramPolling implements SmartLifecycle {
                 // the library logs the cancelled poll (or the interrupted wait for a lease) as an ERROR; on a
                 // deliberate stop it is not one
                 sessionLogger().setLevel(ch.qos.logback.classic.Level.OFF);
+                // a batch still waiting for Kafka gives up: its updates stay unconfirmed for the next poller
+                session.stop();
                 // unregistering stops the bot's session; closing alone leaves a session polling
                 application.unregisterBot(token);
                 application.close();
+                executor.shutdownNow();
                 http.dispatcher().cancelAll();
             } catch (Exception e) {
                 log.atWarn().addKeyValue("reason", e.getMessage()).log("telegram.polling-stop-failed");

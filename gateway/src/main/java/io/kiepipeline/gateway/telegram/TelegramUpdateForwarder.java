@@ -2,6 +2,7 @@ package io.kiepipeline.gateway.telegram;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kiepipeline.gateway.publishing.Publisher;
 import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.TelegramUpdate.TelegramUpdateReceived;
@@ -30,9 +31,14 @@ import org.telegram.telegrambots.meta.api.objects.Update;
  * once. An update over {@link Limits#TELEGRAM_UPDATE} is not something Telegram sends: it is dropped with a warning.
  *
  * <p>The long-polling library parses each update into its own classes; the JSON forwarded is the one Telegram sent,
- * which {@link TolerantGetUpdates} keeps in {@link #raw} (by update id) for this consumer to take.
+ * which {@link TolerantGetUpdates} keeps in its {@link Session}'s map (by update id) for the session to take. Each
+ * start of the polling is a new session: one that was stopped while it waited for Kafka gives up (its updates stay
+ * unconfirmed) and never touches the next session's updates.
+ *
+ * <p>An update over {@link Limits#TELEGRAM_UPDATE} is not something Telegram sends; rather than dropping it (and
+ * leaving the user unanswered), a stub with its id, its chat and its sender is published, which the bot answers.
  */
-public class TelegramUpdateForwarder implements LongPollingUpdateConsumer {
+public class TelegramUpdateForwarder {
     private static final Logger log = LoggerFactory.getLogger(TelegramUpdateForwarder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
@@ -43,45 +49,66 @@ public class TelegramUpdateForwarder implements LongPollingUpdateConsumer {
 
     private final Publisher publisher;
     private final Clock clock;
-    private final Map<Integer, String> raw = new ConcurrentHashMap<>();
 
     public TelegramUpdateForwarder(Publisher publisher, Clock clock) {
         this.publisher = publisher;
         this.clock = clock;
     }
 
-    /** Where {@link TolerantGetUpdates} leaves each update's JSON for {@link #consume}. */
-    Map<Integer, String> raw() {
-        return raw;
+    /** A new polling session: its own updates, and its own stop. */
+    public Session session() {
+        return new Session();
     }
 
-    /** Long polling: returns when the whole batch is on the topic; interrupted (the poller stops), it gives up. */
-    @Override
-    public void consume(List<Update> updates) {
-        for (Update update : updates) {
-            String json = raw.remove(update.getUpdateId());
-            if (json == null) {
-                continue; // read by TolerantGetUpdates as unusable, and logged there
-            }
-            int tries = 0;
-            while (true) {
-                try {
-                    publish(json);
-                    break;
-                } catch (Publisher.Unavailable e) {
-                    if (++tries == 1 || tries % 20 == 0) {
-                        log.atWarn().addKeyValue("updateId", update.getUpdateId()).addKeyValue("tries", tries)
-                                .addKeyValue("reason", reason(e))
-                                .log("telegram.update-unpublished; not confirmed to Telegram, trying again");
-                    }
-                    try {
-                        // the long-poll thread, not a Kafka consumer's: it has nothing else to do until Kafka is back
-                        Thread.sleep(RETRY_PAUSE);
-                    } catch (InterruptedException stopping) {
-                        Thread.currentThread().interrupt();
-                        raw.clear();
+    /** One run of the long polling, from its start to its stop. */
+    public final class Session implements LongPollingUpdateConsumer {
+        private final Map<Integer, String> raw = new ConcurrentHashMap<>();
+        private volatile boolean stopped;
+
+        /** Where {@link TolerantGetUpdates} leaves each update's JSON for {@link #consume}. */
+        Map<Integer, String> raw() {
+            return raw;
+        }
+
+        /** The session ends: a batch waiting for Kafka gives up, unconfirmed. */
+        public void stop() {
+            stopped = true;
+        }
+
+        /** Returns when the whole batch is on the topic; stopped meanwhile, it gives up and the batch stays unconfirmed. */
+        @Override
+        public void consume(List<Update> updates) {
+            for (Update update : updates) {
+                String json = raw.remove(update.getUpdateId());
+                if (json == null) {
+                    // TolerantGetUpdates makes an update only together with its JSON: this cannot happen
+                    log.atError().addKeyValue("updateId", update.getUpdateId())
+                            .log("telegram.update-lost; its JSON was not kept");
+                    continue;
+                }
+                int tries = 0;
+                while (true) {
+                    if (stopped) {
                         throw new IllegalStateException("the poller stopped before Kafka took update "
                                 + update.getUpdateId() + "; Telegram keeps it unconfirmed");
+                    }
+                    try {
+                        publish(json);
+                        break;
+                    } catch (RuntimeException e) {
+                        // Publisher.Unavailable, or anything else the producer throws: the update stays here
+                        if (++tries == 1 || tries % 20 == 0) {
+                            log.atWarn().addKeyValue("updateId", update.getUpdateId()).addKeyValue("tries", tries)
+                                    .addKeyValue("reason", reason(e))
+                                    .log("telegram.update-unpublished; not confirmed to Telegram, trying again");
+                        }
+                        try {
+                            // the long-poll thread, not a Kafka consumer's: nothing else to do until Kafka is back
+                            Thread.sleep(RETRY_PAUSE);
+                        } catch (InterruptedException interrupted) {
+                            Thread.currentThread().interrupt();
+                            stopped = true;
+                        }
                     }
                 }
             }
@@ -89,16 +116,13 @@ public class TelegramUpdateForwarder implements LongPollingUpdateConsumer {
     }
 
     /**
-     * Publishes one update (its JSON as Telegram sent it) and returns once Kafka acked it.
+     * Publishes one update (its JSON as Telegram sent it; a stub of it when it is larger than Telegram sends) and
+     * returns once Kafka acked it.
      *
-     * @return false when it was not an update worth publishing (no update_id, over the size limit)
+     * @return false when it was not an update (no update_id), which is not published
      * @throws Publisher.Unavailable when Kafka did not take it
      */
     public boolean publish(String json) {
-        if (json.length() > Limits.TELEGRAM_UPDATE) {
-            log.atWarn().addKeyValue("chars", json.length()).log("telegram.update-too-large; dropped");
-            return false;
-        }
         JsonNode node;
         try {
             node = JSON.readTree(json);
@@ -110,10 +134,36 @@ public class TelegramUpdateForwarder implements LongPollingUpdateConsumer {
             return false;
         }
         long updateId = node.get("update_id").asLong();
-        publisher.publish(new TelegramUpdateReceived(updateId, chatKey(node), json, clock.instant()),
+        String published = json;
+        if (json.length() > Limits.TELEGRAM_UPDATE) {
+            log.atWarn().addKeyValue("updateId", updateId).addKeyValue("chars", json.length())
+                    .log("telegram.update-too-large; a stub is published for the bot to answer");
+            published = stub(node).toString();
+        }
+        publisher.publish(new TelegramUpdateReceived(updateId, chatKey(node), published, clock.instant()),
                 "telegram-update:" + updateId);
         log.atDebug().addKeyValue("updateId", updateId).log("telegram.update-published");
         return true;
+    }
+
+    /** What the bot needs to answer an update it cannot have: its id, its kind, the chat and the person. */
+    static ObjectNode stub(JsonNode update) {
+        ObjectNode stub = JSON.createObjectNode();
+        stub.put("update_id", update.get("update_id").asLong());
+        stub.put("oversized", true);
+        update.properties().forEach(e -> {
+            JsonNode part = e.getValue();
+            if (part.isObject()) {
+                ObjectNode kept = stub.putObject(e.getKey());
+                for (String field : List.of("message_id", "id", "date", "chat", "from")) {
+                    JsonNode v = part.get(field);
+                    if (v != null && v.toString().length() <= 2_000) {
+                        kept.set(field, v);
+                    }
+                }
+            }
+        });
+        return stub;
     }
 
     /** The chat an update belongs to, or the person who caused it; 0 when it names neither. */

@@ -55,6 +55,8 @@ public class TelegramWebhook implements SmartLifecycle {
             return size() > RECENT;
         }
     });
+    /** Updates being published now: a copy Telegram sends meanwhile is not acknowledged before the first is. */
+    private final Set<Integer> inFlight = new java.util.HashSet<>();
     private final UntilAccepted registration;
 
     public TelegramWebhook(TelegramUpdateForwarder forwarder, TelegramClient telegram,
@@ -94,21 +96,31 @@ public class TelegramWebhook implements SmartLifecycle {
         }
         int updateId = node.get("update_id").asInt();
         synchronized (recent) {
-            if (!recent.add(updateId)) {
-                log.atInfo().addKeyValue("updateId", updateId).log("telegram.webhook-duplicate; already handled");
+            if (recent.contains(updateId)) {
+                log.atInfo().addKeyValue("updateId", updateId).log("telegram.webhook-duplicate; already published");
                 return ResponseEntity.ok().build();
             }
+            if (!inFlight.add(updateId)) {
+                // the first copy is still waiting for Kafka, and may fail: this one is not acknowledged either
+                log.atInfo().addKeyValue("updateId", updateId).log("telegram.webhook-duplicate; still in flight");
+                return ResponseEntity.status(503).build();
+            }
         }
+        boolean published = false;
         try {
             forwarder.publish(new String(body, StandardCharsets.UTF_8));
+            published = true;
         } catch (Publisher.Unavailable e) {
-            synchronized (recent) {
-                recent.remove(updateId);
-            }
             log.atWarn().addKeyValue("updateId", updateId).log("telegram.webhook-unpublished; Telegram sends it again");
-            return ResponseEntity.status(503).build();
+        } finally {
+            synchronized (recent) {
+                inFlight.remove(updateId);
+                if (published) {
+                    recent.add(updateId);
+                }
+            }
         }
-        return ResponseEntity.ok().build();
+        return published ? ResponseEntity.ok().build() : ResponseEntity.status(503).build();
     }
 
     @Override

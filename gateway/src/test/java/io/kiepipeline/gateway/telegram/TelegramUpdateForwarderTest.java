@@ -32,13 +32,54 @@ class TelegramUpdateForwarderTest {
     @Test
     void publishesAnUpdateAgainUntilKafkaTakesItBeforeTheNextOne() {
         refusals.set(2);
-        forwarder.raw().put(7, "{\"update_id\":7,\"message\":{\"chat\":{\"id\":42},\"text\":\"/start\"}}");
-        forwarder.raw().put(8, "{\"update_id\":8,\"message\":{\"chat\":{\"id\":42},\"text\":\"/help\"}}");
+        TelegramUpdateForwarder.Session session = forwarder.session();
+        session.raw().put(7, "{\"update_id\":7,\"message\":{\"chat\":{\"id\":42},\"text\":\"/start\"}}");
+        session.raw().put(8, "{\"update_id\":8,\"message\":{\"chat\":{\"id\":42},\"text\":\"/help\"}}");
 
-        forwarder.consume(List.of(carrier(7), carrier(8)));
+        session.consume(List.of(carrier(7), carrier(8)));
 
         assertThat(published).extracting(m -> ((TelegramUpdateReceived) m).updateId()).containsExactly(7L, 7L, 7L, 8L);
-        assertThat(forwarder.raw()).isEmpty();
+        assertThat(session.raw()).isEmpty();
+    }
+
+    @Test
+    void aSessionStoppedWhileKafkaIsDownGivesUpWithoutConfirmingAndLeavesTheNextSessionAlone() throws Exception {
+        refusals.set(Integer.MAX_VALUE);
+        TelegramUpdateForwarder.Session old = forwarder.session();
+        old.raw().put(7, "{\"update_id\":7,\"message\":{\"chat\":{\"id\":42},\"text\":\"/start\"}}");
+        java.util.concurrent.CompletableFuture<Void> batch = java.util.concurrent.CompletableFuture.runAsync(
+                () -> old.consume(List.of(carrier(7))));
+        org.awaitility.Awaitility.await().until(() -> published.size() >= 2);
+        TelegramUpdateForwarder.Session next = forwarder.session();
+        next.raw().put(7, "{\"update_id\":7,\"message\":{\"chat\":{\"id\":42},\"text\":\"/start\"}}");
+
+        old.stop();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> batch.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                .hasRootCauseInstanceOf(IllegalStateException.class).hasMessageContaining("unconfirmed");
+        assertThat(next.raw()).containsOnlyKeys(7);
+    }
+
+    @Test
+    void keepsTryingWhateverTheProducerThrows() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Publisher broken = new Publisher(null, Duration.ofSeconds(1)) {
+            @Override
+            public void publish(Message message, String correlationId) {
+                if (calls.incrementAndGet() == 1) {
+                    throw new org.apache.kafka.common.config.ConfigException("bootstrap.servers", "nowhere",
+                            "no resolvable bootstrap urls");
+                }
+                published.add(message);
+            }
+        };
+        TelegramUpdateForwarder.Session session = new TelegramUpdateForwarder(broken, Clock.systemUTC()).session();
+        session.raw().put(9, "{\"update_id\":9,\"message\":{\"chat\":{\"id\":42},\"text\":\"hi\"}}");
+
+        session.consume(List.of(carrier(9)));
+
+        assertThat(calls).hasValue(2);
+        assertThat(published).hasSize(1);
     }
 
     @Test
@@ -53,12 +94,22 @@ class TelegramUpdateForwarderTest {
     }
 
     @Test
-    void dropsWhatIsNotAnUpdateOrIsLargerThanTelegramSends() {
+    void dropsWhatIsNotAnUpdate() {
         assertThat(forwarder.publish("{\"message\":{}}")).isFalse();
         assertThat(forwarder.publish("not json")).isFalse();
-        assertThat(forwarder.publish("{\"update_id\":1,\"message\":{\"text\":\"" + "x".repeat(Limits.TELEGRAM_UPDATE)
-                + "\"}}")).isFalse();
         assertThat(published).isEmpty();
+    }
+
+    @Test
+    void publishesAStubTheBotCanAnswerForAnUpdateLargerThanTelegramSends() {
+        assertThat(forwarder.publish("{\"update_id\":1,\"message\":{\"message_id\":5,\"chat\":{\"id\":42,"
+                + "\"type\":\"private\"},\"from\":{\"id\":42,\"is_bot\":false},\"text\":\""
+                + "x".repeat(Limits.TELEGRAM_UPDATE) + "\"}}")).isTrue();
+
+        TelegramUpdateReceived sent = (TelegramUpdateReceived) published.getFirst();
+        assertThat(sent.update()).hasSizeLessThan(300).contains("\"oversized\":true").contains("\"id\":42")
+                .doesNotContain("xxxx");
+        assertThat(sent.key()).isEqualTo("42");
     }
 
     @Test

@@ -92,7 +92,8 @@ public final class ModelCatalog {
     }
 
     private Object asChecked(Object value) {
-        if (value instanceof String s && s.startsWith(trustedHttpPrefix)) {
+        if (value instanceof String s && s.startsWith(trustedHttpPrefix)
+                && s.substring(trustedHttpPrefix.length()).matches("[A-Za-z0-9_-]{43}(\\.(jpg|jpeg|png|webp|gif))?")) {
             return "https://" + s.substring("http://".length());
         }
         if (value instanceof List<?> list) {
