@@ -49,7 +49,18 @@ public class BotApplication {
     }
 
     @Bean
-    Conversation conversation(Backend backend) {
-        return new Conversation(backend);
+    io.kiepipeline.bot.conversation.TopUpOffer topUpOffer(
+            @Value("${pipeline.bot.topup.star-packages}") java.util.List<Long> starPackages,
+            @Value("${pipeline.bot.topup.minor-per-star}") long minorPerStar,
+            @Value("${pipeline.bot.topup.max-stars}") long maxStars,
+            @Value("${pipeline.bot.topup.card-packages}") java.util.List<Long> cardPackages,
+            @Value("${pipeline.currency}") String currency) {
+        return new io.kiepipeline.bot.conversation.TopUpOffer(starPackages, minorPerStar, maxStars, cardPackages,
+                currency);
+    }
+
+    @Bean
+    Conversation conversation(Backend backend, io.kiepipeline.bot.conversation.TopUpOffer topUps) {
+        return new Conversation(backend, topUps);
     }
 }

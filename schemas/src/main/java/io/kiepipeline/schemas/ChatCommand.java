@@ -41,6 +41,23 @@ public sealed interface ChatCommand extends Message {
             implements ChatCommand {
     }
 
+    /**
+     * An invoice: Telegram Stars ({@code currency} XTR, {@code totalAmount} in Stars) or a card payment in the
+     * operator's currency ({@code totalAmount} in its minor units; the delivery-worker adds its provider token, which
+     * never travels in a message). {@code payload} (1–128 bytes) names the bot's own record of the payment.
+     */
+    record SendInvoice(UUID commandId, ChatId chatId, String title, String description, String payload,
+                       String currency, long totalAmount, String label, Instant at) implements ChatCommand {
+    }
+
+    /**
+     * The answer to a pre-checkout query: Telegram waits 10 s for it, then fails the payment. {@code chatId} is the
+     * paying user's private chat. {@code errorMessage}: why the payment is refused (required when {@code ok} is false).
+     */
+    record AnswerPreCheckoutQuery(UUID commandId, ChatId chatId, String preCheckoutQueryId, boolean ok,
+                                  String errorMessage, Instant at) implements ChatCommand {
+    }
+
     /** A button: its label and its callback data (1–64 bytes). */
     record InlineButton(String text, String data) {
     }

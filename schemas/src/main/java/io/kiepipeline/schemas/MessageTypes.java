@@ -49,6 +49,8 @@ public final class MessageTypes {
         register("bot.send-chat-message.v1", ChatCommand.SendChatMessage.class);
         register("bot.edit-chat-message.v1", ChatCommand.EditChatMessage.class);
         register("bot.answer-callback-query.v1", ChatCommand.AnswerCallbackQuery.class);
+        register("bot.send-invoice.v1", ChatCommand.SendInvoice.class);
+        register("bot.answer-pre-checkout-query.v1", ChatCommand.AnswerPreCheckoutQuery.class);
         // Every permitted subclass of every family must be registered: a new record without a name fails here.
         for (Topic<?> topic : Topics.ALL) {
             Arrays.stream(topic.family().getPermittedSubclasses()).forEach(c -> {

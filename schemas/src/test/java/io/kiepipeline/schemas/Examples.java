@@ -77,6 +77,9 @@ final class Examples {
                         new ChatCommand.InlineButton("Make it", "g:google/nano-banana"))), AT),
                 new ChatCommand.EditChatMessage(QUOTE, CHAT, 1001, "Queued", List.of(), AT),
                 new ChatCommand.AnswerCallbackQuery(QUOTE, CHAT, "4382", null, AT),
+                new ChatCommand.SendInvoice(QUOTE, CHAT, "100 Stars", "Top-up: +200.00 RUB on your balance",
+                        "topup:7d5e8c1a-0000-4000-8000-000000000001", "XTR", 100, "Top-up", AT),
+                new ChatCommand.AnswerPreCheckoutQuery(QUOTE, CHAT, "pcq-1", true, null, AT),
                 new TelegramUpdate.TelegramUpdateReceived(734_001, 42, "{\"update_id\":734001,\"message\":{"
                         + "\"message_id\":7,\"date\":1,\"chat\":{\"id\":42,\"type\":\"private\"},"
                         + "\"from\":{\"id\":42,\"is_bot\":false,\"first_name\":\"A\"},\"text\":\"/start\"}}", AT));

@@ -29,7 +29,9 @@ public record ChatState(Language language, Step step, String modelId, Map<String
         /** Asking the optional settings, one by one. */
         SETTINGS,
         /** The quote is shown: "confirm" or "cancel". */
-        CONFIRMING
+        CONFIRMING,
+        /** A top-up of another number of Stars: the number is asked. */
+        TOPUP_AMOUNT
     }
 
     public ChatState {
@@ -56,6 +58,10 @@ public record ChatState(Language language, Step step, String modelId, Map<String
 
     ChatState with(Step s, Map<String, Object> in, List<String> fields) {
         return new ChatState(language, s, modelId, in, fields, quoteId, priceMinor, currency, wizardMessage);
+    }
+
+    ChatState at(Step s) {
+        return new ChatState(language, s, null, Map.of(), List.of(), null, 0, null, wizardMessage);
     }
 
     ChatState confirming(String quote, long price, String cur) {

@@ -59,8 +59,15 @@ public final class Conversation {
 
     private final Backend backend;
 
+    private final TopUpOffer topUps;
+
     public Conversation(Backend backend) {
+        this(backend, TopUpOffer.defaults("RUB"));
+    }
+
+    public Conversation(Backend backend, TopUpOffer topUps) {
         this.backend = backend;
+        this.topUps = topUps;
     }
 
     public Outcome handle(ChatState current, Incoming in) {
@@ -72,6 +79,8 @@ public final class Conversation {
             case Incoming.Tap t -> tap(state, t);
             case Incoming.Other o -> new Outcome(state, List.of(new Send(say(state, "unknown.other"),
                     Keyboard.NONE)));
+            case Incoming.PreCheckout p -> throw new IllegalArgumentException("payments are the service's: " + p);
+            case Incoming.Paid p -> throw new IllegalArgumentException("payments are the service's: " + p);
         };
     }
 
@@ -119,6 +128,7 @@ public final class Conversation {
                     menu(s.language(), null)));
             case "generate" -> generate(s, c);
             case "history" -> history(s, c.userId());
+            case "topup" -> topUp(s);
             case "language" -> new Outcome(s, List.of(new Send(say(s, "language.pick"), new Keyboard(List.of(List.of(
                     new Button("Русский", "l:ru"), new Button("English", "l:en")))))));
             default -> new Outcome(s, List.of(new Send(say(s, "unknown.command"), Keyboard.NONE)));
@@ -153,6 +163,61 @@ public final class Conversation {
             queue.remove(prompt.name());
         }
         return proceed(s.asking(m.id(), input, queue, Step.ASKING), c.userId(), null);
+    }
+
+    // ---- top-ups
+
+    /** The packages: Stars (and another number of them), and card payments where the operator takes them. */
+    private Outcome topUp(ChatState s) {
+        Language l = s.language();
+        if (!topUps.stars() && topUps.cardPackages().isEmpty()) {
+            return new Outcome(s, List.of(new Send(say(s, "topup.unavailable"), Keyboard.NONE)));
+        }
+        List<List<Button>> rows = new ArrayList<>();
+        List<Button> row = new ArrayList<>();
+        for (long stars : topUps.starPackages()) {
+            row.add(new Button(Texts.get(l, "button.stars", Long.toString(stars),
+                    money(l, stars * topUps.minorPerStar(), topUps.currency())), "ts:" + stars));
+            if (row.size() == 2) {
+                rows.add(row);
+                row = new ArrayList<>();
+            }
+        }
+        rows.add(row);
+        if (topUps.stars()) {
+            rows.add(List.of(new Button(Texts.get(l, "button.stars-other"), "ts:other")));
+        }
+        List<Button> cards = new ArrayList<>();
+        for (long minor : topUps.cardPackages()) {
+            cards.add(new Button(Texts.get(l, "button.card", money(l, minor, topUps.currency())), "tc:" + minor));
+        }
+        rows.add(cards);
+        return new Outcome(s, List.of(new Send(Texts.get(l, "topup.title", money(l, topUps.minorPerStar(),
+                topUps.currency())), new Keyboard(rows))));
+    }
+
+    private Effect starsInvoice(ChatState s, long userId, long chatId, long stars) {
+        Language l = s.language();
+        String credit = money(l, stars * topUps.minorPerStar(), topUps.currency());
+        return new Effect.Invoice(userId, chatId, "XTR", stars, stars * topUps.minorPerStar(), topUps.currency(),
+                Texts.get(l, "invoice.title", credit), Texts.get(l, "invoice.description", credit),
+                Texts.get(l, "invoice.label"));
+    }
+
+    private Effect cardInvoice(ChatState s, long userId, long chatId, long minor) {
+        Language l = s.language();
+        String credit = money(l, minor, topUps.currency());
+        return new Effect.Invoice(userId, chatId, topUps.currency(), minor, minor, topUps.currency(),
+                Texts.get(l, "invoice.title", credit), Texts.get(l, "invoice.description", credit),
+                Texts.get(l, "invoice.label"));
+    }
+
+    private static Long parseLong(String s) {
+        try {
+            return s == null || s.length() > 12 ? null : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     // ---- history
@@ -254,6 +319,14 @@ public final class Conversation {
     // ---- typed answers
 
     private Outcome text(ChatState s, Incoming.Text t) {
+        if (s.step() == Step.TOPUP_AMOUNT) {
+            Long stars = parseLong(t.text().strip());
+            if (stars == null || stars < 1 || stars > topUps.maxStars()) {
+                return new Outcome(s, List.of(new Send(say(s, "topup.ask", Long.toString(topUps.maxStars())),
+                        Keyboard.NONE)));
+            }
+            return new Outcome(s.idle(), List.of(starsInvoice(s, t.userId(), t.chatId(), stars)));
+        }
         Field field = askedField(s);
         if (field == null || s.step() != Step.ASKING) {
             return new Outcome(s, List.of(new Send(say(s, "unknown.text"), Keyboard.NONE), menu(s.language(), null)));
@@ -316,6 +389,22 @@ public final class Conversation {
             case "t" -> settingsChoice(s, t, arg, true);
             case "ok" -> confirm(s, t, arg);
             case "rp" -> repeat(s, t, arg);
+            case "ts" -> {
+                if ("other".equals(arg) && topUps.stars()) {
+                    yield new Outcome(s.at(Step.TOPUP_AMOUNT), List.of(new AnswerTap(t.queryId(), null),
+                            new Send(say(s, "topup.ask", Long.toString(topUps.maxStars())), Keyboard.NONE)));
+                }
+                Long stars = parseLong(arg);
+                yield stars != null && topUps.starPackages().contains(stars)
+                        ? new Outcome(s, List.of(new AnswerTap(t.queryId(), null), starsInvoice(s, t.userId(),
+                        t.chatId(), stars))) : stale(s, t);
+            }
+            case "tc" -> {
+                Long minor = parseLong(arg);
+                yield minor != null && topUps.cardPackages().contains(minor)
+                        ? new Outcome(s, List.of(new AnswerTap(t.queryId(), null), cardInvoice(s, t.userId(),
+                        t.chatId(), minor))) : stale(s, t);
+            }
             case "rq" -> {
                 // "try again" after the price could not be had: the same choices, quoted again
                 boolean waiting = s.modelId() != null && s.modelId().equals(arg) && s.queue().isEmpty()

@@ -26,6 +26,15 @@ public sealed interface Effect {
                     String idempotencyKey, int progressMessage) implements Effect {
     }
 
+    /**
+     * Send an invoice for a top-up: {@code currency} XTR with {@code totalAmount} Stars, or a card payment of
+     * {@code totalAmount} minor units; once paid, the balance gets {@code creditMinor}. The service records the
+     * payment and names it in the invoice's payload.
+     */
+    record Invoice(long userId, long chatId, String currency, long totalAmount, long creditMinor,
+                   String creditCurrency, String title, String description, String label) implements Effect {
+    }
+
     /** Inline buttons, row by row. */
     record Keyboard(List<List<Button>> rows) {
         public static final Keyboard NONE = new Keyboard(List.of());

@@ -27,6 +27,19 @@ public sealed interface Incoming {
             implements Incoming {
     }
 
+    /**
+     * Telegram asks whether to take a payment (the user pressed "Pay"); it must be answered within 10 seconds. In a
+     * private chat the chat is the user's own.
+     */
+    record PreCheckout(long chatId, long userId, String languageCode, String queryId, String currency,
+                       long totalAmount, String payload) implements Incoming {
+    }
+
+    /** A payment went through: Telegram's receipt, keyed by its charge id. */
+    record Paid(long chatId, long userId, String languageCode, String currency, long totalAmount, String payload,
+                String telegramChargeId, String providerChargeId) implements Incoming {
+    }
+
     /** Anything else a person can send: a sticker, a voice note, a document, a location... */
     record Other(long chatId, long userId, String languageCode, String kind) implements Incoming {
     }

@@ -45,6 +45,9 @@ public final class Updates {
         if (update.has("callback_query")) {
             return tap(update.get("callback_query"));
         }
+        if (update.has("pre_checkout_query")) {
+            return preCheckout(update.get("pre_checkout_query"));
+        }
         JsonNode message = update.get("message");
         if (message == null || !message.isObject()) {
             return new Read.Ignore("no message");
@@ -63,6 +66,19 @@ public final class Updates {
         if (update.path("oversized").asBoolean(false)) {
             // larger than Telegram sends: the gateway kept only who sent it, so that it still gets an answer
             return new Read.Handle(new Incoming.Other(chatId, userId, language, "oversized"));
+        }
+        if (message.path("successful_payment").isObject()) {
+            JsonNode p = message.get("successful_payment");
+            String charge = p.path("telegram_payment_charge_id").asString("");
+            if (charge.isBlank() || charge.length() > 256 || !p.path("total_amount").isIntegralNumber()) {
+                return new Read.Ignore("a payment receipt without a charge id or an amount");
+            }
+            return new Read.Handle(new Incoming.Paid(chatId, userId, language, p.path("currency").asString(""),
+                    p.get("total_amount").asLong(), cut(p.path("invoice_payload").asString(""), 256), charge,
+                    cut(p.path("provider_payment_charge_id").asString(""), 256)));
+        }
+        if (message.has("refunded_payment")) {
+            return new Read.Ignore("a refund the bot made itself");
         }
         if (message.path("text").isString()) {
             String text = cut(message.get("text").asString());
@@ -105,6 +121,23 @@ public final class Updates {
         }
         return new Read.Handle(new Incoming.Tap(chatId, from.get("id").asLong(), from.path("language_code")
                 .asString(null), id, message.path("message_id").asInt(0), data));
+    }
+
+    private static Read preCheckout(JsonNode query) {
+        JsonNode from = query.path("from");
+        String id = query.path("id").asString("");
+        long userId = from.path("id").asLong(0);
+        if (id.isBlank() || id.length() > 256 || userId <= 0 || from.path("is_bot").asBoolean(false)
+                || !query.path("total_amount").isIntegralNumber()) {
+            return new Read.Ignore("a pre-checkout query without an id, a person or an amount");
+        }
+        return new Read.Handle(new Incoming.PreCheckout(userId, userId, from.path("language_code").asString(null), id,
+                query.path("currency").asString(""), query.get("total_amount").asLong(),
+                cut(query.path("invoice_payload").asString(""), 256)));
+    }
+
+    private static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max);
     }
 
     private static Incoming.Command command(long chatId, long userId, String language, String text) {

@@ -56,11 +56,13 @@ public class UpdateHandler {
     private final TelegramFiles files;
     private final MediaStore media;
     private final String publicBaseUrl;
+    private final Payments payments;
 
     UpdateHandler(Conversation conversation, ChatStore chats, Inbox inbox, OutboxWriter outbox, JdbcTemplate jdbc,
                   PlatformTransactionManager txManager, Clock clock, TelegramFiles files, MediaStore media,
                   @org.springframework.beans.factory.annotation.Value("${pipeline.bot.public-base-url}")
-                  String publicBaseUrl) {
+                  String publicBaseUrl, Payments payments) {
+        this.payments = payments;
         this.conversation = conversation;
         this.chats = chats;
         this.inbox = inbox;
@@ -107,6 +109,11 @@ public class UpdateHandler {
             log.atInfo().addKeyValue("updateId", update.updateId()).addKeyValue("why", i.why())
                     .log("bot.update-ignored");
             tx.executeWithoutResult(s -> inbox.firstDelivery(CONSUMER, key));
+            return;
+        }
+        if (read instanceof Updates.Read.Handle h
+                && (h.incoming() instanceof Incoming.PreCheckout || h.incoming() instanceof Incoming.Paid)) {
+            payment(update, envelope, key, h.incoming());
             return;
         }
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -182,6 +189,30 @@ public class UpdateHandler {
                 + update.updateId() + " was handled");
     }
 
+    /** A payment's update: no conversation, one transaction (the inbox, the payment, what it asks for). */
+    private void payment(TelegramUpdateReceived update, Envelope envelope, EventId key, Incoming in) {
+        ChatStore.Loaded loaded = chats.load(in.chatId());
+        io.kiepipeline.schemas.Language language = loaded.state() != null ? loaded.state().language()
+                : io.kiepipeline.schemas.Language.fromTag(in.languageCode());
+        UUID commandId = Ids.nameUuid("telegram-update:" + update.updateId() + ":0");
+        String correlation = "telegram-update:" + update.updateId();
+        String causation = envelope.eventId().value().toString();
+        tx.executeWithoutResult(status -> {
+            if (!inbox.firstDelivery(CONSUMER, key)) {
+                return;
+            }
+            Instant now = clock.instant();
+            ChatCommand answer = switch (in) {
+                case Incoming.PreCheckout q -> payments.preCheckout(q, commandId, language, now);
+                case Incoming.Paid p -> payments.paid(p, commandId, language, correlation, causation, now);
+                default -> throw new IllegalStateException("not a payment: " + in);
+            };
+            if (answer != null) {
+                outbox.append(answer, correlation, causation);
+            }
+        });
+    }
+
     /** The tokens of the re-hosted photos an input names. */
     private List<String> mediaTokens(java.util.Map<String, Object> input) {
         String prefix = publicBaseUrl + "/media/";
@@ -244,6 +275,9 @@ public class UpdateHandler {
                         e.html(), buttons(e.keyboard()), now), correlation, causation);
                 case Effect.AnswerTap a -> outbox.append(new ChatCommand.AnswerCallbackQuery(commandId, chat,
                         a.queryId(), a.text(), now), correlation, causation);
+                case Effect.Invoice invoice -> outbox.append(payments.invoice(invoice, commandId,
+                        outcome.state().language(),
+                        now), correlation, causation);
                 case Effect.Generate g -> {
                     JobId jobId = new JobId(Ids.nameUuid("telegram-generation:" + g.idempotencyKey()));
                     outbox.append(new GenerationRequested(jobId, g.idempotencyKey(), new UserId(g.userId()),

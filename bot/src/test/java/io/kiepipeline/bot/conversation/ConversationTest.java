@@ -328,6 +328,33 @@ class ConversationTest {
     }
 
     @Test
+    void topUpOffersStarsPackagesAndInvoicesOnlyAnOfferedOne() {
+        List<Effect> offer = command("topup", "en");
+
+        assertThat(text(offer.getFirst())).contains("one Star adds 2.00 RUB");
+        assertThat(buttons(offer.getFirst())).contains("⭐ 100 → 200.00 RUB", "⭐ Another number of Stars");
+        Effect.Invoice invoice = (Effect.Invoice) tap("ts:100").get(1);
+        assertThat(invoice.currency()).isEqualTo("XTR");
+        assertThat(invoice.totalAmount()).isEqualTo(100);
+        assertThat(invoice.creditMinor()).isEqualTo(20_000);
+        assertThat(invoice.title()).hasSizeLessThanOrEqualTo(32);
+        assertThat(tap("ts:99")).noneMatch(Effect.Invoice.class::isInstance);
+    }
+
+    @Test
+    void anotherNumberOfStarsMustBeAWholeNumberInRange() {
+        command("topup", "en");
+        tap("ts:other");
+
+        assertThat(text(say("lots").getFirst())).contains("from 1 to 10000");
+        assertThat(text(say("10001").getFirst())).contains("from 1 to 10000");
+        Effect.Invoice invoice = (Effect.Invoice) say("42").getFirst();
+
+        assertThat(invoice.totalAmount()).isEqualTo(42);
+        assertThat(state.step()).isEqualTo(Step.IDLE);
+    }
+
+    @Test
     void historyWithoutJobsSaysSo() {
         assertThat(text(command("history", "en").getFirst())).contains("No jobs yet");
     }

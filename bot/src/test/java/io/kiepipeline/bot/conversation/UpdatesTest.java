@@ -34,6 +34,25 @@ class UpdatesTest {
     }
 
     @Test
+    void aPreCheckoutQueryIsAPaymentToAnswer() {
+        assertThat(read("{\"update_id\":3,\"pre_checkout_query\":{\"id\":\"pcq1\"," + FROM
+                + ",\"currency\":\"XTR\",\"total_amount\":100,\"invoice_payload\":\"topup:x\"}}"))
+                .isEqualTo(new Read.Handle(new Incoming.PreCheckout(7, 7, "ru", "pcq1", "XTR", 100, "topup:x")));
+        assertThat(read("{\"update_id\":3,\"pre_checkout_query\":{\"id\":\"pcq1\"," + FROM
+                + ",\"currency\":\"XTR\",\"total_amount\":\"100\"}}")).isInstanceOf(Read.Ignore.class);
+    }
+
+    @Test
+    void aSuccessfulPaymentIsAReceiptWithItsChargeId() {
+        assertThat(read(message("\"successful_payment\":{\"currency\":\"XTR\",\"total_amount\":100,"
+                + "\"invoice_payload\":\"topup:x\",\"telegram_payment_charge_id\":\"ch1\","
+                + "\"provider_payment_charge_id\":\"\"}"))).isEqualTo(new Read.Handle(new Incoming.Paid(7, 7, "ru",
+                "XTR", 100, "topup:x", "ch1", "")));
+        assertThat(read(message("\"successful_payment\":{\"currency\":\"XTR\",\"total_amount\":100}")))
+                .isInstanceOf(Read.Ignore.class);
+    }
+
+    @Test
     void plainTextIsText() {
         assertThat(read(message("\"text\":\"a red fox\""))).isEqualTo(new Read.Handle(
                 new Incoming.Text(7, 7, "ru", "a red fox")));

@@ -79,8 +79,12 @@ class ChatCommands {
             case ChatCommand.SendChatMessage s -> "SEND";
             case ChatCommand.EditChatMessage e -> "EDIT";
             case ChatCommand.AnswerCallbackQuery a -> "ANSWER";
+            case ChatCommand.SendInvoice i -> "INVOICE";
+            case ChatCommand.AnswerPreCheckoutQuery q -> "PRECHECKOUT";
         };
-        Duration patience = kind.equals("ANSWER") ? ANSWER_PATIENCE : settings.patience();
+        // an answer is worth nothing once Telegram stopped waiting for it (a tap's spinner, a payment's 10 s)
+        Duration patience = kind.equals("ANSWER") || kind.equals("PRECHECKOUT") ? ANSWER_PATIENCE
+                : settings.patience();
         int added = jdbc.update("""
                         insert into chat_command (command_id, chat_id, kind, body, status, due_at, give_up_at,
                                                   created_at)
@@ -127,7 +131,8 @@ class ChatCommands {
             SendRateLimit.Window window = null;
             List<Claim> taken = new ArrayList<>(found.size());
             for (Claim c : found) {
-                if (!(c.command() instanceof ChatCommand.AnswerCallbackQuery)) {
+                if (!(c.command() instanceof ChatCommand.AnswerCallbackQuery)
+                        && !(c.command() instanceof ChatCommand.AnswerPreCheckoutQuery)) {
                     window = window != null ? window : rateLimit.open();
                     long waitMs = window.take(c.chatId());
                     if (waitMs > 0) {
@@ -194,6 +199,8 @@ class ChatCommands {
             case "SEND" -> "bot.send-chat-message.v1";
             case "EDIT" -> "bot.edit-chat-message.v1";
             case "ANSWER" -> "bot.answer-callback-query.v1";
+            case "INVOICE" -> "bot.send-invoice.v1";
+            case "PRECHECKOUT" -> "bot.answer-pre-checkout-query.v1";
             default -> throw new IllegalStateException("unknown chat command kind " + kind);
         };
     }

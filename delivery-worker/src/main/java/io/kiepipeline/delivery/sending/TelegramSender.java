@@ -59,8 +59,19 @@ public class TelegramSender {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
+    /** The payment provider's token for card invoices (PAYMENT_PROVIDER_TOKEN, a secret); empty: Stars only. */
+    private final String paymentProviderToken;
+
     public TelegramSender(TelegramClient telegram) {
+        this(telegram, "");
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public TelegramSender(TelegramClient telegram,
+                          @org.springframework.beans.factory.annotation.Value("${pipeline.telegram.payment-provider-token:}")
+                          String paymentProviderToken) {
         this.telegram = telegram;
+        this.paymentProviderToken = paymentProviderToken == null ? "" : paymentProviderToken;
     }
 
     /** Sends one message, once. Must not be called inside a database transaction. */
@@ -133,7 +144,29 @@ public class TelegramSender {
                             .text(a.text()).build());
                     yield 0;
                 }
+                case ChatCommand.SendInvoice i -> {
+                    boolean stars = "XTR".equals(i.currency());
+                    if (!stars && paymentProviderToken.isBlank()) {
+                        yield -1;
+                    }
+                    // Stars take no provider token; a card payment takes the operator's, added here and only here
+                    yield id(telegram.execute(org.telegram.telegrambots.meta.api.methods.invoices.SendInvoice
+                            .builder().chatId(chat).title(i.title()).description(i.description())
+                            .payload(i.payload()).currency(i.currency()).providerToken(stars ? "" : paymentProviderToken)
+                            .price(new org.telegram.telegrambots.meta.api.objects.payments.LabeledPrice(i.label(),
+                                    Math.toIntExact(i.totalAmount()))).build()));
+                }
+                case ChatCommand.AnswerPreCheckoutQuery q -> {
+                    telegram.execute(org.telegram.telegrambots.meta.api.methods.AnswerPreCheckoutQuery.builder()
+                            .preCheckoutQueryId(q.preCheckoutQueryId()).ok(q.ok())
+                            .errorMessage(q.ok() ? null : q.errorMessage()).build());
+                    yield 0;
+                }
             };
+            if (messageId < 0) {
+                return new SendOutcome.Refused(DeliveryFailureReason.REJECTED_BY_TELEGRAM, 400,
+                        "no PAYMENT_PROVIDER_TOKEN for a card invoice");
+            }
             return new SendOutcome.Sent(messageId);
         } catch (TelegramApiRequestException e) {
             String description = String.valueOf(e.getApiResponse()).toLowerCase(Locale.ROOT);

@@ -15,15 +15,21 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 public class BotCommands implements SmartLifecycle {
     static final List<BotCommand> ENGLISH = List.of(
             new BotCommand("start", "Menu and balance"),
-            new BotCommand("models", "What I can make and what it costs"),
-            new BotCommand("generate", "Start a generation: /generate <model> <prompt>"),
             new BotCommand("balance", "Your balance"),
+            new BotCommand("topup", "Top up with Telegram Stars"),
+            new BotCommand("history", "Your last jobs: repeat one or get its result again"),
+            new BotCommand("generate", "A model's wizard with your prompt: /generate <model> <prompt>"),
+            new BotCommand("cancel", "Stop what we are setting up"),
+            new BotCommand("language", "English or Russian"),
             new BotCommand("help", "How it works"));
     static final List<BotCommand> RUSSIAN = List.of(
             new BotCommand("start", "Меню и баланс"),
-            new BotCommand("models", "Что я умею и сколько это стоит"),
-            new BotCommand("generate", "Запустить генерацию: /generate <модель> <запрос>"),
             new BotCommand("balance", "Ваш баланс"),
+            new BotCommand("topup", "Пополнить звёздами Telegram"),
+            new BotCommand("history", "Последние генерации: повторить или получить результат"),
+            new BotCommand("generate", "Мастер модели с вашим запросом: /generate <модель> <запрос>"),
+            new BotCommand("cancel", "Отменить то, что настраиваем"),
+            new BotCommand("language", "Русский или английский"),
             new BotCommand("help", "Как это работает"));
     private final UntilAccepted registration;
 

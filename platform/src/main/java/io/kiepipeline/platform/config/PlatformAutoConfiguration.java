@@ -58,7 +58,7 @@ public class PlatformAutoConfiguration {
     /** The secret-bearing variables of every service: their values never reach a log line. */
     public static final List<String> SECRET_VARIABLES = List.of("TELEGRAM_BOT_TOKEN", "KIE_API_KEY", "KIE_API_KEYS",
             "API_TOKEN", "ADMIN_TOKEN", "CALLBACK_SECRET", "DATABASE_PASSWORD", "KIE_WEBHOOK_HMAC_KEY",
-            "TELEGRAM_WEBHOOK_SECRET");
+            "TELEGRAM_WEBHOOK_SECRET", "PAYMENT_PROVIDER_TOKEN");
 
     /**
      * Before anything else is created: stops the service when a required variable is missing (naming it), and

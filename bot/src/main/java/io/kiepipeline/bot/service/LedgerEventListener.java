@@ -1,0 +1,55 @@
+package io.kiepipeline.bot.service;
+
+import io.kiepipeline.platform.inbox.Inbox;
+import io.kiepipeline.platform.messaging.Envelope;
+import io.kiepipeline.platform.messaging.Envelopes;
+import io.kiepipeline.platform.outbox.OutboxWriter;
+import io.kiepipeline.schemas.ChatCommand;
+import io.kiepipeline.schemas.Ids;
+import io.kiepipeline.schemas.LedgerEvent;
+import java.time.Clock;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The ledger's answers to the deposits of Telegram payments: the user hears what was credited and the balance. */
+@Component
+class LedgerEventListener {
+    static final String CONSUMER = "bot-ledger-events";
+
+    private final Payments payments;
+    private final Inbox inbox;
+    private final OutboxWriter outbox;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    LedgerEventListener(Payments payments, Inbox inbox, OutboxWriter outbox, PlatformTransactionManager txManager,
+                        Clock clock) {
+        this.payments = payments;
+        this.inbox = inbox;
+        this.outbox = outbox;
+        this.tx = new TransactionTemplate(txManager);
+        this.clock = clock;
+    }
+
+    @KafkaListener(id = CONSUMER, topics = "ledger.events")
+    void on(ConsumerRecord<String, String> record) {
+        Envelope envelope = Envelopes.read(record);
+        if (!(envelope.message() instanceof LedgerEvent.FundsDeposited)
+                && !(envelope.message() instanceof LedgerEvent.DepositRefused)) {
+            return; // holds and captures are the orchestrator's business
+        }
+        tx.executeWithoutResult(status -> {
+            if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
+                return;
+            }
+            ChatCommand.SendChatMessage told = payments.deposited((LedgerEvent) envelope.message(),
+                    Ids.nameUuid("deposit-told:" + envelope.eventId().value()), clock.instant());
+            if (told != null) {
+                outbox.append(told, envelope.correlationId(), envelope.eventId().value().toString());
+            }
+        });
+    }
+}
