@@ -161,6 +161,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
             env.put("TELEGRAM_BOT_TOKEN", "7000000001:emulator-bot-token");
             telegramEmulator = TelegramEmulator.start(options.telegramPort(), env.get("TELEGRAM_BOT_TOKEN"));
             env.put("TELEGRAM_API_BASE_URL", telegramEmulator.baseUrl());
+            // the sandbox chat page drives this emulator (only an emulator: the page plays the user)
+            env.put("SANDBOX_TELEGRAM_URL", telegramEmulator.baseUrl());
         }
         // callbacks reach the local gateway when KIE is emulated; a real KIE needs a real PUBLIC_BASE_URL
         if (kieEmulator != null && blank(env.get("PUBLIC_BASE_URL"))) {

@@ -76,6 +76,9 @@ public final class Main {
         s.append(String.format(" KIE Pipeline is up (%.1f s). Ctrl-C stops everything.%n", seconds));
         s.append("================================================================================\n");
         s.append(" gateway (API, callbacks)  ").append(gw).append('\n');
+        if (!realTelegram) {
+            s.append(" sandbox chat (the bot)    ").append(gw).append("/sandbox   <- try the bot in your browser\n");
+        }
         for (EmbeddedPipeline.Service svc : EmbeddedPipeline.Service.values()) {
             if (svc != EmbeddedPipeline.Service.GATEWAY) {
                 s.append(String.format(" %-25s http://localhost:%d/actuator/health%n", svc.name().toLowerCase()

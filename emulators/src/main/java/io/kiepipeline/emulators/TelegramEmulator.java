@@ -1262,7 +1262,8 @@ public final class TelegramEmulator implements AutoCloseable {
         if (path.equals("/control/updates") && "POST".equals(ex.getRequestMethod())) {
             JsonNode b = Http.jsonBody(ex);
             long userId = b.path("userId").asLong();
-            int id = userSays(userId, b.path("chatId").asLong(userId), b.path("text").asString(""));
+            int id = userSays(userId, b.path("chatId").asLong(userId), b.path("text").asString(""),
+                    b.path("languageCode").asString(null));
             Http.json(ex, 200, Map.of("updateId", id));
         } else if (path.equals("/control/raw-update") && "POST".equals(ex.getRequestMethod())) {
             Http.json(ex, 200, Map.of("updateId", rawUpdate(rawUpdateBody(Http.body(ex)))));

@@ -23,12 +23,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses a body over its limit with 413 before anything parses it: {@link Limits#API_BODY_BYTES} for the API,
- * {@link Limits#CALLBACK_BODY_BYTES} for KIE callbacks, {@link Limits#TELEGRAM_WEBHOOK_BODY_BYTES} for Telegram's webhook. A declared Content-Length over the limit is refused unread;
- * a chunked body is read up to one byte past the limit, never further.
+ * {@link Limits#CALLBACK_BODY_BYTES} for KIE callbacks, {@link Limits#TELEGRAM_WEBHOOK_BODY_BYTES} for Telegram's
+ * webhook, {@link #SANDBOX_BODY_BYTES} for the sandbox page (a photo, base64). A declared Content-Length over the
+ * limit is refused unread; a chunked body is read up to one byte past the limit, never further.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class BodySizeLimit extends OncePerRequestFilter {
+    /** A 10 MB photo as base64, and its JSON around it. */
+    static final int SANDBOX_BODY_BYTES = 14 * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(BodySizeLimit.class);
 
     @Override
@@ -37,7 +40,8 @@ class BodySizeLimit extends OncePerRequestFilter {
         String path = request.getRequestURI();
         boolean callback = path.startsWith("/kie/");
         int limit = callback ? Limits.CALLBACK_BODY_BYTES : path.startsWith("/telegram/")
-                ? Limits.TELEGRAM_WEBHOOK_BODY_BYTES : Limits.API_BODY_BYTES;
+                ? Limits.TELEGRAM_WEBHOOK_BODY_BYTES : path.startsWith("/sandbox/") ? SANDBOX_BODY_BYTES
+                : Limits.API_BODY_BYTES;
         if (!"POST".equals(request.getMethod()) && !"PUT".equals(request.getMethod())) {
             chain.doFilter(request, response);
             return;
