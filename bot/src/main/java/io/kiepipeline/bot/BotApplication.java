@@ -60,7 +60,10 @@ public class BotApplication {
     }
 
     @Bean
-    Conversation conversation(Backend backend, io.kiepipeline.bot.conversation.TopUpOffer topUps) {
-        return new Conversation(backend, topUps);
+    Conversation conversation(Backend backend, io.kiepipeline.bot.conversation.TopUpOffer topUps,
+                              @Value("${pipeline.bot.username}") String username,
+                              @Value("${pipeline.bot.bonus.referral-minor}") long referralMinor,
+                              @Value("${pipeline.currency}") String currency) {
+        return new Conversation(backend, topUps, new Conversation.Referral(username, referralMinor, currency));
     }
 }

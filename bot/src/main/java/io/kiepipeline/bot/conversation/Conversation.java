@@ -60,14 +60,23 @@ public final class Conversation {
     private final Backend backend;
 
     private final TopUpOffer topUps;
+    private final Referral referral;
 
-    public Conversation(Backend backend) {
-        this(backend, TopUpOffer.defaults("RUB"));
+    /** How users invite others: the bot's username for the link, and what an invitation earns. */
+    public record Referral(String botUsername, long bonusMinor, String currency) {
+        public static Referral none(String currency) {
+            return new Referral("", 0, currency);
+        }
     }
 
-    public Conversation(Backend backend, TopUpOffer topUps) {
+    public Conversation(Backend backend) {
+        this(backend, TopUpOffer.defaults("RUB"), Referral.none("RUB"));
+    }
+
+    public Conversation(Backend backend, TopUpOffer topUps, Referral referral) {
         this.backend = backend;
         this.topUps = topUps;
+        this.referral = referral;
     }
 
     public Outcome handle(ChatState current, Incoming in) {
@@ -129,6 +138,7 @@ public final class Conversation {
             case "generate" -> generate(s, c);
             case "history" -> history(s, c.userId());
             case "topup" -> topUp(s);
+            case "invite" -> invite(s, c.userId());
             case "language" -> new Outcome(s, List.of(new Send(say(s, "language.pick"), new Keyboard(List.of(List.of(
                     new Button("Русский", "l:ru"), new Button("English", "l:en")))))));
             default -> new Outcome(s, List.of(new Send(say(s, "unknown.command"), Keyboard.NONE)));
@@ -163,6 +173,17 @@ public final class Conversation {
             queue.remove(prompt.name());
         }
         return proceed(s.asking(m.id(), input, queue, Step.ASKING), c.userId(), null);
+    }
+
+    // ---- invitations
+
+    private Outcome invite(ChatState s, long userId) {
+        String code = "ref_" + Long.toString(userId, 36);
+        String link = referral.botUsername().isBlank() ? "<code>/start " + code + "</code>"
+                : "https://t.me/" + html(referral.botUsername()) + "?start=" + code;
+        String text = say(s, "invite", link) + (referral.bonusMinor() > 0 ? "\n" + say(s, "invite.bonus",
+                money(s.language(), referral.bonusMinor(), referral.currency())) : "");
+        return new Outcome(s, List.of(new Send(text, Keyboard.NONE)));
     }
 
     // ---- top-ups

@@ -45,10 +45,12 @@ public class Payments {
 
     private final JdbcTemplate jdbc;
     private final OutboxWriter outbox;
+    private final Bonuses bonuses;
 
-    Payments(JdbcTemplate jdbc, OutboxWriter outbox) {
+    Payments(JdbcTemplate jdbc, OutboxWriter outbox, Bonuses bonuses) {
         this.jdbc = jdbc;
         this.outbox = outbox;
+        this.bonuses = bonuses;
     }
 
     /** In the update's transaction: the payment, and the invoice that names it. */
@@ -112,6 +114,10 @@ public class Payments {
                     correlation, causation);
             log.atInfo().addKeyValue("userId", p.userId()).addKeyValue("paymentId", paymentId)
                     .addKeyValue("chargeId", p.telegramChargeId()).log("payment.paid; deposit requested");
+            ChatCommand.SendChatMessage inviterTold = bonuses.paidBy(p.userId(), correlation, causation, now);
+            if (inviterTold != null) {
+                outbox.append(inviterTold, correlation, causation);
+            }
             return null;
         }
         Integer same = jdbc.queryForObject("select count(*) from payment where telegram_charge_id = ?",

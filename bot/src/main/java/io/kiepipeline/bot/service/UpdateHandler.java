@@ -57,12 +57,14 @@ public class UpdateHandler {
     private final MediaStore media;
     private final String publicBaseUrl;
     private final Payments payments;
+    private final Bonuses bonuses;
 
     UpdateHandler(Conversation conversation, ChatStore chats, Inbox inbox, OutboxWriter outbox, JdbcTemplate jdbc,
                   PlatformTransactionManager txManager, Clock clock, TelegramFiles files, MediaStore media,
                   @org.springframework.beans.factory.annotation.Value("${pipeline.bot.public-base-url}")
-                  String publicBaseUrl, Payments payments) {
+                  String publicBaseUrl, Payments payments, Bonuses bonuses) {
         this.payments = payments;
+        this.bonuses = bonuses;
         this.conversation = conversation;
         this.chats = chats;
         this.inbox = inbox;
@@ -176,6 +178,12 @@ public class UpdateHandler {
                 }
                 media.keep(kept);
                 emit(update, envelope, in, decided, now);
+                ChatCommand.SendChatMessage bonus = bonuses.firstSeen(in, decided.state().language(),
+                        "telegram-update:" + update.updateId(), envelope.eventId().value().toString(), now);
+                if (bonus != null) {
+                    outbox.append(bonus, "telegram-update:" + update.updateId(), envelope.eventId().value()
+                            .toString());
+                }
                 return true;
             });
             if (Boolean.TRUE.equals(saved)) {

@@ -19,6 +19,7 @@ public class BotCommands implements SmartLifecycle {
             new BotCommand("topup", "Top up with Telegram Stars"),
             new BotCommand("history", "Your last jobs: repeat one or get its result again"),
             new BotCommand("generate", "A model's wizard with your prompt: /generate <model> <prompt>"),
+            new BotCommand("invite", "Invite friends"),
             new BotCommand("cancel", "Stop what we are setting up"),
             new BotCommand("language", "English or Russian"),
             new BotCommand("help", "How it works"));
@@ -28,6 +29,7 @@ public class BotCommands implements SmartLifecycle {
             new BotCommand("topup", "Пополнить звёздами Telegram"),
             new BotCommand("history", "Последние генерации: повторить или получить результат"),
             new BotCommand("generate", "Мастер модели с вашим запросом: /generate <модель> <запрос>"),
+            new BotCommand("invite", "Пригласить друзей"),
             new BotCommand("cancel", "Отменить то, что настраиваем"),
             new BotCommand("language", "Русский или английский"),
             new BotCommand("help", "Как это работает"));
