@@ -86,6 +86,16 @@ public class RestBackend implements Backend {
         }
     }
 
+    /** The admin's figures of the last hours (orchestrator). */
+    public JsonNode stats(int hours) {
+        return orchestrator.read(c -> c.get().uri("/internal/stats?hours={h}", hours).retrieve().body(JsonNode.class));
+    }
+
+    /** Every KIE key's state and credits (orchestrator). */
+    public JsonNode kieAccounts() {
+        return orchestrator.read(c -> c.get().uri("/internal/kie-accounts").retrieve().body(JsonNode.class));
+    }
+
     /** Buttons carry {@code g:<model id>}, {@code c:<field>:<n>}, ...: within Telegram's 64 bytes of data. */
     static boolean fitsButtons(BotModel m) {
         return m.id().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 60

@@ -56,13 +56,20 @@ public class UpdateHandler {
     private final TelegramFiles files;
     private final MediaStore media;
     private final String publicBaseUrl;
+    private final String currency;
     private final Payments payments;
     private final Bonuses bonuses;
+    private final Admin admin;
+    private final Bans bans;
 
     UpdateHandler(Conversation conversation, ChatStore chats, Inbox inbox, OutboxWriter outbox, JdbcTemplate jdbc,
                   PlatformTransactionManager txManager, Clock clock, TelegramFiles files, MediaStore media,
                   @org.springframework.beans.factory.annotation.Value("${pipeline.bot.public-base-url}")
-                  String publicBaseUrl, Payments payments, Bonuses bonuses) {
+                  String publicBaseUrl, Payments payments, Bonuses bonuses, Admin admin, Bans bans,
+                  @org.springframework.beans.factory.annotation.Value("${pipeline.currency}") String currency) {
+        this.currency = currency;
+        this.admin = admin;
+        this.bans = bans;
         this.payments = payments;
         this.bonuses = bonuses;
         this.conversation = conversation;
@@ -118,6 +125,17 @@ public class UpdateHandler {
             payment(update, envelope, key, h.incoming());
             return;
         }
+        if (read instanceof Updates.Read.Handle h && h.incoming() instanceof Incoming.Command c
+                && c.name().equals("admin") && admin.isAdmin(c.userId())) {
+            admin(update, envelope, key, c);
+            return;
+        }
+        long from = switch (read) {
+            case Updates.Read.Handle h -> h.incoming().userId();
+            case Updates.Read.Rehost r -> r.photo().userId();
+            case Updates.Read.Ignore i -> 0;
+        };
+        boolean banned = bans.isBanned(from) && !admin.isAdmin(from);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             ChatStore.Loaded loaded = chats.load(chatOf(read));
             Rehosting.Ready photo = null;
@@ -127,7 +145,7 @@ public class UpdateHandler {
                 case Updates.Read.Handle h -> incoming = h.incoming();
                 case Updates.Read.Rehost r -> {
                     incoming = r.photo().rehostedAt(null);
-                    if (conversation.wantsPhoto(loaded.state())) {
+                    if (!banned && conversation.wantsPhoto(loaded.state())) {
                         switch (rehost(r.photo())) {
                             case Rehosting.Ready ready -> {
                                 photo = ready;
@@ -140,6 +158,11 @@ public class UpdateHandler {
                     }
                 }
                 case Updates.Read.Ignore i -> throw new IllegalStateException("handled above");
+            }
+            if (banned) {
+                // one answer to whatever a banned user sends, and nothing else
+                photo = null;
+                outcome = conversation.say(loaded.state(), incoming, "banned");
             }
             List<String> photos = List.of();
             if (outcome == null && incoming instanceof Incoming.Tap tap && tap.data() != null
@@ -197,6 +220,41 @@ public class UpdateHandler {
                 + update.updateId() + " was handled");
     }
 
+    /** An admin's command: decided before the transaction (it reads figures over HTTP), done in it. */
+    private void admin(TelegramUpdateReceived update, Envelope envelope, EventId key, Incoming.Command c) {
+        Admin.Action action = admin.decide(c);
+        String correlation = "telegram-update:" + update.updateId();
+        String causation = envelope.eventId().value().toString();
+        tx.executeWithoutResult(status -> {
+            if (!inbox.firstDelivery(CONSUMER, key)) {
+                return;
+            }
+            Instant now = clock.instant();
+            String html = switch (action) {
+                case Admin.Action.Say say -> say.html();
+                case Admin.Action.Credit credit -> {
+                    String reference = "admin-credit:" + update.updateId() + ":" + credit.reason();
+                    outbox.append(new io.kiepipeline.schemas.LedgerCommand.DepositRequested(
+                            Ids.depositIdForReference(reference), new UserId(credit.userId()), credit.amountMinor(),
+                            currency, reference), correlation, causation);
+                    yield credit.html();
+                }
+                case Admin.Action.Ban ban -> {
+                    bans.ban(ban.userId(), ban.reason(), c.userId(), now);
+                    yield ban.html();
+                }
+                case Admin.Action.Unban unban -> {
+                    bans.unban(unban.userId());
+                    yield unban.html();
+                }
+            };
+            log.atInfo().addKeyValue("userId", c.userId()).addKeyValue("action", action.getClass().getSimpleName())
+                    .log("bot.admin");
+            outbox.append(new ChatCommand.SendChatMessage(Ids.nameUuid(correlation + ":0"), new ChatId(c.chatId()),
+                    html, List.of(), now), correlation, causation);
+        });
+    }
+
     /** A payment's update: no conversation, one transaction (the inbox, the payment, what it asks for). */
     private void payment(TelegramUpdateReceived update, Envelope envelope, EventId key, Incoming in) {
         ChatStore.Loaded loaded = chats.load(in.chatId());
@@ -211,6 +269,9 @@ public class UpdateHandler {
             }
             Instant now = clock.instant();
             ChatCommand answer = switch (in) {
+                case Incoming.PreCheckout q when bans.isBanned(q.userId()) -> new ChatCommand.AnswerPreCheckoutQuery(
+                        commandId, new ChatId(q.chatId()), q.queryId(), false,
+                        io.kiepipeline.bot.conversation.Texts.get(language, "banned"), now);
                 case Incoming.PreCheckout q -> payments.preCheckout(q, commandId, language, now);
                 case Incoming.Paid p -> payments.paid(p, commandId, language, correlation, causation, now);
                 default -> throw new IllegalStateException("not a payment: " + in);

@@ -1,0 +1,97 @@
+package io.kiepipeline.allinone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kiepipeline.allinone.EmbeddedPipeline.Service;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The admin panel in the chat, for the users in ADMIN_USER_IDS only. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TelegramAdminPipelineTest extends PipelineTest {
+    private final long admin = aNewUser();
+
+    @BeforeAll
+    void adminsOn() {
+        restart(Service.BOT, Map.of("ADMIN_USER_IDS", "1," + admin));
+    }
+
+    @AfterAll
+    void adminsOff() {
+        restart(Service.BOT, Map.of());
+    }
+
+    @Test
+    void toAnyoneElseAdminIsAnUnknownCommand() {
+        long user = aNewUser();
+
+        telegram.userSays(user, user, "/admin credit " + user + " 1000.00 free money");
+
+        awaitBotText(user, "I don't know that command");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> available(user) == 0);
+    }
+
+    @Test
+    void showsTheLast24HoursWithTheKieAccounts() {
+        long user = aUserWithBalance(10_000);
+        awaitStatus(request(user, "nano-banana-pro", aPrompt("a fox for the figures")), "DELIVERED");
+
+        telegram.userSays(admin, admin, "/admin");
+
+        assertThat(awaitBotText(admin, "The last 24 h")).contains("DELIVERED").contains("Revenue (captured)")
+                .contains("nano-banana-pro").contains("KIE key").contains("/admin credit");
+    }
+
+    @Test
+    void creditsAUserWithAReasonThroughTheLedger() {
+        long user = aNewUser();
+
+        telegram.userSays(admin, admin, "/admin credit " + user + " 12.50 a goodwill gesture");
+
+        assertThat(awaitBotText(admin, "Crediting")).contains("12.50 RUB").contains("a goodwill gesture");
+        await().atMost(PATIENCE).until(() -> available(user) == 1_250);
+        assertThat(db.count("select count(*) from ledger.deposit where user_id = ? and reference like"
+                + " 'admin-credit:%:a goodwill gesture'", user)).isEqualTo(1);
+        telegram.userSays(admin, admin, "/admin user " + user);
+        assertThat(awaitBotText(admin, "User " + user)).contains("Balance: 12.50 RUB");
+    }
+
+    @Test
+    void refusesACreditItCannotReadAndSaysWhy() {
+        telegram.userSays(admin, admin, "/admin credit 42 a-lot because");
+        telegram.userSays(admin, admin, "/admin credit 42 1.005 three decimals");
+        telegram.userSays(admin, admin, "/admin credit 42 5.00");
+
+        awaitBotText(admin, "not a number: a-lot");
+        awaitBotText(admin, "more than two decimals");
+        awaitBotText(admin, "say why");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> available(42) >= 0);
+        assertThat(db.count("select count(*) from ledger.deposit where reference like 'admin-credit:%'"
+                + " and user_id = 42")).isZero();
+    }
+
+    @Test
+    void aBannedUserIsToldSoWhateverTheySendAndStartsNothing() {
+        long user = aUserWithBalance(10_000);
+        telegram.userSays(admin, admin, "/admin ban " + user + " spamming the bot");
+        awaitBotText(admin, "is banned");
+
+        telegram.userSays(user, user, "/generate nano-banana-pro " + aPrompt("a banned fox"));
+        telegram.userTaps(user, user, 1, "menu");
+
+        awaitBotText(user, "This account is blocked");
+        await().atMost(PATIENCE).until(() -> telegram.callbackAnswers().stream()
+                .anyMatch(a -> a.text() != null && a.text().contains("blocked")));
+        assertThat(telegram.chat(user)).noneMatch(l -> l.replyMarkup() != null && l.replyMarkup().contains("d:"));
+
+        telegram.userSays(admin, admin, "/admin unban " + user);
+        awaitBotText(admin, "no longer banned");
+        telegram.userSays(user, user, "/balance");
+        awaitBotText(user, "💰 Balance");
+    }
+}
