@@ -18,7 +18,7 @@ class TelegramAdminPipelineTest extends PipelineTest {
 
     @BeforeAll
     void adminsOn() {
-        restart(Service.BOT, Map.of("ADMIN_USER_IDS", "1," + admin));
+        restart(Service.BOT, Map.of("ADMIN_USER_IDS", "1," + admin, "BOT_BROADCAST_PER_SECOND", "30"));
     }
 
     @AfterAll
@@ -73,6 +73,30 @@ class TelegramAdminPipelineTest extends PipelineTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> available(42) >= 0);
         assertThat(db.count("select count(*) from ledger.deposit where reference like 'admin-credit:%'"
                 + " and user_id = 42")).isZero();
+    }
+
+    @Test
+    void aBroadcastReachesEveryKnownUserButTheBannedOnce() {
+        long one = aNewUser();
+        long two = aNewUser();
+        long banned = aNewUser();
+        for (long u : new long[] {one, two, banned}) {
+            telegram.userSays(u, u, "/start");
+            awaitBotText(u, "Hi!");
+        }
+        telegram.userSays(admin, admin, "/admin ban " + banned + " no news for you");
+        awaitBotText(admin, "is banned");
+
+        telegram.userSays(admin, admin, "/admin broadcast New <models> & lower prices!");
+
+        awaitBotText(admin, "Broadcast queued");
+        awaitBotText(admin, "Broadcast done");
+        awaitBotText(one, "New &lt;models&gt; &amp; lower prices!");
+        awaitBotText(two, "New &lt;models&gt; &amp; lower prices!");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> telegram.chat(banned)
+                .stream().noneMatch(l -> l.text() != null && l.text().contains("lower prices")));
+        assertThat(telegram.chat(one).stream().filter(l -> l.text() != null && l.text().contains("lower prices")))
+                .hasSize(1);
     }
 
     @Test

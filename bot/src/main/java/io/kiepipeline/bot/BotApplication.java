@@ -63,7 +63,10 @@ public class BotApplication {
     Conversation conversation(Backend backend, io.kiepipeline.bot.conversation.TopUpOffer topUps,
                               @Value("${pipeline.bot.username}") String username,
                               @Value("${pipeline.bot.bonus.referral-minor}") long referralMinor,
-                              @Value("${pipeline.currency}") String currency) {
-        return new Conversation(backend, topUps, new Conversation.Referral(username, referralMinor, currency));
+                              @Value("${pipeline.currency}") String currency,
+                              @Value("${FREE_DAILY_PER_USER:10}") int freeDailyPerUser) {
+        // the orchestrator enforces the free tier's limit; the bot shows it (the same variable)
+        return new Conversation(backend, topUps, new Conversation.Referral(username, referralMinor, currency),
+                freeDailyPerUser);
     }
 }

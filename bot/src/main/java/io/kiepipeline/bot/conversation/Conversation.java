@@ -61,6 +61,7 @@ public final class Conversation {
 
     private final TopUpOffer topUps;
     private final Referral referral;
+    private final int freeDailyPerUser;
 
     /** How users invite others: the bot's username for the link, and what an invitation earns. */
     public record Referral(String botUsername, long bonusMinor, String currency) {
@@ -74,9 +75,15 @@ public final class Conversation {
     }
 
     public Conversation(Backend backend, TopUpOffer topUps, Referral referral) {
+        this(backend, topUps, referral, 0);
+    }
+
+    /** @param freeDailyPerUser the free tier's daily limit per user, shown on the Free list (0: none) */
+    public Conversation(Backend backend, TopUpOffer topUps, Referral referral, int freeDailyPerUser) {
         this.backend = backend;
         this.topUps = topUps;
         this.referral = referral;
+        this.freeDailyPerUser = freeDailyPerUser;
     }
 
     public Outcome handle(ChatState current, Incoming in) {
@@ -481,8 +488,11 @@ public final class Conversation {
             nav.add(new Button(Texts.get(l, "button.next"), "s:" + section.name() + ":" + (page + 1)));
         }
         rows.add(nav);
-        return tapped(s, t, null, new Edit(t.messageId(), Texts.get(l, "list.title", name,
-                Integer.toString(page + 1), Integer.toString(pages)), new Keyboard(rows)));
+        String title = Texts.get(l, "list.title", name, Integer.toString(page + 1), Integer.toString(pages));
+        if (section == Section.FREE && freeDailyPerUser > 0) {
+            title += "\n" + Texts.get(l, "free.limit", Integer.toString(freeDailyPerUser));
+        }
+        return tapped(s, t, null, new Edit(t.messageId(), title, new Keyboard(rows)));
     }
 
     private Outcome card(ChatState s, Incoming.Tap t, String modelId) {

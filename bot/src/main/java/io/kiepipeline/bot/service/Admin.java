@@ -26,7 +26,10 @@ public class Admin {
             /admin: the last 24 h
             /admin user &lt;id&gt;: a user's balance, last jobs, ban
             /admin credit &lt;id&gt; &lt;amount&gt; &lt;reason&gt;: a ledger deposit, e.g. /admin credit 42 150.00 goodwill
-            /admin ban &lt;id&gt; &lt;reason&gt;, /admin unban &lt;id&gt;""";
+            /admin ban &lt;id&gt; &lt;reason&gt;, /admin unban &lt;id&gt;
+            /admin broadcast &lt;text&gt;: to every user, a slice a second""";
+    /** The longest broadcast text (Telegram takes 4,096 characters; escaping takes some). */
+    static final int BROADCAST_MAX = 3_500;
 
     /** What an admin's command comes to. */
     public sealed interface Action {
@@ -41,6 +44,10 @@ public class Admin {
         }
 
         record Unban(long userId, String html) implements Action {
+        }
+
+        /** {@code text}: what every user gets, as HTML (the admin's words escaped). */
+        record Broadcast(String text, String html) implements Action {
         }
     }
 
@@ -79,6 +86,15 @@ public class Admin {
                 case "unban" -> {
                     long user = id(args, 1);
                     yield new Action.Unban(user, "✅ User " + user + " is no longer banned.");
+                }
+                case "broadcast" -> {
+                    String raw = c.args().strip().substring("broadcast".length()).strip();
+                    if (raw.isEmpty() || raw.length() > BROADCAST_MAX) {
+                        throw new IllegalArgumentException("the broadcast needs a text of 1 to " + BROADCAST_MAX
+                                + " characters");
+                    }
+                    yield new Action.Broadcast(html(raw), "📣 Broadcast queued: it goes out to every user, a slice"
+                            + " a second. You will be told when it is done.");
                 }
                 default -> new Action.Say(USAGE);
             };

@@ -247,6 +247,11 @@ public class UpdateHandler {
                     bans.unban(unban.userId());
                     yield unban.html();
                 }
+                case Admin.Action.Broadcast broadcast -> {
+                    Broadcaster.start(jdbc, Ids.nameUuid("broadcast:" + update.updateId()), broadcast.text(),
+                            c.userId(), c.chatId(), now);
+                    yield broadcast.html();
+                }
             };
             log.atInfo().addKeyValue("userId", c.userId()).addKeyValue("action", action.getClass().getSimpleName())
                     .log("bot.admin");

@@ -355,6 +355,15 @@ class ConversationTest {
     }
 
     @Test
+    void theFreeListShowsTheDailyLimit() {
+        Conversation limited = new Conversation(backend, TopUpOffer.defaults("RUB"),
+                Conversation.Referral.none("RUB"), 10);
+        Conversation.Outcome out = limited.handle(null, new Incoming.Tap(USER, USER, "en", "q1", 5, "s:FREE:0"));
+
+        assertThat(edit(out.effects()).html()).contains("Free: up to 10 a day");
+    }
+
+    @Test
     void historyWithoutJobsSaysSo() {
         assertThat(text(command("history", "en").getFirst())).contains("No jobs yet");
     }
