@@ -39,7 +39,8 @@ class LedgerInvariantsPipelineTest extends PipelineTest {
             long held = (Long) a.get("held_minor");
             long captured = (Long) a.get("captured_minor");
             long deposited = (Long) a.get("deposited_minor");
-            assertThat(deposited).as("user %d: deposits = available + held + captured", userId)
+            long debited = (Long) a.get("debited_minor");
+            assertThat(deposited - debited).as("user %d: deposits - debits = available + held + captured", userId)
                     .isEqualTo(available + held + captured);
             assertThat(journal("user:" + userId + ":available")).as("user %d available", userId).isEqualTo(available);
             assertThat(journal("user:" + userId + ":held")).as("user %d held", userId).isEqualTo(held);
@@ -51,7 +52,7 @@ class LedgerInvariantsPipelineTest extends PipelineTest {
         assertThat(journal("platform:revenue"))
                 .isEqualTo(db.count("select coalesce(sum(captured_minor), 0) from ledger.account"));
         assertThat(-journal("platform:deposits"))
-                .isEqualTo(db.count("select coalesce(sum(deposited_minor), 0) from ledger.account"));
+                .isEqualTo(db.count("select coalesce(sum(deposited_minor - debited_minor), 0) from ledger.account"));
         assertThat(db.count("select count(*) from ledger.hold h join orchestrator.job j on j.job_id = h.job_id "
                 + "where h.status = 'CAPTURED' and j.status not in ('SUCCEEDED', 'DELIVERED')"))
                 .as("captured holds of jobs without a result").isZero();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kiepipeline.allinone.EmbeddedPipeline.Service;
+import io.kiepipeline.emulators.TelegramEmulator;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -53,7 +54,8 @@ class TelegramAdminPipelineTest extends PipelineTest {
 
         telegram.userSays(admin, admin, "/admin credit " + user + " 12.50 a goodwill gesture");
 
-        assertThat(awaitBotText(admin, "Crediting")).contains("12.50 RUB").contains("a goodwill gesture");
+        assertThat(awaitBotText(admin, "Crediting", "to user " + user + ":")).contains("12.50 RUB")
+                .contains("a goodwill gesture");
         await().atMost(PATIENCE).until(() -> available(user) == 1_250);
         assertThat(db.count("select count(*) from ledger.deposit where user_id = ? and reference like"
                 + " 'admin-credit:%:a goodwill gesture'", user)).isEqualTo(1);
@@ -117,5 +119,66 @@ class TelegramAdminPipelineTest extends PipelineTest {
         awaitBotText(admin, "no longer banned");
         telegram.userSays(user, user, "/balance");
         awaitBotText(user, "💰 Balance");
+    }
+
+    @Test
+    void debitsWhatIsAvailableAndRefusesMoreTakingNothing() {
+        long user = aUserWithBalance(1_000);
+
+        telegram.userSays(admin, admin, "/admin debit " + user + " 4.00 a duplicate top-up");
+        assertThat(awaitBotText(admin, "Debited", "from user " + user + ".")).contains("4.00 RUB")
+                .contains("Available now: 6.00 RUB");
+        telegram.userSays(admin, admin, "/admin debit " + user + " 7.00 too much");
+
+        assertThat(awaitBotText(admin, "was refused", "from user " + user + " ")).contains("INSUFFICIENT_FUNDS")
+                .contains("6.00 RUB");
+        assertThat(available(user)).isEqualTo(600);
+        assertThat(db.count("select debited_minor from ledger.account where user_id = ?", user)).isEqualTo(400);
+    }
+
+    @Test
+    void refundsAStarsPaymentOnlyAfterTakingItsCreditBack() {
+        long user = aNewUser();
+        TelegramEmulator.Payment paid = payStars(user, "ts:50");
+        await().atMost(PATIENCE).until(() -> available(user) == 10_000);
+
+        telegram.userSays(admin, admin, "/admin refund " + paid.chargeId());
+
+        assertThat(awaitBotText(admin, "Refunded 50 Stars to user " + user + ";")).contains("100.00 RUB");
+        await().atMost(PATIENCE).until(() -> telegram.payments().stream()
+                .anyMatch(p -> p.chargeId() != null && p.chargeId().equals(paid.chargeId()) && p.refunded()));
+        assertThat(awaitBotText(user, "was refunded")).contains("100.00 RUB");
+        assertThat(available(user)).isZero();
+        telegram.userSays(admin, admin, "/admin refund " + paid.chargeId());
+        await().atMost(PATIENCE).until(() -> telegram.chat(admin).stream().filter(l -> l.text() != null
+                && l.text().contains("is REFUNDED: nothing to refund")).count() >= 1);
+    }
+
+    @Test
+    void doesNotRefundAPaymentWhoseCreditWasSpent() {
+        long user = aNewUser();
+        TelegramEmulator.Payment paid = payStars(user, "ts:50");
+        await().atMost(PATIENCE).until(() -> available(user) == 10_000);
+        telegram.userSays(admin, admin, "/admin debit " + user + " 30.00 spent on a job, say");
+        await().atMost(PATIENCE).until(() -> available(user) == 7_000);
+
+        telegram.userSays(admin, admin, "/admin refund " + paid.chargeId());
+
+        assertThat(awaitBotText(admin, "Cannot refund user " + user + ":")).contains("INSUFFICIENT_FUNDS");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> telegram.payments().stream()
+                .noneMatch(p -> paid.chargeId().equals(p.chargeId()) && p.refunded()));
+        assertThat(available(user)).isEqualTo(7_000);
+    }
+
+    private TelegramEmulator.Payment payStars(long user, String packageData) {
+        int before = telegram.invoicesTo(user).size();
+        telegram.userSays(user, user, "/topup");
+        tap(user, awaitButton(user, packageData));
+        await().atMost(PATIENCE).until(() -> telegram.invoicesTo(user).size() > before);
+        String query = telegram.userPays(user, telegram.invoicesTo(user).getLast().messageId());
+        await().atMost(PATIENCE).until(() -> telegram.payments().stream()
+                .anyMatch(p -> p.preCheckoutQueryId().equals(query) && p.status().equals("PAID")));
+        return telegram.payments().stream().filter(p -> p.preCheckoutQueryId().equals(query)).findFirst()
+                .orElseThrow();
     }
 }

@@ -142,7 +142,8 @@ class ClusterChaosTest {
         assertThat(count("select captured_minor from ledger.account where user_id = ?", user)).isEqualTo(jobs * 1500L);
         assertThat(count("select count(*) from ledger.ledger_transaction where user_id = ? and kind = 'CAPTURE'",
                 user)).isEqualTo(jobs);
-        assertThat(count("select available_minor + held_minor + captured_minor - deposited_minor from ledger.account"
+        assertThat(count("select available_minor + held_minor + captured_minor - deposited_minor + debited_minor"
+                + " from ledger.account"
                 + " where user_id = ?", user)).isZero();
         assertThat(count("select coalesce(sum(amount_minor), 0) from ledger.journal_entry")).isZero();
     }

@@ -58,6 +58,14 @@ public sealed interface ChatCommand extends Message {
                                   String errorMessage, Instant at) implements ChatCommand {
     }
 
+    /**
+     * Give a user back the Telegram Stars of a payment ({@code refundStarPayment}); the bot asks for it only after
+     * the ledger took the credit back off the user's balance. {@code chatId} is the user's private chat.
+     */
+    record RefundStarPayment(UUID commandId, ChatId chatId, long userId, String telegramPaymentChargeId, Instant at)
+            implements ChatCommand {
+    }
+
     /** A button: its label and its callback data (1–64 bytes). */
     record InlineButton(String text, String data) {
     }

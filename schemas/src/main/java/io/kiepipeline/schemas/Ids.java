@@ -36,6 +36,10 @@ public final class Ids {
         return new DepositId(nameUuid("deposit:" + reference));
     }
 
+    /** The debit id of a debit: a name-based UUID of its reference. */
+    public static DebitId debitIdForReference(String reference) {
+        return new DebitId(nameUuid("debit:" + reference));
+    }
 
     public static UUID nameUuid(String name) {
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));

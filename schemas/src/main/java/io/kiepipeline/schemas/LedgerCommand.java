@@ -29,4 +29,12 @@ public sealed interface LedgerCommand extends Message {
     record DepositRequested(DepositId depositId, UserId userId, long amountMinor, String currency, String reference)
             implements LedgerCommand {
     }
+
+    /**
+     * Money taken off a user's available balance (an admin's debit, the reversal of a refunded payment), once per
+     * {@code reference}; refused, taking nothing, when the available balance is lower.
+     */
+    record DebitRequested(DebitId debitId, UserId userId, long amountMinor, String currency, String reference)
+            implements LedgerCommand {
+    }
 }

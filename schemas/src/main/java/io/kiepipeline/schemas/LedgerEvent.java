@@ -49,6 +49,14 @@ public sealed interface LedgerEvent extends Message {
                           DepositRefusalReason reason, long availableMinor, long heldMinor) implements LedgerEvent {
     }
 
+    record FundsDebited(DebitId debitId, UserId userId, long amountMinor, String currency, String reference,
+                        long availableMinor, long heldMinor) implements LedgerEvent {
+    }
+
+    record DebitRefused(DebitId debitId, UserId userId, long amountMinor, String currency, String reference,
+                        DebitRefusalReason reason, long availableMinor, long heldMinor) implements LedgerEvent {
+    }
+
     record FundsDeposited(DepositId depositId, UserId userId, long amountMinor, String currency, String reference,
                           long availableMinor, long heldMinor) implements LedgerEvent {
     }

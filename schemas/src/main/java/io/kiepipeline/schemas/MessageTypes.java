@@ -22,6 +22,7 @@ public final class MessageTypes {
         register("ledger.capture-hold.v1", LedgerCommand.CaptureHold.class);
         register("ledger.release-hold.v1", LedgerCommand.ReleaseHold.class);
         register("ledger.deposit-requested.v1", LedgerCommand.DepositRequested.class);
+        register("ledger.debit-requested.v1", LedgerCommand.DebitRequested.class);
         register("ledger.hold-placed.v1", LedgerEvent.HoldPlaced.class);
         register("ledger.hold-rejected.v1", LedgerEvent.HoldRejected.class);
         register("ledger.hold-captured.v1", LedgerEvent.HoldCaptured.class);
@@ -29,6 +30,8 @@ public final class MessageTypes {
         register("ledger.funds-deposited.v1", LedgerEvent.FundsDeposited.class);
         register("ledger.hold-command-refused.v1", LedgerEvent.HoldCommandRefused.class);
         register("ledger.deposit-refused.v1", LedgerEvent.DepositRefused.class);
+        register("ledger.funds-debited.v1", LedgerEvent.FundsDebited.class);
+        register("ledger.debit-refused.v1", LedgerEvent.DebitRefused.class);
         register("kie.submit-task.v1", KieCommand.SubmitKieTask.class);
         register("kie.poll-task.v1", KieCommand.PollKieTask.class);
         register("kie.task-accepted.v1", KieEvent.KieTaskAccepted.class);
@@ -51,6 +54,7 @@ public final class MessageTypes {
         register("bot.answer-callback-query.v1", ChatCommand.AnswerCallbackQuery.class);
         register("bot.send-invoice.v1", ChatCommand.SendInvoice.class);
         register("bot.answer-pre-checkout-query.v1", ChatCommand.AnswerPreCheckoutQuery.class);
+        register("bot.refund-star-payment.v1", ChatCommand.RefundStarPayment.class);
         // Every permitted subclass of every family must be registered: a new record without a name fails here.
         for (Topic<?> topic : Topics.ALL) {
             Arrays.stream(topic.family().getPermittedSubclasses()).forEach(c -> {

@@ -30,6 +30,12 @@ final class Examples {
                 new LedgerCommand.CaptureHold(HOLD, JOB, USER),
                 new LedgerCommand.ReleaseHold(HOLD, JOB, USER, ReleaseReason.TASK_FAILED),
                 new LedgerCommand.DepositRequested(Ids.depositIdForReference("ref-1"), USER, 10000, "RUB", "ref-1"),
+                new LedgerCommand.DebitRequested(Ids.debitIdForReference("admin-debit:1"), USER, 2500, "RUB",
+                        "admin-debit:1"),
+                new LedgerEvent.FundsDebited(Ids.debitIdForReference("admin-debit:1"), USER, 2500, "RUB",
+                        "admin-debit:1", 7500, 0),
+                new LedgerEvent.DebitRefused(Ids.debitIdForReference("admin-debit:2"), USER, 90000, "RUB",
+                        "admin-debit:2", DebitRefusalReason.INSUFFICIENT_FUNDS, 7500, 0),
                 new LedgerEvent.HoldPlaced(HOLD, JOB, USER, 1500, "RUB", 8500, 1500),
                 new LedgerEvent.HoldRejected(HOLD, JOB, USER, 1500, "RUB", HoldRejectionReason.INSUFFICIENT_FUNDS,
                         100, 0),
@@ -80,6 +86,7 @@ final class Examples {
                 new ChatCommand.SendInvoice(QUOTE, CHAT, "100 Stars", "Top-up: +200.00 RUB on your balance",
                         "topup:7d5e8c1a-0000-4000-8000-000000000001", "XTR", 100, "Top-up", AT),
                 new ChatCommand.AnswerPreCheckoutQuery(QUOTE, CHAT, "pcq-1", true, null, AT),
+                new ChatCommand.RefundStarPayment(QUOTE, CHAT, 42, "stxch_1", AT),
                 new TelegramUpdate.TelegramUpdateReceived(734_001, 42, "{\"update_id\":734001,\"message\":{"
                         + "\"message_id\":7,\"date\":1,\"chat\":{\"id\":42,\"type\":\"private\"},"
                         + "\"from\":{\"id\":42,\"is_bot\":false,\"first_name\":\"A\"},\"text\":\"/start\"}}", AT));

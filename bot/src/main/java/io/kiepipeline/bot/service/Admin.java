@@ -26,6 +26,8 @@ public class Admin {
             /admin: the last 24 h
             /admin user &lt;id&gt;: a user's balance, last jobs, ban
             /admin credit &lt;id&gt; &lt;amount&gt; &lt;reason&gt;: a ledger deposit, e.g. /admin credit 42 150.00 goodwill
+            /admin debit &lt;id&gt; &lt;amount&gt; &lt;reason&gt;: taken off what is available (refused if it is lower)
+            /admin refund &lt;telegram charge id&gt;: a Stars payment back, its credit taken off the balance first
             /admin ban &lt;id&gt; &lt;reason&gt;, /admin unban &lt;id&gt;
             /admin broadcast &lt;text&gt;: to every user, a slice a second""";
     /** The longest broadcast text (Telegram takes 4,096 characters; escaping takes some). */
@@ -38,6 +40,13 @@ public class Admin {
         }
 
         record Credit(long userId, long amountMinor, String reason, String html) implements Action {
+        }
+
+        record Debit(long userId, long amountMinor, String reason, String html) implements Action {
+        }
+
+        /** A Stars payment back: its credit is taken off the balance first, then the Stars are refunded. */
+        record Refund(String telegramChargeId) implements Action {
         }
 
         record Ban(long userId, String reason, String html) implements Action {
@@ -78,6 +87,19 @@ public class Admin {
                 case "" -> new Action.Say(stats());
                 case "user" -> new Action.Say(user(id(args, 1)));
                 case "credit" -> credit(args);
+                case "debit" -> {
+                    Action.Credit amount = (Action.Credit) credit(args);
+                    yield new Action.Debit(amount.userId(), amount.amountMinor(), amount.reason(),
+                            "💸 Debiting <b>" + Money.of(amount.amountMinor(), currency).display() + "</b> from user "
+                                    + amount.userId() + ": " + html(amount.reason())
+                                    + ". You will be told whether their balance allowed it.");
+                }
+                case "refund" -> {
+                    if (args.length < 2 || args[1].isBlank() || args[1].length() > 256) {
+                        throw new IllegalArgumentException("the Telegram charge id is missing");
+                    }
+                    yield new Action.Refund(args[1]);
+                }
                 case "ban" -> {
                     long user = id(args, 1);
                     String reason = rest(args, 2);

@@ -14,20 +14,25 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The ledger's answers to the deposits of Telegram payments: the user hears what was credited and the balance. */
+/**
+ * The ledger's answers the bot waits for: the deposits of Telegram payments (the user hears what was credited and the
+ * balance), an admin's debits and the reversals of refunded payments (see {@link AdminReports}).
+ */
 @Component
 class LedgerEventListener {
     static final String CONSUMER = "bot-ledger-events";
 
     private final Payments payments;
+    private final AdminReports reports;
     private final Inbox inbox;
     private final OutboxWriter outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    LedgerEventListener(Payments payments, Inbox inbox, OutboxWriter outbox, PlatformTransactionManager txManager,
+    LedgerEventListener(Payments payments, AdminReports reports, Inbox inbox, OutboxWriter outbox, PlatformTransactionManager txManager,
                         Clock clock) {
         this.payments = payments;
+        this.reports = reports;
         this.inbox = inbox;
         this.outbox = outbox;
         this.tx = new TransactionTemplate(txManager);
@@ -37,18 +42,24 @@ class LedgerEventListener {
     @KafkaListener(id = CONSUMER, topics = "ledger.events")
     void on(ConsumerRecord<String, String> record) {
         Envelope envelope = Envelopes.read(record);
-        if (!(envelope.message() instanceof LedgerEvent.FundsDeposited)
-                && !(envelope.message() instanceof LedgerEvent.DepositRefused)) {
+        boolean deposit = envelope.message() instanceof LedgerEvent.FundsDeposited
+                || envelope.message() instanceof LedgerEvent.DepositRefused;
+        boolean debit = envelope.message() instanceof LedgerEvent.FundsDebited
+                || envelope.message() instanceof LedgerEvent.DebitRefused;
+        if (!deposit && !debit) {
             return; // holds and captures are the orchestrator's business
         }
         tx.executeWithoutResult(status -> {
             if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
                 return;
             }
-            ChatCommand.SendChatMessage told = payments.deposited((LedgerEvent) envelope.message(),
-                    Ids.nameUuid("deposit-told:" + envelope.eventId().value()), clock.instant());
-            if (told != null) {
-                outbox.append(told, envelope.correlationId(), envelope.eventId().value().toString());
+            java.util.UUID commandId = Ids.nameUuid("ledger-told:" + envelope.eventId().value());
+            java.util.List<ChatCommand> told = deposit
+                    ? java.util.Optional.ofNullable((ChatCommand) payments.deposited((LedgerEvent) envelope.message(),
+                    commandId, clock.instant())).stream().toList()
+                    : reports.debited((LedgerEvent) envelope.message(), commandId, clock.instant());
+            for (ChatCommand c : told) {
+                outbox.append(c, envelope.correlationId(), envelope.eventId().value().toString());
             }
         });
     }

@@ -41,6 +41,8 @@ public class Payments {
     static final Duration INVOICE_VALIDITY = Duration.ofHours(24);
     static final String PAYLOAD_PREFIX = "topup:";
     static final String REFERENCE_PREFIX = "telegram-payment:";
+    /** {@code star-refund:<charge id>:<admin>}: the debit that takes a refunded payment's credit back. */
+    static final String REFUND_PREFIX = "star-refund:";
     private static final Logger log = LoggerFactory.getLogger(Payments.class);
 
     private final JdbcTemplate jdbc;
@@ -162,6 +164,80 @@ public class Payments {
         log.atError().addKeyValue("chargeId", charge).log("payment.deposit-refused; credit it by hand or refund it");
         return new ChatCommand.SendChatMessage(commandId, new ChatId(chat), Texts.get(language, "topup.refused"),
                 List.of(), now);
+    }
+
+    /**
+     * In the admin's update transaction: a Stars payment to give back. Its credit is taken off the user's balance
+     * first (a debit the ledger refuses when the available balance no longer covers it); only then are the Stars
+     * refunded, so a user never keeps both. Returns what the admin is told now.
+     */
+    String startRefund(String charge, long admin, String correlation, String causation) {
+        List<Map<String, Object>> found = jdbc.queryForList("""
+                select user_id, credit_minor, credit_currency, total_amount, status from payment
+                where telegram_charge_id = ? and currency = 'XTR' for update""", charge);
+        if (found.isEmpty()) {
+            return "⚠️ No Stars payment has that charge id.";
+        }
+        Map<String, Object> p = found.getFirst();
+        String status = (String) p.get("status");
+        if (!status.equals("PAID") && !status.equals("CREDITED")) {
+            return "⚠️ That payment is " + status + ": nothing to refund.";
+        }
+        long user = ((Number) p.get("user_id")).longValue();
+        long credit = ((Number) p.get("credit_minor")).longValue();
+        String currency = (String) p.get("credit_currency");
+        jdbc.update("update payment set status = 'REFUNDING' where telegram_charge_id = ?", charge);
+        String reference = REFUND_PREFIX + charge + ":" + admin;
+        outbox.append(new io.kiepipeline.schemas.LedgerCommand.DebitRequested(Ids.debitIdForReference(reference),
+                new UserId(user), credit, currency, reference), correlation, causation);
+        log.atInfo().addKeyValue("userId", user).addKeyValue("chargeId", charge).log("payment.refund-started");
+        return "↩️ Refunding " + p.get("total_amount") + " Stars to user " + user + ": first "
+                + Money.of(credit, currency).display() + " is taken off their balance; you will be told.";
+    }
+
+    /** In the ledger event's transaction: the refund's debit done (the Stars go back) or refused (nothing changes). */
+    List<ChatCommand> refundAnswered(LedgerEvent event, String reference, UUID commandId, Instant now) {
+        String rest = reference.substring(REFUND_PREFIX.length());
+        int colon = rest.lastIndexOf(':');
+        if (colon < 0) {
+            return List.of();
+        }
+        String charge = rest.substring(0, colon);
+        long admin;
+        try {
+            admin = Long.parseLong(rest.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return List.of();
+        }
+        List<Map<String, Object>> found = jdbc.queryForList("select user_id, chat_id, total_amount, language"
+                + " from payment where telegram_charge_id = ? and status = 'REFUNDING' for update", charge);
+        if (found.isEmpty()) {
+            return List.of(); // answered already
+        }
+        Map<String, Object> p = found.getFirst();
+        long user = ((Number) p.get("user_id")).longValue();
+        long chat = ((Number) p.get("chat_id")).longValue();
+        long stars = ((Number) p.get("total_amount")).longValue();
+        if (event instanceof LedgerEvent.FundsDebited f) {
+            jdbc.update("update payment set status = 'REFUNDED' where telegram_charge_id = ?", charge);
+            log.atInfo().addKeyValue("userId", user).addKeyValue("chargeId", charge).log("payment.refunded");
+            Language language = Language.valueOf((String) p.get("language"));
+            return List.of(
+                    new ChatCommand.RefundStarPayment(commandId, new ChatId(chat), user, charge, now),
+                    new ChatCommand.SendChatMessage(AdminReports.second(commandId), new ChatId(chat),
+                            Texts.get(language, "topup.refunded", Long.toString(stars),
+                                    Money.of(f.amountMinor(), f.currency()).display()), List.of(), now),
+                    new ChatCommand.SendChatMessage(AdminReports.second(AdminReports.second(commandId)),
+                            new ChatId(admin), "✅ Refunded " + stars + " Stars to user " + user + "; "
+                            + Money.of(f.amountMinor(), f.currency()).display() + " taken off their balance.",
+                            List.of(), now));
+        }
+        LedgerEvent.DebitRefused r = (LedgerEvent.DebitRefused) event;
+        jdbc.update("update payment set status = 'CREDITED' where telegram_charge_id = ?", charge);
+        return List.of(new ChatCommand.SendChatMessage(commandId, new ChatId(admin), "⚠️ Cannot refund user "
+                + user + ": " + r.reason() + " (available " + Money.of(r.availableMinor(), r.currency()).display()
+                + ", the payment credited " + Money.of(r.amountMinor(), r.currency()).display()
+                + "). Nothing was taken and no Stars were given back.", List.of(), now));
     }
 
     private static UUID paymentIdOf(String payload) {

@@ -14,6 +14,7 @@ import io.kiepipeline.schemas.EventId;
 import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
 import io.kiepipeline.schemas.Ids;
 import io.kiepipeline.schemas.JobId;
+import io.kiepipeline.schemas.Limits;
 import io.kiepipeline.schemas.MessageCodec;
 import io.kiepipeline.schemas.RequestSource;
 import io.kiepipeline.schemas.TelegramUpdate.TelegramUpdateReceived;
@@ -239,6 +240,17 @@ public class UpdateHandler {
                             currency, reference), correlation, causation);
                     yield credit.html();
                 }
+                case Admin.Action.Debit debit -> {
+                    // the admin is named in the reference: the ledger's answer is told to them
+                    String reference = Limits.cap(AdminReports.DEBIT + c.userId() + ":" + update.updateId() + ":"
+                            + debit.reason(), Limits.DEPOSIT_REFERENCE);
+                    outbox.append(new io.kiepipeline.schemas.LedgerCommand.DebitRequested(
+                            Ids.debitIdForReference(reference), new UserId(debit.userId()), debit.amountMinor(),
+                            currency, reference), correlation, causation);
+                    yield debit.html();
+                }
+                case Admin.Action.Refund refund -> payments.startRefund(refund.telegramChargeId(), c.userId(),
+                        correlation, causation);
                 case Admin.Action.Ban ban -> {
                     bans.ban(ban.userId(), ban.reason(), c.userId(), now);
                     yield ban.html();

@@ -169,9 +169,9 @@ final class Audit {
             report.invariant("holds of free jobs", count(c, """
                     select count(*) from ledger.hold h join orchestrator.job j on j.job_id = h.job_id
                     where j.price_minor = 0"""), 0);
-            report.invariant("accounts where deposits <> available + held + captured", count(c, """
+            report.invariant("accounts where deposits - debits <> available + held + captured", count(c, """
                     select count(*) from ledger.account
-                    where deposited_minor <> available_minor + held_minor + captured_minor"""), 0);
+                    where deposited_minor - debited_minor <> available_minor + held_minor + captured_minor"""), 0);
             report.invariant("accounts with money still held", count(c,
                     "select count(*) from ledger.account where held_minor <> 0"), 0);
             report.invariant("accounts whose journal differs from their balance", count(c, """

@@ -81,6 +81,7 @@ class ChatCommands {
             case ChatCommand.AnswerCallbackQuery a -> "ANSWER";
             case ChatCommand.SendInvoice i -> "INVOICE";
             case ChatCommand.AnswerPreCheckoutQuery q -> "PRECHECKOUT";
+            case ChatCommand.RefundStarPayment r -> "REFUND";
         };
         // an answer is worth nothing once Telegram stopped waiting for it (a tap's spinner, a payment's 10 s)
         Duration patience = kind.equals("ANSWER") || kind.equals("PRECHECKOUT") ? ANSWER_PATIENCE
@@ -131,8 +132,10 @@ class ChatCommands {
             SendRateLimit.Window window = null;
             List<Claim> taken = new ArrayList<>(found.size());
             for (Claim c : found) {
+                // answers and refunds put nothing in the chat: they take no place under its flood limit
                 if (!(c.command() instanceof ChatCommand.AnswerCallbackQuery)
-                        && !(c.command() instanceof ChatCommand.AnswerPreCheckoutQuery)) {
+                        && !(c.command() instanceof ChatCommand.AnswerPreCheckoutQuery)
+                        && !(c.command() instanceof ChatCommand.RefundStarPayment)) {
                     window = window != null ? window : rateLimit.open();
                     long waitMs = window.take(c.chatId());
                     if (waitMs > 0) {
@@ -201,6 +204,7 @@ class ChatCommands {
             case "ANSWER" -> "bot.answer-callback-query.v1";
             case "INVOICE" -> "bot.send-invoice.v1";
             case "PRECHECKOUT" -> "bot.answer-pre-checkout-query.v1";
+            case "REFUND" -> "bot.refund-star-payment.v1";
             default -> throw new IllegalStateException("unknown chat command kind " + kind);
         };
     }

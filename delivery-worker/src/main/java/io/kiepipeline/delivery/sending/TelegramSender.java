@@ -156,6 +156,11 @@ public class TelegramSender {
                             .price(new org.telegram.telegrambots.meta.api.objects.payments.LabeledPrice(i.label(),
                                     Math.toIntExact(i.totalAmount()))).build()));
                 }
+                case ChatCommand.RefundStarPayment r -> {
+                    telegram.execute(org.telegram.telegrambots.meta.api.methods.payments.RefundStarPayment.builder()
+                            .userId(r.userId()).telegramPaymentChargeId(r.telegramPaymentChargeId()).build());
+                    yield 0;
+                }
                 case ChatCommand.AnswerPreCheckoutQuery q -> {
                     telegram.execute(org.telegram.telegrambots.meta.api.methods.AnswerPreCheckoutQuery.builder()
                             .preCheckoutQueryId(q.preCheckoutQueryId()).ok(q.ok())

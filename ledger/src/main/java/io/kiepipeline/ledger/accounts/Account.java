@@ -26,6 +26,8 @@ public class Account {
     private long capturedMinor;
     @Column(name = "deposited_minor")
     private long depositedMinor;
+    @Column(name = "debited_minor")
+    private long debitedMinor;
     @Version
     private long version;
     @Column(name = "updated_at")
@@ -47,6 +49,16 @@ public class Account {
     void deposit(long amountMinor, Instant now) {
         availableMinor = Math.addExact(availableMinor, amountMinor);
         depositedMinor = Math.addExact(depositedMinor, amountMinor);
+        updatedAt = now;
+    }
+
+    /** Money taken off the available balance (the decider checked it is there). */
+    void debit(long amountMinor, Instant now) {
+        if (amountMinor > availableMinor) {
+            throw new IllegalStateException("a debit over the available balance");
+        }
+        availableMinor = Math.subtractExact(availableMinor, amountMinor);
+        debitedMinor = Math.addExact(debitedMinor, amountMinor);
         updatedAt = now;
     }
 
@@ -101,5 +113,10 @@ public class Account {
 
     public long depositedMinor() {
         return depositedMinor;
+    }
+
+    /** Everything debited: deposited − debited = available + held + captured. */
+    public long debitedMinor() {
+        return debitedMinor;
     }
 }

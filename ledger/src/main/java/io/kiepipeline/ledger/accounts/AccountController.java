@@ -42,8 +42,9 @@ class AccountController {
         return ResponseEntity.ok(accounts.findById(userId)
                 .map(a -> Map.<String, Object>of("userId", userId, "availableMinor", a.availableMinor(),
                         "heldMinor", a.heldMinor(), "capturedMinor", a.capturedMinor(),
-                        "depositedMinor", a.depositedMinor(), "currency", a.currency()))
+                        "depositedMinor", a.depositedMinor(), "debitedMinor", a.debitedMinor(),
+                        "currency", a.currency()))
                 .orElseGet(() -> Map.of("userId", userId, "availableMinor", 0L, "heldMinor", 0L,
-                        "capturedMinor", 0L, "depositedMinor", 0L, "currency", currency)));
+                        "capturedMinor", 0L, "depositedMinor", 0L, "debitedMinor", 0L, "currency", currency)));
     }
 }

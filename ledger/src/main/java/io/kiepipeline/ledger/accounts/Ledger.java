@@ -40,14 +40,17 @@ public class Ledger {
     private final AccountRepository accounts;
     private final HoldRepository holds;
     private final DepositRepository deposits;
+    private final DebitRepository debits;
     private final Journal journal;
     private final Inbox inbox;
     private final OutboxWriter outbox;
     private final Clock clock;
     private final String currency;
 
-    public Ledger(AccountRepository accounts, HoldRepository holds, DepositRepository deposits, Journal journal,
-                  Inbox inbox, OutboxWriter outbox, Clock clock, @Value("${pipeline.currency}") String currency) {
+    public Ledger(AccountRepository accounts, HoldRepository holds, DepositRepository deposits,
+                  DebitRepository debits, Journal journal, Inbox inbox, OutboxWriter outbox, Clock clock,
+                  @Value("${pipeline.currency}") String currency) {
+        this.debits = debits;
         this.accounts = accounts;
         this.holds = holds;
         this.deposits = deposits;
@@ -70,15 +73,22 @@ public class Ledger {
             case CaptureHold c -> holds.findById(c.holdId().value());
             case ReleaseHold c -> holds.findById(c.holdId().value());
             case DepositRequested c -> Optional.empty();
+            case LedgerCommand.DebitRequested c -> Optional.empty();
         };
-        Optional<Deposit> deposit = command instanceof DepositRequested c && c.reference() != null
-                && c.reference().length() <= Limits.DEPOSIT_REFERENCE
-                ? deposits.findByReference(c.reference()) : Optional.empty();
+        Optional<DepositView> deposit = switch (command) {
+            case DepositRequested c when c.reference() != null && c.reference().length() <= Limits.DEPOSIT_REFERENCE
+                    -> deposits.findByReference(c.reference()).map(d -> new DepositView(d.userId(), d.amountMinor(),
+                    d.currency()));
+            case LedgerCommand.DebitRequested c when c.reference() != null
+                    && c.reference().length() <= Limits.DEPOSIT_REFERENCE
+                    -> debits.findByReference(c.reference()).map(d -> new DepositView(d.userId(), d.amountMinor(),
+                    d.currency()));
+            default -> Optional.empty();
+        };
         // a known hold moves the balances of the user it belongs to, whatever the command says
         long userId = hold.map(Hold::userId).orElse(command.userId().value());
         Account account = accountOf(userId, now);
-        Decision decision = LedgerDecider.decide(command, hold.map(Hold::view),
-                deposit.map(d -> new DepositView(d.userId(), d.amountMinor(), d.currency())),
+        Decision decision = LedgerDecider.decide(command, hold.map(Hold::view), deposit,
                 new AccountView(account.userId(), account.currency(), account.availableMinor(),
                         account.heldMinor()));
         apply(command, decision, hold, account, now);
@@ -87,6 +97,7 @@ public class Ledger {
             case CaptureHold c -> c.jobId().toString();
             case ReleaseHold c -> c.jobId().toString();
             case DepositRequested c -> null;
+            case LedgerCommand.DebitRequested c -> null;
         };
         for (LedgerEvent event : decision.events()) {
             outbox.append(event, correlation, envelope.eventId().toString());
@@ -139,6 +150,12 @@ public class Ledger {
                 account.release(r.amountMinor(), now);
                 holds.save(h);
             }
+            case Change.Debit d -> {
+                LedgerCommand.DebitRequested c = (LedgerCommand.DebitRequested) command;
+                account.debit(d.amountMinor(), now);
+                debits.save(new Debit(c.debitId().value(), c.reference(), account.userId(), d.amountMinor(),
+                        c.currency(), now));
+            }
             case Change.Deposit d -> {
                 DepositRequested c = (DepositRequested) command;
                 account.deposit(d.amountMinor(), now);
@@ -188,6 +205,15 @@ public class Ledger {
             case LedgerEvent.FundsDeposited e -> {
                 line = line.addKeyValue("amountMinor", e.amountMinor()).addKeyValue("reference", e.reference());
                 yield "funds.deposited";
+            }
+            case LedgerEvent.FundsDebited e -> {
+                line = line.addKeyValue("amountMinor", e.amountMinor()).addKeyValue("reference", e.reference());
+                yield "funds.debited";
+            }
+            case LedgerEvent.DebitRefused e -> {
+                line = line.addKeyValue("amountMinor", e.amountMinor())
+                        .addKeyValue("reference", Limits.cap(e.reference(), 80)).addKeyValue("reason", e.reason());
+                yield "debit.refused";
             }
             case LedgerEvent.DepositRefused e -> {
                 line = line.addKeyValue("amountMinor", e.amountMinor())

@@ -39,6 +39,11 @@ import java.util.Optional;
  * DepositRequested | same reference, same amount     | ALREADY_APPLIED              | none            | FundsDeposited
  * DepositRequested | same reference, other amount    | EXISTS_WITH_DIFFERENT_AMOUNT | none            | DepositRefused
  * DepositRequested | bad amount/currency/reference   | REJECTED                     | none            | DepositRefused
+ * DebitRequested   | new reference, funds cover it   | APPLIED                      | debit           | FundsDebited
+ * DebitRequested   | same reference, same amount     | ALREADY_APPLIED              | none            | FundsDebited
+ * DebitRequested   | same reference, other amount    | EXISTS_WITH_DIFFERENT_AMOUNT | none            | DebitRefused
+ * DebitRequested   | bad amount/currency/reference   | REJECTED                     | none            | DebitRefused
+ * DebitRequested   | available below the amount      | REJECTED                     | none            | DebitRefused
  * </pre>
  */
 public final class LedgerDecider {
@@ -79,6 +84,9 @@ public final class LedgerDecider {
         record Release(long amountMinor, ReleaseReason reason) implements Change {
         }
 
+        record Debit(long amountMinor) implements Change {
+        }
+
         record Deposit(long amountMinor) implements Change {
         }
     }
@@ -88,7 +96,7 @@ public final class LedgerDecider {
     }
 
     public enum TransferKind {
-        DEPOSIT, HOLD, CAPTURE, RELEASE
+        DEPOSIT, HOLD, CAPTURE, RELEASE, DEBIT
     }
 
     /** A balanced journal transfer: {@code from} gives, {@code to} takes. */
@@ -126,7 +134,7 @@ public final class LedgerDecider {
 
     /**
      * @param hold    the hold the command names, for hold commands
-     * @param deposit the top-up with the command's reference, for DepositRequested
+     * @param deposit the top-up (DepositRequested) or the debit (DebitRequested) with the command's reference
      * @param account the account of the user the hold belongs to (for a known hold) or the command names
      */
     public static Decision decide(LedgerCommand command, Optional<HoldView> hold, Optional<DepositView> deposit,
@@ -138,6 +146,7 @@ public final class LedgerDecider {
             case ReleaseHold c -> resolve(HoldCommandKind.RELEASE, c.holdId(), c.jobId(), c.userId(), c.reason(),
                     hold, account);
             case DepositRequested c -> deposit(c, deposit, account);
+            case io.kiepipeline.schemas.LedgerCommand.DebitRequested c -> debit(c, deposit, account);
         };
     }
 
@@ -248,6 +257,46 @@ public final class LedgerDecider {
         return Decision.of(Outcome.APPLIED, new Change.Deposit(c.amountMinor()), t, new LedgerEvent.FundsDeposited(
                 c.depositId(), c.userId(), c.amountMinor(), c.currency(), c.reference(),
                 a.availableMinor() + c.amountMinor(), a.heldMinor()));
+    }
+
+    private static Decision debit(io.kiepipeline.schemas.LedgerCommand.DebitRequested c,
+                                  Optional<DepositView> existing, AccountView a) {
+        if (existing.isPresent()) {
+            DepositView d = existing.get();
+            if (d.amountMinor() != c.amountMinor() || d.userId() != c.userId().value()) {
+                return debitRefused(c, io.kiepipeline.schemas.DebitRefusalReason.EXISTS_WITH_DIFFERENT_AMOUNT, a,
+                        Outcome.EXISTS_WITH_DIFFERENT_AMOUNT);
+            }
+            return Decision.of(Outcome.ALREADY_APPLIED, new Change.None(), null, new LedgerEvent.FundsDebited(
+                    c.debitId(), c.userId(), d.amountMinor(), d.currency(), c.reference(), a.availableMinor(),
+                    a.heldMinor()));
+        }
+        io.kiepipeline.schemas.DebitRefusalReason refusal = c.amountMinor() <= 0
+                ? io.kiepipeline.schemas.DebitRefusalReason.INVALID_AMOUNT
+                : !a.currency().equals(c.currency()) ? io.kiepipeline.schemas.DebitRefusalReason.CURRENCY_MISMATCH
+                : c.reference() == null || c.reference().isBlank()
+                || c.reference().length() > Limits.DEPOSIT_REFERENCE
+                ? io.kiepipeline.schemas.DebitRefusalReason.INVALID_REFERENCE
+                // only what is available: money held for a running job is not the user's to lose meanwhile
+                : a.availableMinor() < c.amountMinor() ? io.kiepipeline.schemas.DebitRefusalReason.INSUFFICIENT_FUNDS
+                : null;
+        if (refusal != null) {
+            return debitRefused(c, refusal, a, Outcome.REJECTED);
+        }
+        long user = c.userId().value();
+        Transfer t = new Transfer(TransferKind.DEBIT, c.reference(), user, c.currency(),
+                new Posting(available(user), user, -c.amountMinor()), new Posting(DEPOSITS, null, c.amountMinor()));
+        return Decision.of(Outcome.APPLIED, new Change.Debit(c.amountMinor()), t, new LedgerEvent.FundsDebited(
+                c.debitId(), c.userId(), c.amountMinor(), c.currency(), c.reference(),
+                a.availableMinor() - c.amountMinor(), a.heldMinor()));
+    }
+
+    private static Decision debitRefused(io.kiepipeline.schemas.LedgerCommand.DebitRequested c,
+                                         io.kiepipeline.schemas.DebitRefusalReason reason, AccountView a,
+                                         Outcome outcome) {
+        return Decision.of(outcome, new Change.None(), null, new LedgerEvent.DebitRefused(c.debitId(), c.userId(),
+                c.amountMinor(), Limits.cut(c.currency(), 3), Limits.cap(c.reference(), Limits.DEPOSIT_REFERENCE),
+                reason, a.availableMinor(), a.heldMinor()));
     }
 
     private static Decision depositRefused(DepositRequested c, DepositRefusalReason reason, AccountView a,

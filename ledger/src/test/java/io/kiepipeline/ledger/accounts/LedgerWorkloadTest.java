@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A seeded random workload (deposits, holds, captures, releases; repeated, redelivered and out of order) checked
+ * A seeded random workload (deposits, debits, holds, captures, releases; repeated, redelivered and out of order) checked
  * command by command against a simple in-memory auditor, then balance by balance against the journal. A failure
  * prints its seed; run again with {@code -Dledger.seed=<seed>} to replay it.
  */
@@ -76,7 +76,9 @@ class LedgerWorkloadTest {
             assertThat(a.availableMinor()).as("seed %d user %s available", seed, user).isEqualTo(b.available);
             assertThat(a.heldMinor()).as("seed %d user %s held", seed, user).isEqualTo(b.held);
             assertThat(a.capturedMinor()).as("seed %d user %s captured", seed, user).isEqualTo(b.captured);
-            assertThat(a.depositedMinor()).isEqualTo(a.availableMinor() + a.heldMinor() + a.capturedMinor());
+            assertThat(a.debitedMinor()).as("seed %d user %s debited", seed, user).isEqualTo(b.debited);
+            assertThat(a.depositedMinor() - a.debitedMinor())
+                    .isEqualTo(a.availableMinor() + a.heldMinor() + a.capturedMinor());
             assertThat(journal("user:" + user + ":available")).as("seed %d journal", seed).isEqualTo(b.available);
             assertThat(journal("user:" + user + ":held")).as("seed %d journal", seed).isEqualTo(b.held);
         }
@@ -94,6 +96,7 @@ class LedgerWorkloadTest {
             long available;
             long held;
             long captured;
+            long debited;
         }
 
         enum Status { PLACED, CAPTURED, RELEASED, REJECTED }
@@ -104,6 +107,8 @@ class LedgerWorkloadTest {
         final Map<Long, Balance> balances = new HashMap<>();
         final Map<HoldId, Hold> holds = new HashMap<>();
         final Map<String, DepositRequested> deposits = new HashMap<>();
+        /** Debits applied (a refused one is not remembered: the same reference may succeed later). */
+        final Map<String, LedgerCommand.DebitRequested> debits = new HashMap<>();
         final java.util.Set<EventId> seen = new java.util.HashSet<>();
         final List<Hold> known = new ArrayList<>();
 
@@ -117,6 +122,14 @@ class LedgerWorkloadTest {
                 UserId to = previous != null ? previous.userId() : user;
                 long amount = previous != null && r.nextBoolean() ? previous.amountMinor() : 1 + r.nextInt(3_000);
                 return new DepositRequested(Ids.depositIdForReference(ref), to, amount, "RUB", ref);
+            }
+            if (kind < 28) {
+                String ref = debits.isEmpty() || r.nextInt(4) > 0 ? "deb-" + UUID.randomUUID()
+                        : new ArrayList<>(debits.keySet()).get(r.nextInt(debits.size()));
+                LedgerCommand.DebitRequested previous = debits.get(ref);
+                UserId from = previous != null ? previous.userId() : user;
+                long amount = previous != null && r.nextBoolean() ? previous.amountMinor() : 1 + r.nextInt(2_500);
+                return new LedgerCommand.DebitRequested(Ids.debitIdForReference(ref), from, amount, "RUB", ref);
             }
             if (kind < 55 || known.isEmpty()) {
                 if (!known.isEmpty() && r.nextInt(6) == 0) {
@@ -147,7 +160,24 @@ class LedgerWorkloadTest {
                 case PlaceHold p -> place(p);
                 case CaptureHold c -> resolve(c.holdId(), true);
                 case ReleaseHold rl -> resolve(rl.holdId(), false);
+                case LedgerCommand.DebitRequested d -> debit(d);
             };
+        }
+
+        private LedgerOutcome debit(LedgerCommand.DebitRequested d) {
+            LedgerCommand.DebitRequested previous = debits.get(d.reference());
+            Balance b = balance(d.userId().value());
+            if (previous != null) {
+                return previous.amountMinor() == d.amountMinor() && previous.userId().equals(d.userId())
+                        ? LedgerOutcome.ALREADY_APPLIED : LedgerOutcome.EXISTS_WITH_DIFFERENT_AMOUNT;
+            }
+            if (b.available < d.amountMinor()) {
+                return LedgerOutcome.REJECTED;
+            }
+            debits.put(d.reference(), d);
+            b.available -= d.amountMinor();
+            b.debited += d.amountMinor();
+            return LedgerOutcome.APPLIED;
         }
 
         private LedgerOutcome deposit(DepositRequested d) {

@@ -128,4 +128,31 @@ class LedgerDeciderTest {
         given(anAccountWith(0, 0)).when(deposit("r".repeat(Limits.DEPOSIT_REFERENCE), 5_000))
                 .then(Outcome.APPLIED);
     }
+
+    @Test
+    void debitsWhatIsAvailableOnceAndJournalsItBackToDeposits() {
+        var debited = given(anAccountWith(5_000, 1_000)).when(Money.debit("admin-debit:1", 3_000))
+                .then(Outcome.APPLIED).thenChanges(Change.Debit.class).thenEmits(LedgerEvent.FundsDebited.class);
+        assertThat(debited.availableMinor()).isEqualTo(2_000);
+        assertThat(debited.heldMinor()).isEqualTo(1_000);
+        given(anAccountWith(2_000, 1_000)).and(aDeposit(3_000)).when(Money.debit("admin-debit:1", 3_000))
+                .then(Outcome.ALREADY_APPLIED).thenChanges(Change.None.class)
+                .thenEmits(LedgerEvent.FundsDebited.class);
+    }
+
+    @Test
+    void neverDebitsMoreThanIsAvailableNorWhatRunningJobsHold() {
+        var refused = given(anAccountWith(2_000, 5_000)).when(Money.debit("admin-debit:2", 2_001))
+                .then(Outcome.REJECTED).thenChanges(Change.None.class).thenEmits(LedgerEvent.DebitRefused.class);
+        assertThat(refused.reason()).isEqualTo(io.kiepipeline.schemas.DebitRefusalReason.INSUFFICIENT_FUNDS);
+        assertThat(refused.availableMinor()).isEqualTo(2_000);
+    }
+
+    @Test
+    void refusesADebitReferenceReusedWithAnotherAmountOrWithoutAPositiveAmount() {
+        given(anAccountWith(9_000, 0)).and(aDeposit(3_000)).when(Money.debit("admin-debit:3", 4_000))
+                .then(Outcome.EXISTS_WITH_DIFFERENT_AMOUNT).thenEmits(LedgerEvent.DebitRefused.class);
+        given(anAccountWith(9_000, 0)).when(Money.debit("admin-debit:4", 0)).then(Outcome.REJECTED)
+                .thenEmits(LedgerEvent.DebitRefused.class);
+    }
 }

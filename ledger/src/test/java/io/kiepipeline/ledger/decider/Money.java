@@ -48,6 +48,10 @@ final class Money {
         return new LedgerCommand.ReleaseHold(HOLD, JOB, USER, ReleaseReason.TASK_FAILED);
     }
 
+    static LedgerCommand.DebitRequested debit(String reference, long amount) {
+        return new LedgerCommand.DebitRequested(Ids.debitIdForReference(reference), USER, amount, "RUB", reference);
+    }
+
     static LedgerCommand.DepositRequested deposit(String reference, long amount) {
         return new LedgerCommand.DepositRequested(Ids.depositIdForReference(reference), USER, amount, "RUB",
                 reference);

@@ -273,6 +273,8 @@ public class JobService {
             case LedgerEvent.HoldCommandRefused e -> Optional.of(e.jobId());
             case LedgerEvent.FundsDeposited e -> Optional.empty();
             case LedgerEvent.DepositRefused e -> Optional.empty();
+            case LedgerEvent.FundsDebited e -> Optional.empty();
+            case LedgerEvent.DebitRefused e -> Optional.empty();
             case JobEvent e -> Optional.empty();
             case io.kiepipeline.schemas.KieAccountEvent e -> Optional.empty();
             case LedgerCommand c -> throw new IllegalArgumentException("orchestrator does not consume " + c);

@@ -117,6 +117,8 @@ public final class JobSaga {
             case LedgerEvent.HoldCommandRefused e -> onHoldCommandRefused(job, e);
             case LedgerEvent.DepositRefused e -> Reaction.ignore(job, "not a job event");
             case LedgerEvent.FundsDeposited e -> Reaction.ignore(job, "not a job event");
+            case LedgerEvent.FundsDebited e -> Reaction.ignore(job, "not a job event");
+            case LedgerEvent.DebitRefused e -> Reaction.ignore(job, "not a job event");
             case JobEvent e -> Reaction.ignore(job, "not an input of the saga: its own output");
             case io.kiepipeline.schemas.KieAccountEvent e -> Reaction.ignore(job, "not a job event");
             case GatewayEvent.GenerationRequested e -> Reaction.ignore(job, "generation.requested-again; the job exists");
