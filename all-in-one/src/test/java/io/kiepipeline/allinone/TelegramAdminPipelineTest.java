@@ -170,6 +170,44 @@ class TelegramAdminPipelineTest extends PipelineTest {
         assertThat(available(user)).isEqualTo(7_000);
     }
 
+    @Test
+    void switchesAModelOffAndFreeAndBackAtOnce() {
+        long user = aUserWithBalance(10_000);
+        try {
+            // an id with a slash, as most are
+            telegram.userSays(admin, admin, "/admin model google/nano-banana-edit off");
+            awaitBotText(admin, "google/nano-banana-edit: off sale");
+            telegram.userSays(admin, admin, "/admin model google/nano-banana-edit on");
+            awaitBotText(admin, "google/nano-banana-edit: on sale");
+            telegram.userSays(admin, admin, "/admin model nano-banana-pro off");
+            awaitBotText(admin, "nano-banana-pro: off sale");
+            telegram.userSays(user, user, "/generate nano-banana-pro a fox while it is off");
+            awaitBotText(user, "There is no model with that name");
+
+            telegram.userSays(admin, admin, "/admin model nano-banana-pro on");
+            telegram.userSays(admin, admin, "/admin model nano-banana-pro free");
+            awaitBotText(admin, "nano-banana-pro: on sale, free");
+            String prompt = aPrompt("a fox for free");
+            telegram.userSays(user, user, "/generate nano-banana-pro " + prompt);
+            tap(user, awaitButton(user, "d:nano-banana-pro"));
+            tap(user, awaitButton(user, "ok:"));
+            await().atMost(PATIENCE).until(() -> kie.callsFor(prompt).size() == 1);
+            await().atMost(PATIENCE).until(() -> db.count("select count(*) from orchestrator.job where user_id = ?"
+                    + " and status = 'DELIVERED' and price_minor = 0", user) == 1);
+            assertThat(available(user)).isEqualTo(10_000);
+        } finally {
+            telegram.userSays(admin, admin, "/admin model nano-banana-pro paid");
+            awaitBotText(admin, "nano-banana-pro: on sale, paid");
+        }
+    }
+
+    @Test
+    void refusesToSwitchAModelThatDoesNotExist() {
+        telegram.userSays(admin, admin, "/admin model no/such-model off");
+
+        awaitBotText(admin, "no model no/such-model");
+    }
+
     private TelegramEmulator.Payment payStars(long user, String packageData) {
         int before = telegram.invoicesTo(user).size();
         telegram.userSays(user, user, "/topup");

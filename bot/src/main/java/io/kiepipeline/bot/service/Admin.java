@@ -28,6 +28,7 @@ public class Admin {
             /admin credit &lt;id&gt; &lt;amount&gt; &lt;reason&gt;: a ledger deposit, e.g. /admin credit 42 150.00 goodwill
             /admin debit &lt;id&gt; &lt;amount&gt; &lt;reason&gt;: taken off what is available (refused if it is lower)
             /admin refund &lt;telegram charge id&gt;: a Stars payment back, its credit taken off the balance first
+            /admin model &lt;id&gt; on|off|free|paid: a model on sale or not, free or paid, from now on
             /admin ban &lt;id&gt; &lt;reason&gt;, /admin unban &lt;id&gt;
             /admin broadcast &lt;text&gt;: to every user, a slice a second""";
     /** The longest broadcast text (Telegram takes 4,096 characters; escaping takes some). */
@@ -94,6 +95,7 @@ public class Admin {
                                     + amount.userId() + ": " + html(amount.reason())
                                     + ". You will be told whether their balance allowed it.");
                 }
+                case "model" -> new Action.Say(model(args, c.userId()));
                 case "refund" -> {
                     if (args.length < 2 || args[1].isBlank() || args[1].length() > 256) {
                         throw new IllegalArgumentException("the Telegram charge id is missing");
@@ -149,6 +151,37 @@ public class Admin {
         String reason = rest(args, 3);
         return new Action.Credit(user, minor, reason, "💰 Crediting <b>" + Money.of(minor, currency).display()
                 + "</b> to user " + user + ": " + html(reason));
+    }
+
+    /** A model switched at the orchestrator (a remote write, idempotent: the same switch again changes nothing). */
+    private String model(String[] args, long admin) {
+        if (args.length < 3) {
+            throw new IllegalArgumentException("say which model and on, off, free or paid");
+        }
+        String model = args[1];
+        String how = args[2].toLowerCase(java.util.Locale.ROOT);
+        Boolean enabled = switch (how) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> null;
+        };
+        Boolean free = switch (how) {
+            case "free" -> true;
+            case "paid" -> false;
+            default -> null;
+        };
+        if (enabled == null && free == null) {
+            throw new IllegalArgumentException("not on, off, free or paid: " + how);
+        }
+        try {
+            JsonNode now = backend.switchModel(model, enabled, free, "telegram:" + admin);
+            return "🔧 " + html(model) + ": " + (now.path("enabled").asBoolean() ? "on sale" : "off sale") + ", "
+                    + (now.path("free").asBoolean() ? "free" : "paid") + ".";
+        } catch (org.springframework.web.client.HttpClientErrorException.NotFound e) {
+            throw new IllegalArgumentException("no model " + model);
+        } catch (RuntimeException e) {
+            return "⚠️ The orchestrator did not answer; the model is unchanged. Try again.";
+        }
     }
 
     private String stats() {

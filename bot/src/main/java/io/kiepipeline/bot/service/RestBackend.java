@@ -91,6 +91,23 @@ public class RestBackend implements Backend {
         return orchestrator.read(c -> c.get().uri("/internal/stats?hours={h}", hours).retrieve().body(JsonNode.class));
     }
 
+    /**
+     * Switches a model on or off, free or paid (null: unchanged), at the orchestrator; the same switch again changes
+     * nothing. Returns the orchestrator's answer; a model it does not know is a 404 it throws.
+     */
+    public JsonNode switchModel(String modelId, Boolean enabled, Boolean free, String by) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", modelId);
+        body.put("enabled", enabled);
+        body.put("free", free);
+        body.put("by", by);
+        JsonNode answer = orchestrator.read(c -> c.post().uri("/internal/admin/model-switches")
+                .header("Content-Type", "application/json").body(MessageCodec.mapper().writeValueAsString(body))
+                .retrieve().body(JsonNode.class));
+        modelsReadAt = Instant.MIN; // the menus show the switch at once
+        return answer;
+    }
+
     /** Every KIE key's state and credits (orchestrator). */
     public JsonNode kieAccounts() {
         return orchestrator.read(c -> c.get().uri("/internal/kie-accounts").retrieve().body(JsonNode.class));

@@ -63,6 +63,28 @@ public final class ModelCatalog {
         }
     }
 
+    /** An admin's switch of a model: on sale or not, free or paid (null: as the catalog file says). */
+    public record Switch(Boolean enabled, Boolean free) {
+    }
+
+    private volatile Map<String, Switch> switches = Map.of();
+
+    /** The admins' switches, as stored now (they replace the previous ones). */
+    public void switchTo(Map<String, Switch> current) {
+        this.switches = Map.copyOf(current);
+    }
+
+    private CatalogModel switched(CatalogModel m) {
+        Switch s = switches.get(m.id());
+        if (s == null) {
+            return m;
+        }
+        return new CatalogModel(m.id(), m.family(), m.kieModel(), m.category(), m.outputType(), m.title(),
+                m.description(), m.inputSchema(), m.defaults(), m.example(), m.price(),
+                s.free() != null ? s.free() : m.free(), s.enabled() != null ? s.enabled() : m.enabled(),
+                m.typicalSeconds(), m.source());
+    }
+
     /** An http address prefix taken as https when inputs are checked (the emulated world only), or null. */
     private final String trustedHttpPrefix;
 
@@ -453,11 +475,11 @@ public final class ModelCatalog {
     }
 
     public List<CatalogModel> all() {
-        return models.values().stream().map(Entry::model).toList();
+        return models.values().stream().map(e -> switched(e.model())).toList();
     }
 
     public Optional<CatalogModel> find(String id) {
-        return Optional.ofNullable(models.get(id)).map(Entry::model);
+        return Optional.ofNullable(models.get(id)).map(e -> switched(e.model()));
     }
 
     /** Checks an input in English. */
@@ -470,10 +492,12 @@ public final class ModelCatalog {
      * names each field in the user's language.
      */
     public Checked check(String modelId, Map<String, Object> input, Language language) {
-        Entry entry = models.get(modelId);
-        if (entry == null) {
+        Entry stored = models.get(modelId);
+        if (stored == null) {
             return new Checked.UnknownModel(modelId);
         }
+        // an admin's switch (on sale or not, free or paid) counts from now on
+        Entry entry = new Entry(switched(stored.model()), stored.schema());
         if (!entry.model().enabled()) {
             return new Checked.Disabled(entry.model());
         }
