@@ -57,12 +57,16 @@ class TelegramBonusesPipelineTest extends PipelineTest {
         telegram.userSays(friend, friend, "/start " + code);
         await().atMost(PATIENCE).until(() -> available(friend) == 500);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> available(inviter) == 500);
+        // a top-up smaller than the bonus does not count: an account paying one Star would earn its inviter more
+        payCustomStars(friend, 1);
+        await().atMost(PATIENCE).until(() -> available(friend) == 500 + 200);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> available(inviter) == 500);
         payStars(friend, "ts:50");
         payStars(friend, "ts:50");
 
         assertThat(awaitBotText(inviter, "A friend you invited")).contains("+10.00 RUB");
         await().atMost(PATIENCE).until(() -> available(inviter) == 1_500);
-        await().atMost(PATIENCE).until(() -> available(friend) == 500 + 2 * 10_000);
+        await().atMost(PATIENCE).until(() -> available(friend) == 500 + 200 + 2 * 10_000);
         assertThat(db.count("select count(*) from ledger.deposit where user_id = ? and reference like"
                 + " 'referral-bonus:%'", inviter)).isEqualTo(1);
     }
@@ -78,6 +82,18 @@ class TelegramBonusesPipelineTest extends PipelineTest {
         await().atMost(PATIENCE).until(() -> available(user) == 500 + 10_000);
         assertThat(db.count("select count(*) from ledger.deposit where reference = ?", "referral-bonus:" + user))
                 .isZero();
+    }
+
+    private void payCustomStars(long user, int stars) {
+        int before = telegram.invoicesTo(user).size();
+        telegram.userSays(user, user, "/topup");
+        tap(user, awaitButton(user, "ts:other"));
+        awaitBotText(user, "How many Stars");
+        telegram.userSays(user, user, Integer.toString(stars));
+        await().atMost(PATIENCE).until(() -> telegram.invoicesTo(user).size() > before);
+        String query = telegram.userPays(user, telegram.invoicesTo(user).getLast().messageId());
+        await().atMost(PATIENCE).until(() -> telegram.payments().stream()
+                .anyMatch(p -> p.preCheckoutQueryId().equals(query) && p.status().equals("PAID")));
     }
 
     private void payStars(long user, String packageData) {

@@ -97,6 +97,7 @@ public final class Conversation {
                     Keyboard.NONE)));
             case Incoming.PreCheckout p -> throw new IllegalArgumentException("payments are the service's: " + p);
             case Incoming.Paid p -> throw new IllegalArgumentException("payments are the service's: " + p);
+            case Incoming.Refunded r -> throw new IllegalArgumentException("payments are the service's: " + r);
         };
     }
 

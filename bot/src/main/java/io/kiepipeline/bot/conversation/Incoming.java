@@ -40,6 +40,11 @@ public sealed interface Incoming {
                 String telegramChargeId, String providerChargeId) implements Incoming {
     }
 
+    /** Telegram's word that it gave a payment's Stars back ({@code refunded_payment}). */
+    record Refunded(long chatId, long userId, String languageCode, String currency, long totalAmount,
+                    String telegramChargeId) implements Incoming {
+    }
+
     /** Anything else a person can send: a sticker, a voice note, a document, a location... */
     record Other(long chatId, long userId, String languageCode, String kind) implements Incoming {
     }

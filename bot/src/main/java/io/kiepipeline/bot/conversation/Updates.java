@@ -77,8 +77,14 @@ public final class Updates {
                     p.get("total_amount").asLong(), cut(p.path("invoice_payload").asString(""), 256), charge,
                     cut(p.path("provider_payment_charge_id").asString(""), 256)));
         }
-        if (message.has("refunded_payment")) {
-            return new Read.Ignore("a refund the bot made itself");
+        if (message.path("refunded_payment").isObject()) {
+            JsonNode r = message.get("refunded_payment");
+            String charge = r.path("telegram_payment_charge_id").asString("");
+            if (charge.isBlank() || charge.length() > 256) {
+                return new Read.Ignore("a refund without a charge id");
+            }
+            return new Read.Handle(new Incoming.Refunded(chatId, userId, language, r.path("currency").asString(""),
+                    r.path("total_amount").asLong(0), charge));
         }
         if (message.path("text").isString()) {
             String text = cut(message.get("text").asString());

@@ -90,13 +90,20 @@ public class Bonuses {
                 Money.of(welcomeMinor, currency).display()), List.of(), now);
     }
 
-    /** In the receipt's transaction: the invited user's first paid top-up earns the inviter their bonus, once. */
-    ChatCommand.SendChatMessage paidBy(long userId, String correlation, String causation, Instant now) {
+    /**
+     * In the receipt's transaction: the invited user's first paid top-up of at least the bonus earns the inviter their
+     * bonus, once (a smaller one does not count: accounts made to pay a Star and collect more would be profitable).
+     */
+    ChatCommand.SendChatMessage paidBy(long userId, long creditMinor, String correlation, String causation,
+                                       Instant now) {
+        if (referralMinor == 0 || creditMinor < referralMinor) {
+            return null;
+        }
         List<Long> inviter = jdbc.queryForList("""
                 update bot_user set referral_status = 'CREDITED'
                 where user_id = ? and referred_by is not null and referral_status = 'PENDING'
                 returning referred_by""", Long.class, userId);
-        if (inviter.isEmpty() || referralMinor == 0) {
+        if (inviter.isEmpty()) {
             return null;
         }
         long to = inviter.getFirst();

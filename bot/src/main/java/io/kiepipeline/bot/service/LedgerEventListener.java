@@ -5,7 +5,6 @@ import io.kiepipeline.platform.messaging.Envelope;
 import io.kiepipeline.platform.messaging.Envelopes;
 import io.kiepipeline.platform.outbox.OutboxWriter;
 import io.kiepipeline.schemas.ChatCommand;
-import io.kiepipeline.schemas.Ids;
 import io.kiepipeline.schemas.LedgerEvent;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,16 +21,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 class LedgerEventListener {
     static final String CONSUMER = "bot-ledger-events";
 
-    private final Payments payments;
     private final AdminReports reports;
     private final Inbox inbox;
     private final OutboxWriter outbox;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    LedgerEventListener(Payments payments, AdminReports reports, Inbox inbox, OutboxWriter outbox, PlatformTransactionManager txManager,
+    LedgerEventListener(AdminReports reports, Inbox inbox, OutboxWriter outbox, PlatformTransactionManager txManager,
                         Clock clock) {
-        this.payments = payments;
         this.reports = reports;
         this.inbox = inbox;
         this.outbox = outbox;
@@ -42,23 +39,17 @@ class LedgerEventListener {
     @KafkaListener(id = CONSUMER, topics = "ledger.events")
     void on(ConsumerRecord<String, String> record) {
         Envelope envelope = Envelopes.read(record);
-        boolean deposit = envelope.message() instanceof LedgerEvent.FundsDeposited
-                || envelope.message() instanceof LedgerEvent.DepositRefused;
-        boolean debit = envelope.message() instanceof LedgerEvent.FundsDebited
-                || envelope.message() instanceof LedgerEvent.DebitRefused;
-        if (!deposit && !debit) {
-            return; // holds and captures are the orchestrator's business
+        LedgerEvent event = (LedgerEvent) envelope.message();
+        if (event instanceof LedgerEvent.HoldPlaced || event instanceof LedgerEvent.HoldRejected
+                || event instanceof LedgerEvent.HoldCaptured || event instanceof LedgerEvent.HoldReleased
+                || event instanceof LedgerEvent.HoldCommandRefused) {
+            return; // the orchestrator's business: not even an inbox row
         }
         tx.executeWithoutResult(status -> {
             if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
                 return;
             }
-            java.util.UUID commandId = Ids.nameUuid("ledger-told:" + envelope.eventId().value());
-            java.util.List<ChatCommand> told = deposit
-                    ? java.util.Optional.ofNullable((ChatCommand) payments.deposited((LedgerEvent) envelope.message(),
-                    commandId, clock.instant())).stream().toList()
-                    : reports.debited((LedgerEvent) envelope.message(), commandId, clock.instant());
-            for (ChatCommand c : told) {
+            for (ChatCommand c : reports.answer(event, clock.instant())) {
                 outbox.append(c, envelope.correlationId(), envelope.eventId().value().toString());
             }
         });

@@ -122,7 +122,8 @@ public class UpdateHandler {
             return;
         }
         if (read instanceof Updates.Read.Handle h
-                && (h.incoming() instanceof Incoming.PreCheckout || h.incoming() instanceof Incoming.Paid)) {
+                && (h.incoming() instanceof Incoming.PreCheckout || h.incoming() instanceof Incoming.Paid
+                || h.incoming() instanceof Incoming.Refunded)) {
             payment(update, envelope, key, h.incoming());
             return;
         }
@@ -202,7 +203,7 @@ public class UpdateHandler {
                 }
                 media.keep(kept);
                 emit(update, envelope, in, decided, now);
-                ChatCommand.SendChatMessage bonus = bonuses.firstSeen(in, decided.state().language(),
+                ChatCommand.SendChatMessage bonus = banned ? null : bonuses.firstSeen(in, decided.state().language(),
                         "telegram-update:" + update.updateId(), envelope.eventId().value().toString(), now);
                 if (bonus != null) {
                     outbox.append(bonus, "telegram-update:" + update.updateId(), envelope.eventId().value()
@@ -234,7 +235,9 @@ public class UpdateHandler {
             String html = switch (action) {
                 case Admin.Action.Say say -> say.html();
                 case Admin.Action.Credit credit -> {
-                    String reference = "admin-credit:" + update.updateId() + ":" + credit.reason();
+                    // the admin is named in the reference: the ledger's answer is told to them
+                    String reference = Limits.cap(AdminReports.CREDIT + c.userId() + ":" + update.updateId() + ":"
+                            + credit.reason(), Limits.DEPOSIT_REFERENCE);
                     outbox.append(new io.kiepipeline.schemas.LedgerCommand.DepositRequested(
                             Ids.depositIdForReference(reference), new UserId(credit.userId()), credit.amountMinor(),
                             currency, reference), correlation, causation);
@@ -285,15 +288,21 @@ public class UpdateHandler {
                 return;
             }
             Instant now = clock.instant();
-            ChatCommand answer = switch (in) {
-                case Incoming.PreCheckout q when bans.isBanned(q.userId()) -> new ChatCommand.AnswerPreCheckoutQuery(
-                        commandId, new ChatId(q.chatId()), q.queryId(), false,
-                        io.kiepipeline.bot.conversation.Texts.get(language, "banned"), now);
-                case Incoming.PreCheckout q -> payments.preCheckout(q, commandId, language, now);
-                case Incoming.Paid p -> payments.paid(p, commandId, language, correlation, causation, now);
-                default -> throw new IllegalStateException("not a payment: " + in);
+            List<ChatCommand> answers = switch (in) {
+                case Incoming.PreCheckout q when bans.isBanned(q.userId()) -> List.of(
+                        new ChatCommand.AnswerPreCheckoutQuery(commandId, new ChatId(q.chatId()), q.queryId(), false,
+                                io.kiepipeline.bot.conversation.Texts.get(language, "banned"), now));
+                case Incoming.PreCheckout q -> List.of(payments.preCheckout(q, commandId, language, now));
+                case Incoming.Paid p -> java.util.Optional.ofNullable((ChatCommand) payments.paid(p, commandId,
+                        language, correlation, causation, now)).stream().toList();
+                case Incoming.Refunded r -> payments.refunded(r, commandId, now);
+                case Incoming.Command c -> throw new IllegalStateException("not a payment: " + c);
+                case Incoming.Text t -> throw new IllegalStateException("not a payment: " + t);
+                case Incoming.Photo ph -> throw new IllegalStateException("not a payment: " + ph);
+                case Incoming.Tap t -> throw new IllegalStateException("not a payment: " + t);
+                case Incoming.Other o -> throw new IllegalStateException("not a payment: " + o);
             };
-            if (answer != null) {
+            for (ChatCommand answer : answers) {
                 outbox.append(answer, correlation, causation);
             }
         });

@@ -32,6 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class ChatCommands {
     static final Duration ANSWER_PATIENCE = Duration.ofSeconds(30);
+    /** Telegram fails a payment whose pre-checkout query is not answered within 10 s: no later answer is sent. */
+    static final Duration PRECHECKOUT_PATIENCE = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(ChatCommands.class);
 
     private final JdbcTemplate jdbc;
@@ -84,8 +86,8 @@ class ChatCommands {
             case ChatCommand.RefundStarPayment r -> "REFUND";
         };
         // an answer is worth nothing once Telegram stopped waiting for it (a tap's spinner, a payment's 10 s)
-        Duration patience = kind.equals("ANSWER") || kind.equals("PRECHECKOUT") ? ANSWER_PATIENCE
-                : settings.patience();
+        Duration patience = kind.equals("PRECHECKOUT") ? PRECHECKOUT_PATIENCE
+                : kind.equals("ANSWER") ? ANSWER_PATIENCE : settings.patience();
         int added = jdbc.update("""
                         insert into chat_command (command_id, chat_id, kind, body, status, due_at, give_up_at,
                                                   created_at)
@@ -116,9 +118,13 @@ class ChatCommands {
                             select c.command_id, c.chat_id, c.kind, c.body, c.attempts
                             from chat_command c
                             where c.status in ('PENDING', 'SENDING') and c.due_at <= ?
-                              and not exists (select 1 from chat_command p
-                                              where p.chat_id = c.chat_id and p.seq < c.seq
-                                                and p.status in ('PENDING', 'SENDING'))
+                              -- answers wait for nothing: Telegram waits 10 s for a pre-checkout answer, and a
+                              -- message held back by a 429 must not make a payment fail
+                              and (c.kind in ('ANSWER', 'PRECHECKOUT')
+                                   or not exists (select 1 from chat_command p
+                                                  where p.chat_id = c.chat_id and p.seq < c.seq
+                                                    and p.kind not in ('ANSWER', 'PRECHECKOUT')
+                                                    and p.status in ('PENDING', 'SENDING')))
                             order by c.due_at
                             limit ?
                             for update of c skip locked""",

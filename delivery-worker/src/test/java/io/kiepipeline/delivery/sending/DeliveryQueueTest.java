@@ -463,6 +463,28 @@ class DeliveryQueueTest {
         assertThat(telegram.sentTo(chat)).extracting(TelegramEmulator.Sent::text).containsExactly("first", "second");
     }
 
+    @Test
+    void anAnswerDoesNotWaitBehindAMessageOfItsChatThatWaitsOutA429() {
+        long chat = CHATS.incrementAndGet();
+        telegram.failNext(chat, Failure.tooManyRequests(6));
+        ChatCommand.SendChatMessage held = new ChatCommand.SendChatMessage(UUID.randomUUID(), new ChatId(chat),
+                "held back", List.of(), Instant.now());
+        chatCommands.handle(command(held));
+        await().atMost(Duration.ofSeconds(5)).until(() -> telegram.sendCallsTo(chat) >= 1);
+        UUID answer = UUID.randomUUID();
+
+        chatCommands.handle(command(new ChatCommand.AnswerPreCheckoutQuery(answer, new ChatId(chat), "pcq-x", true,
+                null, Instant.now())));
+
+        // tried at once (Telegram, which knows no such query, refuses it), not after the 6 s the message waits
+        await().atMost(Duration.ofSeconds(3)).until(() -> !"PENDING".equals(jdbc.query(
+                "select status from chat_command where command_id = ?", rs -> rs.next() ? rs.getString(1) : null,
+                answer)));
+        assertThat(done(held.commandId())).isFalse();
+        assertThat(jdbc.queryForObject("select give_up_at - created_at <= interval '10 seconds' from chat_command"
+                + " where command_id = ?", Boolean.class, answer)).isTrue();
+    }
+
     private boolean done(UUID commandId) {
         return "DONE".equals(jdbc.query("select status from chat_command where command_id = ?",
                 rs -> rs.next() ? rs.getString(1) : null, commandId));

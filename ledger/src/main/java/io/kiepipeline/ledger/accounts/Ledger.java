@@ -121,6 +121,21 @@ public class Ledger {
                 .log("deposit.refused; content refused by the database");
     }
 
+    /** A debit the database refused to store (its reference or currency): refused with an event, nothing taken. */
+    @Transactional
+    public void refuseDebit(Envelope envelope, LedgerCommand.DebitRequested c) {
+        if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
+            return;
+        }
+        Account account = accountOf(c.userId().value(), clock.instant());
+        outbox.append(new LedgerEvent.DebitRefused(c.debitId(), c.userId(), c.amountMinor(),
+                Limits.cut(c.currency(), 3), Limits.cap(c.reference(), Limits.DEPOSIT_REFERENCE),
+                io.kiepipeline.schemas.DebitRefusalReason.INVALID_REFERENCE, account.availableMinor(),
+                account.heldMinor()), null, envelope.eventId().toString());
+        log.atWarn().addKeyValue("userId", c.userId()).addKeyValue("reason", "INVALID_REFERENCE")
+                .log("debit.refused; content refused by the database");
+    }
+
     /** Applies what the decider decided: the account, the hold or top-up, and the journal transfer. */
     private void apply(LedgerCommand command, Decision decision, Optional<Hold> hold, Account account, Instant now) {
         switch (decision.change()) {

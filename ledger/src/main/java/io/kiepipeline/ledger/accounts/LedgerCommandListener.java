@@ -18,8 +18,10 @@ class LedgerCommandListener {
 
     @KafkaListener(id = "ledger-commands", topics = "ledger.commands")
     void on(ConsumerRecord<String, String> record) {
-        // a top-up whose content the database refuses would be refused on every try: say so with an event
-        ContentRefusal.handle(Envelopes.read(record), ledger::handle, DepositRequested.class,
+        // a top-up or a debit whose content the database refuses would be refused on every try: say so with an event
+        ContentRefusal.handle(Envelopes.read(record), envelope -> ContentRefusal.handle(envelope, ledger::handle,
+                        io.kiepipeline.schemas.LedgerCommand.DebitRequested.class,
+                        (e, debit, why) -> ledger.refuseDebit(e, debit)), DepositRequested.class,
                 (envelope, deposit, why) -> ledger.refuseDeposit(envelope, deposit));
     }
 }
