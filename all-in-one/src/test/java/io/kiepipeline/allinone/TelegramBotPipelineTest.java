@@ -54,6 +54,18 @@ class TelegramBotPipelineTest extends PipelineTest {
     }
 
     @Test
+    void theBalanceShowsTheLastMovements() {
+        long user = aUserWithBalance(10_000);
+        awaitStatus(request(user, "nano-banana-pro", aPrompt("a fox for the movements")), "DELIVERED");
+        await().atMost(PATIENCE).until(() -> held(user) == 0);
+
+        telegram.userSays(user, user, "/balance");
+
+        assertThat(awaitBotText(user, "Last movements")).contains("85.00 RUB").contains("➕ 100.00 RUB top-up")
+                .contains("⏳ 15.00 RUB set aside for a job").contains("✅ 15.00 RUB charged for a result");
+    }
+
+    @Test
     void keepsAnsweringAfterAnUpdateItCannotRead() {
         long user = aUserWithBalance(5_000);
         // a field of an unexpected type: the library alone fails the whole getUpdates batch, and then every poll after

@@ -22,6 +22,15 @@ public interface Backend {
         }
     }
 
+    /** The user's latest balance movements, newest first (at most {@code limit}); none when they cannot be read. */
+    default List<Movement> movements(long userId, int limit) {
+        return List.of();
+    }
+
+    /** A movement of a balance: its kind (DEPOSIT, HOLD, RELEASE, CAPTURE, DEBIT) and its amount. */
+    record Movement(String kind, long amountMinor, String currency, String at) {
+    }
+
     /** The user's latest jobs, newest first (at most {@code limit}). */
     List<PastJob> history(long userId, int limit);
 

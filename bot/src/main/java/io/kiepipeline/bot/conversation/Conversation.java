@@ -140,7 +140,8 @@ public final class Conversation {
                     new Send(say(s, "welcome", balanceLine(s.language(), c.userId())), Keyboard.NONE),
                     menu(s.language(), null)));
             case "help" -> new Outcome(s, List.of(new Send(say(s, "help"), Keyboard.NONE)));
-            case "balance" -> new Outcome(s, List.of(new Send(balanceLine(s.language(), c.userId()), Keyboard.NONE)));
+            case "balance" -> new Outcome(s, List.of(new Send(balanceLine(s.language(), c.userId())
+                    + movements(s.language(), c.userId()), Keyboard.NONE)));
             case "cancel" -> new Outcome(s.idle(), List.of(new Send(say(s, "cancelled"), Keyboard.NONE),
                     menu(s.language(), null)));
             case "generate" -> generate(s, c);
@@ -769,6 +770,29 @@ public final class Conversation {
         return a.heldMinor() > 0 ? Texts.get(l, "balance.held", money(l, a.availableMinor(), a.currency()),
                 money(l, a.heldMinor(), a.currency())) : Texts.get(l, "balance.line",
                 money(l, a.availableMinor(), a.currency()));
+    }
+
+    /** The last movements, under the balance: top-ups, money held for jobs, charges, returns, debits. */
+    private String movements(Language l, long userId) {
+        List<Backend.Movement> moves;
+        try {
+            moves = backend.movements(userId, 5);
+        } catch (RuntimeException e) {
+            return "";
+        }
+        if (moves.isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder("\n\n").append(Texts.get(l, "movements.title"));
+        for (Backend.Movement m : moves) {
+            String kind = switch (m.kind()) {
+                case "DEPOSIT", "HOLD", "RELEASE", "CAPTURE", "DEBIT" -> m.kind();
+                default -> "OTHER";
+            };
+            String date = m.at() != null && m.at().length() >= 16 ? m.at().substring(0, 10) : "";
+            s.append('\n').append(Texts.get(l, "movement." + kind, money(l, m.amountMinor(), m.currency()), date));
+        }
+        return s.toString();
     }
 
     private Backend.Account account(long userId) {

@@ -128,6 +128,24 @@ public class RestBackend implements Backend {
     }
 
     @Override
+    public List<Movement> movements(long userId, int limit) {
+        try {
+            JsonNode rows = ledger.read(c -> c.get().uri("/internal/accounts/{id}/movements?limit={limit}", userId,
+                    limit).retrieve().body(JsonNode.class));
+            List<Movement> out = new ArrayList<>();
+            for (JsonNode m : rows) {
+                out.add(new Movement(m.path("kind").asString(), m.path("amountMinor").asLong(),
+                        m.path("currency").asString(), m.path("at").asString()));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("userId", userId).addKeyValue("reason", e.getMessage())
+                    .log("bot.movements-unavailable");
+            return List.of();
+        }
+    }
+
+    @Override
     public List<PastJob> history(long userId, int limit) {
         JsonNode jobs = orchestrator.read(c -> c.get().uri("/internal/users/{id}/jobs?limit={limit}", userId, limit)
                 .retrieve().body(JsonNode.class));

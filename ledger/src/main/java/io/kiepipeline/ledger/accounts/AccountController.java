@@ -16,12 +16,45 @@ class AccountController {
     private final String currency;
 
     private final DepositRepository deposits;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     AccountController(AccountRepository accounts, DepositRepository deposits,
-                      @Value("${pipeline.currency}") String currency) {
+                      @Value("${pipeline.currency}") String currency, org.springframework.jdbc.core.JdbcTemplate jdbc) {
         this.accounts = accounts;
         this.deposits = deposits;
         this.currency = currency;
+        this.jdbc = jdbc;
+    }
+
+    static final int MAX_MOVEMENTS = 20;
+
+    /**
+     * A user's latest movements, newest first, from the journal: each transfer that touched their available or held
+     * balance, with its kind (DEPOSIT, HOLD, RELEASE, CAPTURE, DEBIT), what it did to the available balance, and its
+     * reference (the job's hold, the top-up's reference).
+     */
+    @GetMapping("/internal/accounts/{userId}/movements")
+    @Transactional(readOnly = true)
+    java.util.List<Map<String, Object>> movements(@PathVariable long userId,
+                                                 @RequestParam(defaultValue = "5") int limit) {
+        int bounded = Math.max(1, Math.min(limit, MAX_MOVEMENTS));
+        return jdbc.query("""
+                select t.kind, t.reference, t.created_at,
+                       coalesce(sum(e.amount_minor) filter (where e.account = ?), 0) as available_change,
+                       max(abs(e.amount_minor)) as amount, max(e.currency) as currency
+                from ledger_transaction t join journal_entry e on e.transaction_id = t.id
+                where t.user_id = ?
+                group by t.id, t.kind, t.reference, t.created_at
+                order by t.created_at desc, t.id limit ?""", (rs, i) -> {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("kind", rs.getString("kind"));
+            m.put("amountMinor", rs.getLong("amount"));
+            m.put("availableChangeMinor", rs.getLong("available_change"));
+            m.put("currency", rs.getString("currency"));
+            m.put("reference", rs.getString("reference"));
+            m.put("at", rs.getTimestamp("created_at").toInstant().toString());
+            return m;
+        }, "user:" + userId + ":available", userId, bounded);
     }
 
     /** A top-up applied under this reference, so the gateway can refuse a reference reused for another top-up. */
