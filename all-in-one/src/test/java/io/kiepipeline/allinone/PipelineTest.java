@@ -127,6 +127,21 @@ abstract class PipelineTest {
         return found.get();
     }
 
+    /** The user tops up with a Stars package through the bot (/topup → the package → pays); the payment is PAID. */
+    TelegramEmulator.Payment payStars(long user, String packageData) {
+        int before = telegram.invoicesTo(user).size();
+        telegram.userSays(user, user, "/topup");
+        await().atMost(PATIENCE).until(() -> telegram.chat(user).stream().anyMatch(l -> l.replyMarkup() != null
+                && l.replyMarkup().contains("\"" + packageData + "\"")));
+        tap(user, awaitButton(user, packageData));
+        await().atMost(PATIENCE).until(() -> telegram.invoicesTo(user).size() > before);
+        String query = telegram.userPays(user, telegram.invoicesTo(user).getLast().messageId());
+        await().atMost(PATIENCE).until(() -> telegram.payments().stream()
+                .anyMatch(p -> p.preCheckoutQueryId().equals(query) && p.status().equals("PAID")));
+        return telegram.payments().stream().filter(p -> p.preCheckoutQueryId().equals(query)).findFirst()
+                .orElseThrow();
+    }
+
     long capturesOf(String jobId) {
         return db.count("select count(*) from ledger.ledger_transaction t join ledger.hold h "
                 + "on t.reference = 'CAPTURE:' || h.hold_id where h.job_id = ?::uuid", jobId);

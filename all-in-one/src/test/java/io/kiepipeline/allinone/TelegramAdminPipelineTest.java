@@ -207,16 +207,4 @@ class TelegramAdminPipelineTest extends PipelineTest {
 
         awaitBotText(admin, "no model no/such-model");
     }
-
-    private TelegramEmulator.Payment payStars(long user, String packageData) {
-        int before = telegram.invoicesTo(user).size();
-        telegram.userSays(user, user, "/topup");
-        tap(user, awaitButton(user, packageData));
-        await().atMost(PATIENCE).until(() -> telegram.invoicesTo(user).size() > before);
-        String query = telegram.userPays(user, telegram.invoicesTo(user).getLast().messageId());
-        await().atMost(PATIENCE).until(() -> telegram.payments().stream()
-                .anyMatch(p -> p.preCheckoutQueryId().equals(query) && p.status().equals("PAID")));
-        return telegram.payments().stream().filter(p -> p.preCheckoutQueryId().equals(query)).findFirst()
-                .orElseThrow();
-    }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kiepipeline.allinone.EmbeddedPipeline.Service;
-import io.kiepipeline.emulators.TelegramEmulator;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -92,19 +91,6 @@ class TelegramBonusesPipelineTest extends PipelineTest {
         telegram.userSays(user, user, Integer.toString(stars));
         await().atMost(PATIENCE).until(() -> telegram.invoicesTo(user).size() > before);
         String query = telegram.userPays(user, telegram.invoicesTo(user).getLast().messageId());
-        await().atMost(PATIENCE).until(() -> telegram.payments().stream()
-                .anyMatch(p -> p.preCheckoutQueryId().equals(query) && p.status().equals("PAID")));
-    }
-
-    private void payStars(long user, String packageData) {
-        int before = telegram.invoicesTo(user).size();
-        telegram.userSays(user, user, "/topup");
-        await().atMost(PATIENCE).until(() -> telegram.chat(user).stream().anyMatch(l -> l.replyMarkup() != null
-                && l.replyMarkup().contains("\"" + packageData + "\"")));
-        tap(user, awaitButton(user, packageData));
-        await().atMost(PATIENCE).until(() -> telegram.invoicesTo(user).size() > before);
-        TelegramEmulator.Invoice invoice = telegram.invoicesTo(user).getLast();
-        String query = telegram.userPays(user, invoice.messageId());
         await().atMost(PATIENCE).until(() -> telegram.payments().stream()
                 .anyMatch(p -> p.preCheckoutQueryId().equals(query) && p.status().equals("PAID")));
     }

@@ -4,21 +4,16 @@ import io.kiepipeline.bot.conversation.Backend;
 import io.kiepipeline.bot.conversation.BotModel;
 import io.kiepipeline.schemas.Language;
 import io.kiepipeline.schemas.MessageCodec;
+import io.kiepipeline.platform.http.ServiceInstances;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
-import org.springframework.web.client.HttpServerErrorException;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -30,8 +25,8 @@ import tools.jackson.databind.JsonNode;
 public class RestBackend implements Backend {
     private static final Logger log = LoggerFactory.getLogger(RestBackend.class);
 
-    private final Instances orchestrator;
-    private final Instances ledger;
+    private final ServiceInstances orchestrator;
+    private final ServiceInstances ledger;
     private final Duration refresh;
     private final Clock clock;
     private volatile List<BotModel> models;
@@ -41,8 +36,9 @@ public class RestBackend implements Backend {
     static final Duration CATALOG_RETRY = Duration.ofSeconds(10);
 
     public RestBackend(String orchestratorUrls, String ledgerUrls, Duration timeout, Duration refresh, Clock clock) {
-        this.orchestrator = new Instances(orchestratorUrls, timeout);
-        this.ledger = new Instances(ledgerUrls, timeout);
+        this.orchestrator = new ServiceInstances(RestClient.builder(), orchestratorUrls, Duration.ofSeconds(2),
+                timeout);
+        this.ledger = new ServiceInstances(RestClient.builder(), ledgerUrls, Duration.ofSeconds(2), timeout);
         this.refresh = refresh;
         this.clock = clock;
     }
@@ -195,36 +191,6 @@ public class RestBackend implements Backend {
             log.atWarn().addKeyValue("userId", userId).addKeyValue("model", modelId)
                     .addKeyValue("reason", e.getMessage()).log("bot.quote-unavailable");
             return new Quote.Unavailable();
-        }
-    }
-
-    /** The instances of one service, tried in turn from a rotating start. */
-    static final class Instances {
-        private final List<RestClient> clients;
-        private final AtomicInteger next = new AtomicInteger();
-
-        Instances(String urls, Duration timeout) {
-            SimpleClientHttpRequestFactory timeouts = new SimpleClientHttpRequestFactory();
-            timeouts.setConnectTimeout(Duration.ofSeconds(2));
-            timeouts.setReadTimeout(timeout);
-            this.clients = Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty())
-                    .map(u -> RestClient.builder().requestFactory(timeouts).baseUrl(u).build()).toList();
-            if (clients.isEmpty()) {
-                throw new IllegalArgumentException("no URL given for a backend service");
-            }
-        }
-
-        <T> T read(Function<RestClient, T> call) {
-            int start = Math.floorMod(next.getAndIncrement(), clients.size());
-            RuntimeException last = null;
-            for (int i = 0; i < clients.size(); i++) {
-                try {
-                    return call.apply(clients.get((start + i) % clients.size()));
-                } catch (ResourceAccessException | HttpServerErrorException e) {
-                    last = e;
-                }
-            }
-            throw last;
         }
     }
 }

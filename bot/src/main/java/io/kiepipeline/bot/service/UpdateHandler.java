@@ -235,18 +235,14 @@ public class UpdateHandler {
             String html = switch (action) {
                 case Admin.Action.Say say -> say.html();
                 case Admin.Action.Credit credit -> {
-                    // the admin is named in the reference: the ledger's answer is told to them
-                    String reference = Limits.cap(AdminReports.CREDIT + c.userId() + ":" + update.updateId() + ":"
-                            + credit.reason(), Limits.DEPOSIT_REFERENCE);
+                    String reference = adminReference(AdminReports.CREDIT, c, update, credit.reason());
                     outbox.append(new io.kiepipeline.schemas.LedgerCommand.DepositRequested(
                             Ids.depositIdForReference(reference), new UserId(credit.userId()), credit.amountMinor(),
                             currency, reference), correlation, causation);
                     yield credit.html();
                 }
                 case Admin.Action.Debit debit -> {
-                    // the admin is named in the reference: the ledger's answer is told to them
-                    String reference = Limits.cap(AdminReports.DEBIT + c.userId() + ":" + update.updateId() + ":"
-                            + debit.reason(), Limits.DEPOSIT_REFERENCE);
+                    String reference = adminReference(AdminReports.DEBIT, c, update, debit.reason());
                     outbox.append(new io.kiepipeline.schemas.LedgerCommand.DebitRequested(
                             Ids.debitIdForReference(reference), new UserId(debit.userId()), debit.amountMinor(),
                             currency, reference), correlation, causation);
@@ -273,6 +269,15 @@ public class UpdateHandler {
             outbox.append(new ChatCommand.SendChatMessage(Ids.nameUuid(correlation + ":0"), new ChatId(c.chatId()),
                     html, List.of(), now), correlation, causation);
         });
+    }
+
+    /**
+     * An admin's credit or debit is keyed by the update (once, however often it comes) and names the admin, who is
+     * told the ledger's answer; the reason travels with it, cut to what a reference holds.
+     */
+    private static String adminReference(String prefix, Incoming.Command c, TelegramUpdateReceived update,
+                                         String reason) {
+        return Limits.cap(prefix + c.userId() + ":" + update.updateId() + ":" + reason, Limits.DEPOSIT_REFERENCE);
     }
 
     /** A payment's update: no conversation, one transaction (the inbox, the payment, what it asks for). */

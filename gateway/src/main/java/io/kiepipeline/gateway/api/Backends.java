@@ -1,20 +1,16 @@
 package io.kiepipeline.gateway.api;
 
+import io.kiepipeline.platform.http.ServiceInstances;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
-import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -24,45 +20,16 @@ import org.springframework.web.client.RestClient;
  */
 @Component
 public class Backends {
-    private final Instances orchestrator;
-    private final Instances ledger;
+    private final ServiceInstances orchestrator;
+    private final ServiceInstances ledger;
 
     public Backends(RestClient.Builder builder, @Value("${pipeline.gateway.orchestrator-url}") String orchestratorUrl,
                     @Value("${pipeline.gateway.ledger-url}") String ledgerUrl) {
-        this.orchestrator = new Instances(builder, orchestratorUrl);
-        this.ledger = new Instances(builder, ledgerUrl);
+        // an instance that hangs (waiting for its database, say) is given up on like one that is down
+        this.orchestrator = new ServiceInstances(builder, orchestratorUrl, Duration.ofSeconds(2), Duration.ofSeconds(5));
+        this.ledger = new ServiceInstances(builder, ledgerUrl, Duration.ofSeconds(2), Duration.ofSeconds(5));
     }
 
-    /** The instances of one service, tried in turn from a rotating start. */
-    static final class Instances {
-        private final List<RestClient> clients;
-        private final AtomicInteger next = new AtomicInteger();
-
-        Instances(RestClient.Builder builder, String urls) {
-            // an instance that hangs (waiting for its database, say) is given up on like one that is down
-            SimpleClientHttpRequestFactory timeouts = new SimpleClientHttpRequestFactory();
-            timeouts.setConnectTimeout(Duration.ofSeconds(2));
-            timeouts.setReadTimeout(Duration.ofSeconds(5));
-            this.clients = Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty())
-                    .map(u -> builder.clone().requestFactory(timeouts).baseUrl(u).build()).toList();
-            if (clients.isEmpty()) {
-                throw new IllegalArgumentException("no URL given for a backend service");
-            }
-        }
-
-        <T> T read(Function<RestClient, T> call) {
-            int start = Math.floorMod(next.getAndIncrement(), clients.size());
-            RuntimeException last = null;
-            for (int i = 0; i < clients.size(); i++) {
-                try {
-                    return call.apply(clients.get((start + i) % clients.size()));
-                } catch (ResourceAccessException | HttpServerErrorException e) {
-                    last = e;
-                }
-            }
-            throw last;
-        }
-    }
 
     public Optional<Map<String, Object>> job(String jobId) {
         try {
