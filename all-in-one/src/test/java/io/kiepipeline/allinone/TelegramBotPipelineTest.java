@@ -137,8 +137,10 @@ class TelegramBotPipelineTest extends PipelineTest {
         assertThat(kie.callsFor(prompt)).hasSize(1);
         await().atMost(PATIENCE).until(() -> held(user) == 0);
         assertThat(available(user)).isEqualTo(10_000 - 1500);
-        // the confirmation became the job's one progress message, edited in place to the end
-        assertThat(awaitBotText(user, "✅ <b>nano-banana-pro</b>: done.")).isNotNull();
+        // the confirmation became the job's one progress message, edited in place to the end: the charge, and the
+        // balance after it
+        assertThat(awaitBotText(user, "✅ <b>nano-banana-pro</b>: done. Charged 15.00 RUB; balance: <b>85.00 RUB</b>"))
+                .isNotNull();
         assertThat(telegram.chat(user).stream().filter(l -> l.messageId() == confirm.messageId()))
                 .singleElement().satisfies(l -> assertThat(l.edited()).isTrue());
     }

@@ -54,7 +54,11 @@ public class Delivery {
         switch (event) {
             case JobSucceeded e -> {
                 record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT, Notices.result(e, languages.of(e.jobId())));
-                progress.show(e.jobId(), JobProgress.Step.DONE, languages.of(e.jobId()), now);
+                // a paid job's last word is its charge with the balance after (the ledger's capture), which may
+                // have come first: then "done" alone would overwrite it
+                if (e.priceMinor() == 0 || !progress.charged(e.jobId())) {
+                    progress.show(e.jobId(), JobProgress.Step.DONE, languages.of(e.jobId()), now);
+                }
             }
             case JobFailed e -> {
                 record(envelope, e.jobId(), e.chatId(), NoticeKind.FAILURE_NOTICE,
@@ -79,6 +83,18 @@ public class Delivery {
             case JobEvent.JobLateResult e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT,
                     Notices.lateResult(e, languages.of(e.jobId())));
         }
+    }
+
+    /** The ledger captured a job's hold: its progress message says what was charged and the balance after. */
+    @Transactional
+    public void charged(Envelope envelope) {
+        if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
+            return;
+        }
+        io.kiepipeline.schemas.LedgerEvent.HoldCaptured c =
+                (io.kiepipeline.schemas.LedgerEvent.HoldCaptured) envelope.message();
+        progress.showCharged(c.jobId(), c.amountMinor(), c.availableMinor(), c.currency(), languages.of(c.jobId()),
+                clock.instant());
     }
 
     private void record(Envelope envelope, JobId jobId, ChatId chatId, NoticeKind kind,

@@ -18,4 +18,13 @@ class JobEventListener {
     void on(ConsumerRecord<String, String> record) {
         delivery.handle(Envelopes.read(record));
     }
+
+    /** The ledger's captures: the balance after a job's charge, for its progress message. */
+    @KafkaListener(id = "delivery-worker-ledger-events", topics = "ledger.events")
+    void onLedger(ConsumerRecord<String, String> record) {
+        io.kiepipeline.platform.messaging.Envelope envelope = Envelopes.read(record);
+        if (envelope.message() instanceof io.kiepipeline.schemas.LedgerEvent.HoldCaptured) {
+            delivery.charged(envelope);
+        }
+    }
 }

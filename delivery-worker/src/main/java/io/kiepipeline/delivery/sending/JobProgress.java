@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class JobProgress {
-    enum Step { RUNNING, DONE, NOT_DONE }
+    enum Step { RUNNING, DONE, NOT_DONE, CHARGED }
 
     private final JdbcTemplate jdbc;
     private final ChatCommands commands;
@@ -42,16 +42,36 @@ class JobProgress {
                 (long) e.progressMessageId(), e.model(), Timestamp.from(now));
     }
 
+    /** True once the charge's edit is queued (it says "done" too). */
+    boolean charged(JobId jobId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from chat_command"
+                + " where command_id = ?)", Boolean.class, commandId(jobId, Step.CHARGED)));
+    }
+
+    /** In the consumer's transaction: the job is done and charged; the message says so, with the balance after. */
+    void showCharged(JobId jobId, long chargedMinor, long availableMinor, String currency, Language language,
+                     Instant now) {
+        edit(jobId, Step.CHARGED, model -> Notices.charged(model, chargedMinor, availableMinor, currency, language),
+                now);
+    }
+
+    private static java.util.UUID commandId(JobId jobId, Step step) {
+        return Ids.nameUuid("progress:" + jobId.value() + ":" + step);
+    }
+
     /** In the consumer's transaction: the edit that shows this step, queued once. */
     void show(JobId jobId, Step step, Language language, Instant now) {
+        edit(jobId, step, model -> Notices.progress(step, model, language), now);
+    }
+
+    private void edit(JobId jobId, Step step, java.util.function.Function<String, String> text, Instant now) {
         List<Object[]> found = jdbc.query("select chat_id, message_id, model from job_progress where job_id = ?",
                 (rs, i) -> new Object[] {rs.getLong(1), rs.getLong(2), rs.getString(3)}, jobId.value());
         if (found.isEmpty()) {
             return;
         }
         Object[] p = found.getFirst();
-        commands.record(new ChatCommand.EditChatMessage(Ids.nameUuid("progress:" + jobId.value() + ":" + step),
-                new ChatId((Long) p[0]), (Long) p[1], Notices.progress(step, (String) p[2], language), List.of(),
-                now), now);
+        commands.record(new ChatCommand.EditChatMessage(commandId(jobId, step), new ChatId((Long) p[0]), (Long) p[1],
+                text.apply((String) p[2]), List.of(), now), now);
     }
 }

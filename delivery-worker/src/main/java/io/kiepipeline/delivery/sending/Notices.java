@@ -137,7 +137,16 @@ final class Notices {
             case DONE -> ru ? "✅ " + name + ": готово." : "✅ " + name + ": done.";
             case NOT_DONE -> ru ? "❌ " + name + ": не получилось. Ничего не списано." : "❌ " + name
                     + ": it did not work out. Nothing was charged.";
+            case CHARGED -> throw new IllegalArgumentException("a charge is shown with its amounts: charged(...)");
         };
+    }
+
+    /** The progress message's last word for a paid job: done, what was charged, and the balance after. */
+    static String charged(String model, long chargedMinor, long availableMinor, String currency, Language lang) {
+        String charged = io.kiepipeline.schemas.Money.of(chargedMinor, currency).display();
+        String balance = io.kiepipeline.schemas.Money.of(availableMinor, currency).display();
+        return ru(lang) ? "✅ <b>" + html(model) + "</b>: готово. Списано " + charged + "; баланс: <b>" + balance + "</b>."
+                : "✅ <b>" + html(model) + "</b>: done. Charged " + charged + "; balance: <b>" + balance + "</b>.";
     }
 
     static String failed(JobFailed e, Language lang) {

@@ -401,6 +401,39 @@ class DeliveryQueueTest {
     }
 
     @Test
+    void aPaidJobsProgressMessageEndsWithTheChargeAndTheBalanceAfterWhicheverComesFirst() {
+        for (boolean captureFirst : new boolean[] {false, true}) {
+            long chat = CHATS.incrementAndGet();
+            ChatCommand.SendChatMessage started = new ChatCommand.SendChatMessage(UUID.randomUUID(),
+                    new ChatId(chat), "🚀 Started", List.of(), Instant.now());
+            chatCommands.handle(command(started));
+            await().atMost(Duration.ofSeconds(5)).until(() -> done(started.commandId()));
+            long progressId = jdbc.queryForObject("select telegram_message_id from chat_command"
+                    + " where command_id = ?", Long.class, started.commandId());
+            JobSucceeded result = anImage(chat, track().replace("result.mp3", "result.png"));
+            delivery.handle(envelope(new JobEvent.JobCreated(result.jobId(), new UserId(chat), new ChatId(chat),
+                    "some/model", OutputType.IMAGE, 1500, "RUB", io.kiepipeline.schemas.RequestSource.TELEGRAM,
+                    Instant.now(), null, null, null, (int) progressId)));
+            var captured = envelope(new io.kiepipeline.schemas.LedgerEvent.HoldCaptured(
+                    io.kiepipeline.schemas.Ids.holdIdForJob(result.jobId()), result.jobId(), new UserId(chat), 1500,
+                    "RUB", 8500, 0));
+
+            if (captureFirst) {
+                delivery.charged(captured);
+                delivery.handle(envelope(result));
+            } else {
+                delivery.handle(envelope(result));
+                delivery.charged(captured);
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> telegram.chat(chat).getFirst().text()
+                    .contains("balance"));
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> telegram.chat(chat)
+                    .getFirst().text().equals("✅ <b>some/model</b>: done. Charged 15.00 RUB; balance: <b>85.00 RUB</b>."));
+        }
+    }
+
+    @Test
     void aJobWithoutAProgressMessageGetsNoEdits() {
         long chat = CHATS.incrementAndGet();
         JobSucceeded result = anImage(chat, track().replace("result.mp3", "result.png"));
@@ -498,5 +531,10 @@ class DeliveryQueueTest {
     private static Envelope envelope(JobEvent event) {
         return new Envelope(new EventId(UUID.randomUUID()), MessageTypes.nameOf(event.getClass()), event, null, null,
                 Instant.now(), "orchestrator.events", 0, 0);
+    }
+
+    private static Envelope envelope(io.kiepipeline.schemas.LedgerEvent event) {
+        return new Envelope(new EventId(UUID.randomUUID()), MessageTypes.nameOf(event.getClass()), event, null, null,
+                Instant.now(), "ledger.events", 0, 0);
     }
 }
