@@ -55,8 +55,16 @@ public class GatewayApplication {
     /** The "/" menu of Telegram clients, in English and Russian. */
     @Bean
     @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
-    io.kiepipeline.gateway.telegram.BotCommands botCommands(TelegramClient telegram) {
-        return new io.kiepipeline.gateway.telegram.BotCommands(telegram);
+    io.kiepipeline.gateway.telegram.UntilAccepted botCommands(TelegramClient telegram) {
+        return io.kiepipeline.gateway.telegram.BotCommands.registration(telegram);
+    }
+
+    /** setWebhook at start, in webhook mode. */
+    @Bean
+    @ConditionalOnExpression("${pipeline.telegram.enabled:true} and ${pipeline.telegram.webhook:false}")
+    io.kiepipeline.gateway.telegram.UntilAccepted webhookRegistration(
+            io.kiepipeline.gateway.telegram.TelegramWebhook webhook) {
+        return webhook.registration();
     }
 
     /** Long polling, unless Telegram sends updates to the webhook ({@code TELEGRAM_WEBHOOK=true}). */

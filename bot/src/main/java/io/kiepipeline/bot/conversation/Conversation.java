@@ -101,17 +101,6 @@ public final class Conversation {
         };
     }
 
-    /**
-     * The answer when the catalog cannot be read (the orchestrator unreachable): the chat stays where it was, a tap is
-     * still answered, and the user is told to try again.
-     */
-    public Outcome unavailable(ChatState current, Incoming in) {
-        ChatState state = current != null ? current : ChatState.fresh(Language.fromTag(in.languageCode()));
-        String text = Texts.get(state.language(), "unavailable");
-        return new Outcome(state, in instanceof Incoming.Tap t ? List.of(new AnswerTap(t.queryId(), text))
-                : List.of(new Send(text, Keyboard.NONE)));
-    }
-
     /** A plain answer in the user's language; the chat stays where it was (a tap is still answered). */
     public Outcome say(ChatState current, Incoming in, String key, Object... args) {
         ChatState state = current != null ? current : ChatState.fresh(Language.fromTag(in.languageCode()));

@@ -97,8 +97,4 @@ class AdminReports {
     private static UUID told(String reference, boolean done) {
         return Ids.nameUuid("ledger-told:" + (done ? "done:" : "refused:") + reference);
     }
-
-    static UUID second(UUID first) {
-        return Ids.nameUuid(first + ":2");
-    }
 }

@@ -245,7 +245,7 @@ public class Payments {
             return List.of(
                     new ChatCommand.RefundStarPayment(commandId, new ChatId(chat), user,
                             (String) p.get("telegram_charge_id"), now),
-                    new ChatCommand.SendChatMessage(AdminReports.second(commandId), new ChatId(admin), "↩️ "
+                    new ChatCommand.SendChatMessage(Ids.nameUuid(commandId + ":admin"), new ChatId(admin), "↩️ "
                             + Money.of(done.amountMinor(), done.currency()).display() + " taken off user " + user
                             + "'s balance; Telegram is asked to give back " + p.get("total_amount")
                             + " Stars. You will be told when it has.", List.of(), now));
@@ -281,7 +281,7 @@ public class Payments {
                         String.valueOf(p.get("total_amount")), credit), List.of(), now));
         Object admin = p.get("refund_by");
         if (admin != null) {
-            told.add(new ChatCommand.SendChatMessage(AdminReports.second(commandId), new ChatId(((Number) admin)
+            told.add(new ChatCommand.SendChatMessage(Ids.nameUuid(commandId + ":admin"), new ChatId(((Number) admin)
                     .longValue()), "✅ Refunded " + p.get("total_amount") + " Stars to user " + user + "; " + credit
                     + " taken off their balance.", List.of(), now));
         }

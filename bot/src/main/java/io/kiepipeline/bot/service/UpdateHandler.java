@@ -182,7 +182,8 @@ public class UpdateHandler {
                 } catch (Backend.Unavailable e) {
                     log.atWarn().addKeyValue("updateId", update.updateId()).addKeyValue("reason", e.getMessage())
                             .log("bot.backend-unavailable");
-                    outcome = conversation.unavailable(loaded.state(), incoming);
+                    // the chat stays where it was, a tap is still answered, the user is told to try again
+                    outcome = conversation.say(loaded.state(), incoming, "unavailable");
                 }
             }
             Conversation.Outcome decided = outcome;

@@ -1,5 +1,6 @@
 package io.kiepipeline.gateway.media;
 
+import io.kiepipeline.platform.http.ServiceInstances;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,7 +11,6 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,18 +29,14 @@ public class MediaProxy {
     private static final Logger log = LoggerFactory.getLogger(MediaProxy.class);
     private static final Pattern NAME = Pattern.compile("([A-Za-z0-9_-]{43})(?:\\.(?:jpg|jpeg|png|webp|gif))?");
 
-    private final java.util.List<RestClient> bots;
+    private final ServiceInstances bots;
     /** Photos served at once (each up to 10 MB in memory): beyond it, 503 and the fetcher tries again. */
     private final java.util.concurrent.Semaphore serving = new java.util.concurrent.Semaphore(MAX_AT_ONCE);
     static final int MAX_AT_ONCE = 4;
 
     public MediaProxy(@Value("${pipeline.gateway.bot-url}") String botUrl) {
-        SimpleClientHttpRequestFactory timeouts = new SimpleClientHttpRequestFactory();
-        timeouts.setConnectTimeout(Duration.ofSeconds(2));
-        timeouts.setReadTimeout(Duration.ofSeconds(20));
         // several bot instances share one database: any of them serves any photo, so one that is down is skipped
-        this.bots = java.util.Arrays.stream(botUrl.split(",")).map(String::trim).filter(u -> !u.isEmpty())
-                .map(u -> RestClient.builder().requestFactory(timeouts).baseUrl(u).build()).toList();
+        this.bots = new ServiceInstances(RestClient.builder(), botUrl, Duration.ofSeconds(2), Duration.ofSeconds(20));
     }
 
     @GetMapping("/media/{name}")
@@ -61,22 +57,17 @@ public class MediaProxy {
     }
 
     private ResponseEntity<byte[]> fetch(String token) {
-        RestClientException last = null;
-        for (RestClient bot : bots) {
-            try {
-                ResponseEntity<byte[]> found = bot.get().uri("/internal/media/{token}", token).retrieve()
-                        .toEntity(byte[].class);
-                MediaType type = found.getHeaders().getContentType();
-                return ResponseEntity.ok().contentType(type != null ? type : MediaType.APPLICATION_OCTET_STREAM)
-                        .cacheControl(CacheControl.noStore()).body(found.getBody());
-            } catch (HttpClientErrorException.NotFound e) {
-                return ResponseEntity.notFound().build();
-            } catch (RestClientException e) {
-                last = e;
-            }
+        try {
+            ResponseEntity<byte[]> found = bots.read(bot -> bot.get().uri("/internal/media/{token}", token).retrieve()
+                    .toEntity(byte[].class));
+            MediaType type = found.getHeaders().getContentType();
+            return ResponseEntity.ok().contentType(type != null ? type : MediaType.APPLICATION_OCTET_STREAM)
+                    .cacheControl(CacheControl.noStore()).body(found.getBody());
+        } catch (HttpClientErrorException.NotFound e) {
+            return ResponseEntity.notFound().build();
+        } catch (RestClientException e) {
+            log.atWarn().addKeyValue("error", e.getClass().getSimpleName()).log("media.unavailable; no bot answered");
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build();
         }
-        log.atWarn().addKeyValue("error", last == null ? "no bot configured" : last.getClass().getSimpleName())
-                .log("media.unavailable; no bot answered");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build();
     }
 }

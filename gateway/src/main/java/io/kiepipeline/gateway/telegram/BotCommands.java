@@ -2,7 +2,6 @@ package io.kiepipeline.gateway.telegram;
 
 import java.time.Duration;
 import java.util.List;
-import org.springframework.context.SmartLifecycle;
 import org.telegram.telegrambots.meta.api.methods.commands.SetMyCommands;
 import org.telegram.telegrambots.meta.api.objects.commands.BotCommand;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
@@ -12,7 +11,7 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
  * for Russian-speaking clients, so that the "/" menu lists them; again every 30 s until Telegram takes them. Every gateway does it; the call is
  * idempotent.
  */
-public class BotCommands implements SmartLifecycle {
+public final class BotCommands {
     static final List<BotCommand> ENGLISH = List.of(
             new BotCommand("start", "Menu and balance"),
             new BotCommand("balance", "Your balance"),
@@ -33,27 +32,14 @@ public class BotCommands implements SmartLifecycle {
             new BotCommand("cancel", "Отменить то, что настраиваем"),
             new BotCommand("language", "Русский или английский"),
             new BotCommand("help", "Как это работает"));
-    private final UntilAccepted registration;
+    private BotCommands() {
+    }
 
-    public BotCommands(TelegramClient telegram) {
-        this.registration = new UntilAccepted("commands", () -> {
+    /** The registration, a lifecycle bean of its own: tried at start, and in the background until Telegram takes it. */
+    public static UntilAccepted registration(TelegramClient telegram) {
+        return new UntilAccepted("commands", () -> {
             telegram.execute(SetMyCommands.builder().commands(ENGLISH).build());
             telegram.execute(SetMyCommands.builder().commands(RUSSIAN).languageCode("ru").build());
         }, Duration.ofSeconds(30));
-    }
-
-    @Override
-    public void start() {
-        registration.start();
-    }
-
-    @Override
-    public void stop() {
-        registration.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return registration.isRunning();
     }
 }

@@ -70,9 +70,28 @@ public class TelegramUpdateForwarder {
             return raw;
         }
 
-        /** The session ends: a batch waiting for Kafka gives up, unconfirmed. */
+        /**
+         * The batch holds the long poll's own thread (not a Kafka consumer's) until Kafka takes it: that is what keeps
+         * the update unconfirmed at Telegram. Between tries it waits on the session, which a stop wakes at once.
+         */
+        private synchronized void pauseBeforeTheNextTry() {
+            if (stopped) {
+                return;
+            }
+            try {
+                wait(RETRY_PAUSE.toMillis());
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+            }
+        }
+
+        /** The session ends: a batch waiting for Kafka gives up at once, unconfirmed. */
         public void stop() {
-            stopped = true;
+            synchronized (this) {
+                stopped = true;
+                notifyAll();
+            }
         }
 
         /** Returns when the whole batch is on the topic; stopped meanwhile, it gives up and the batch stays unconfirmed. */
@@ -102,13 +121,7 @@ public class TelegramUpdateForwarder {
                                     .addKeyValue("reason", reason(e))
                                     .log("telegram.update-unpublished; not confirmed to Telegram, trying again");
                         }
-                        try {
-                            // the long-poll thread, not a Kafka consumer's: nothing else to do until Kafka is back
-                            Thread.sleep(RETRY_PAUSE);
-                        } catch (InterruptedException interrupted) {
-                            Thread.currentThread().interrupt();
-                            stopped = true;
-                        }
+                        pauseBeforeTheNextTry();
                     }
                 }
             }

@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -38,7 +37,7 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
  */
 @RestController
 @ConditionalOnExpression("${pipeline.telegram.enabled:true} and ${pipeline.telegram.webhook:false}")
-public class TelegramWebhook implements SmartLifecycle {
+public class TelegramWebhook {
     public static final String PATH = "/telegram/webhook";
     static final String HEADER = "X-Telegram-Bot-Api-Secret-Token";
     private static final Logger log = LoggerFactory.getLogger(TelegramWebhook.class);
@@ -123,18 +122,8 @@ public class TelegramWebhook implements SmartLifecycle {
         return published ? ResponseEntity.ok().build() : ResponseEntity.status(503).build();
     }
 
-    @Override
-    public void start() {
-        registration.start();
-    }
-
-    @Override
-    public void stop() {
-        registration.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return registration.isRunning();
+    /** The setWebhook registration, a lifecycle bean of its own (GatewayApplication): retried until Telegram takes it. */
+    public UntilAccepted registration() {
+        return registration;
     }
 }

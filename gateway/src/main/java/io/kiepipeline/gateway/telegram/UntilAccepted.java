@@ -14,7 +14,7 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
  * again every {@code pause} until Telegram takes it, so that a gateway starting while Telegram is away still starts.
  * Each try is a scheduled task; nothing sleeps.
  */
-class UntilAccepted implements SmartLifecycle {
+public class UntilAccepted implements SmartLifecycle {
     /** One try: returns normally when Telegram took the setting. */
     @FunctionalInterface
     interface Call {
