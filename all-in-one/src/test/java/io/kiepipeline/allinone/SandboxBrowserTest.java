@@ -129,6 +129,9 @@ class SandboxBrowserTest extends PipelineTest {
 
         WebElement video = wait.until(d -> visible(d.findElements(By.cssSelector(".msg.bot video.media"))));
         assertThat(video.getDomProperty("src")).startsWith("http");
+        // its caption ends with the balance after the charge, as the confirmation promised
+        assertThat(video.findElement(By.xpath("ancestor::div[contains(@class,'msg')]")).getText())
+                .contains("Balance: " + after.group(1).strip());
         awaitText("done.");
         type("/balance");
         awaitText("💰 Balance: " + after.group(1).strip());

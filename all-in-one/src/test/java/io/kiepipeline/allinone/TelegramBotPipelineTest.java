@@ -143,6 +143,10 @@ class TelegramBotPipelineTest extends PipelineTest {
                 .isNotNull();
         assertThat(telegram.chat(user).stream().filter(l -> l.messageId() == confirm.messageId()))
                 .singleElement().satisfies(l -> assertThat(l.edited()).isTrue());
+        // and the result's caption: the model, the prompt, the price charged, the balance after
+        assertThat(telegram.sentTo(user)).filteredOn(m -> "sendPhoto".equals(m.method()))
+                .singleElement().extracting(Sent::text).isEqualTo("✅ Done: <b>nano-banana-pro</b>\n<i>"
+                        + prompt + "</i>\nCharged: 15.00 RUB\nBalance: <b>85.00 RUB</b>");
     }
 
     @Test

@@ -11,10 +11,12 @@ import io.kiepipeline.schemas.JobId;
 import io.kiepipeline.schemas.Language;
 import io.kiepipeline.schemas.NoticeKind;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -36,9 +38,14 @@ public class Delivery {
     private final Clock clock;
     private final JobLanguages languages;
     private final JobProgress progress;
+    private final JobCharges charges;
+    private final Duration captureWait;
 
     Delivery(DeliveryStore store, DeliveryScheduler scheduler, Inbox inbox, Clock clock, JobLanguages languages,
-             JobProgress progress) {
+             JobProgress progress, JobCharges charges,
+             @Value("${pipeline.telegram.capture-wait:3s}") Duration captureWait) {
+        this.charges = charges;
+        this.captureWait = captureWait;
         this.languages = languages;
         this.progress = progress;
         this.store = store;
@@ -53,7 +60,26 @@ public class Delivery {
         Instant now = clock.instant();
         switch (event) {
             case JobSucceeded e -> {
-                record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT, Notices.result(e, languages.of(e.jobId())));
+                Language language = languages.of(e.jobId());
+                List<OutgoingMessage> messages = Notices.result(e, language);
+                Instant due = now;
+                if (e.priceMinor() > 0) {
+                    // the caption ends with the balance after the charge: known if the capture came first, else the
+                    // result waits a little for it (the capture updates it then); a ledger that is late does not
+                    // hold the result longer than captureWait
+                    charges.lock(e.jobId());
+                    java.util.Optional<JobCharges.Charge> charge = charges.of(e.jobId());
+                    if (charge.isPresent()) {
+                        JobCharges.Charge c = charge.get();
+                        messages = messages.stream().map(m -> m.withLine(
+                                Notices.balanceLineHtml(c.availableMinor(), c.currency(), language),
+                                Notices.balanceLinePlain(c.chargedMinor(), c.availableMinor(), c.currency(),
+                                        language))).toList();
+                    } else {
+                        due = now.plus(captureWait);
+                    }
+                }
+                record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT, messages, due);
                 // a paid job's last word is its charge with the balance after (the ledger's capture), which may
                 // have come first: then "done" alone would overwrite it
                 if (e.priceMinor() == 0 || !progress.charged(e.jobId())) {
@@ -62,13 +88,13 @@ public class Delivery {
             }
             case JobFailed e -> {
                 record(envelope, e.jobId(), e.chatId(), NoticeKind.FAILURE_NOTICE,
-                        List.of(OutgoingMessage.text(Notices.failed(e, languages.of(e.jobId())))));
+                        List.of(OutgoingMessage.text(Notices.failed(e, languages.of(e.jobId())))), now);
                 progress.show(e.jobId(), JobProgress.Step.NOT_DONE, languages.of(e.jobId()), now);
             }
             case JobRejected e -> {
                 Language language = e.language() != null ? e.language() : languages.of(e.jobId());
                 record(envelope, e.jobId(), e.chatId(), NoticeKind.REJECTION_NOTICE,
-                        List.of(OutgoingMessage.text(Notices.rejected(e, language))));
+                        List.of(OutgoingMessage.text(Notices.rejected(e, language))), now);
                 progress.show(e.jobId(), JobProgress.Step.NOT_DONE, language, now);
             }
             // the job's language and progress message, for its later notices (they follow on the job's partition)
@@ -81,11 +107,14 @@ public class Delivery {
             case JobEvent.JobDelivered e -> {
             }
             case JobEvent.JobLateResult e -> record(envelope, e.jobId(), e.chatId(), NoticeKind.RESULT,
-                    Notices.lateResult(e, languages.of(e.jobId())));
+                    Notices.lateResult(e, languages.of(e.jobId())), now);
         }
     }
 
-    /** The ledger captured a job's hold: its progress message says what was charged and the balance after. */
+    /**
+     * The ledger captured a job's hold: its progress message says what was charged and the balance after, and so
+     * does its result's caption if the result is not sent yet (it may be waiting for this).
+     */
     @Transactional
     public void charged(Envelope envelope) {
         if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
@@ -93,22 +122,34 @@ public class Delivery {
         }
         io.kiepipeline.schemas.LedgerEvent.HoldCaptured c =
                 (io.kiepipeline.schemas.LedgerEvent.HoldCaptured) envelope.message();
-        progress.showCharged(c.jobId(), c.amountMinor(), c.availableMinor(), c.currency(), languages.of(c.jobId()),
-                clock.instant());
+        Instant now = clock.instant();
+        Language language = languages.of(c.jobId());
+        charges.lock(c.jobId());
+        progress.showCharged(c.jobId(), c.amountMinor(), c.availableMinor(), c.currency(), language, now);
+        charges.remember(c, now);
+        int shown = store.showCharge(c.jobId(), Notices.balanceLineHtml(c.availableMinor(), c.currency(), language),
+                Notices.balanceLinePlain(c.amountMinor(), c.availableMinor(), c.currency(), language), now);
+        if (shown > 0) {
+            wakeUpAfterCommit();
+        }
     }
 
     private void record(Envelope envelope, JobId jobId, ChatId chatId, NoticeKind kind,
-                        List<OutgoingMessage> messages) {
+                        List<OutgoingMessage> messages, Instant due) {
         if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
             return;
         }
-        if (!store.record(jobId, kind, chatId, messages, envelope.eventId().toString(), clock.instant())) {
+        if (!store.record(jobId, kind, chatId, messages, envelope.eventId().toString(), clock.instant(), due)) {
             log.atInfo().addKeyValue("jobId", jobId).addKeyValue("kind", kind)
                     .log("delivery.already-recorded; ignoring the repeated notice");
             return;
         }
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("chatId", chatId).addKeyValue("kind", kind)
                 .addKeyValue("messages", messages.size()).log("delivery.recorded");
+        wakeUpAfterCommit();
+    }
+
+    private void wakeUpAfterCommit() {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {

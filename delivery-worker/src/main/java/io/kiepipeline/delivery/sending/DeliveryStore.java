@@ -57,6 +57,12 @@ class DeliveryStore {
      */
     boolean record(JobId jobId, NoticeKind kind, ChatId chatId, List<OutgoingMessage> messages, String causationId,
                    Instant now) {
+        return record(jobId, kind, chatId, messages, causationId, now, now);
+    }
+
+    /** As {@link #record(JobId, NoticeKind, ChatId, List, String, Instant)}, its messages due at {@code due}. */
+    boolean record(JobId jobId, NoticeKind kind, ChatId chatId, List<OutgoingMessage> messages, String causationId,
+                   Instant now, Instant due) {
         List<Long> ids = jdbc.queryForList("""
                         insert into delivery (job_id, kind, chat_id, status, give_up_at, created_at, causation_id)
                         values (?, ?, ?, 'PENDING', ?, ?, ?)
@@ -74,9 +80,26 @@ class DeliveryStore {
                                                           parse_mode, upload, status, due_at)
                             values (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?)""",
                     deliveryId, seq, m.method().name(), m.mediaUrl(), m.text(), m.fallbackText(),
-                    m.html() ? "HTML" : null, m.upload(), ts(now));
+                    m.html() ? "HTML" : null, m.upload(), ts(due));
         }
         return true;
+    }
+
+    /**
+     * In the caller's transaction: the job's result messages not sent yet end with the charge and the balance after
+     * ({@code htmlLine} in an HTML caption, {@code plainLine} in a plain text and in the links sent instead of
+     * media), and are due now if they were waiting for it. Returns how many messages changed.
+     */
+    int showCharge(JobId jobId, String htmlLine, String plainLine, Instant now) {
+        return jdbc.update("""
+                        update delivery_message m
+                        set text = case when m.parse_mode = 'HTML' then m.text || ? else m.text || ? end,
+                            fallback_text = case when m.fallback_text is null then null else m.fallback_text || ? end,
+                            due_at = case when m.attempts = 0 and m.due_at > ? then ? else m.due_at end
+                        from delivery d
+                        where d.id = m.delivery_id and d.job_id = ? and d.kind = 'RESULT' and d.status = 'PENDING'
+                          and m.status = 'PENDING' and m.text is not null""",
+                htmlLine, plainLine, plainLine, ts(now), ts(now), jobId.value());
     }
 
     /**

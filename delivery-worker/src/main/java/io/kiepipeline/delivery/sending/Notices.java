@@ -149,6 +149,20 @@ final class Notices {
                 : "✅ <b>" + html(model) + "</b>: done. Charged " + charged + "; balance: <b>" + balance + "</b>.";
     }
 
+    /** The line a paid result's caption ends with once the ledger captured its charge: the balance after. */
+    static String balanceLineHtml(long availableMinor, String currency, Language lang) {
+        String balance = io.kiepipeline.schemas.Money.of(availableMinor, currency).display();
+        return (ru(lang) ? "\nБаланс: <b>" : "\nBalance: <b>") + balance + "</b>";
+    }
+
+    /** The same in plain text (a text result, the links sent instead of media), which does not say the price. */
+    static String balanceLinePlain(long chargedMinor, long availableMinor, String currency, Language lang) {
+        String charged = io.kiepipeline.schemas.Money.of(chargedMinor, currency).display();
+        String balance = io.kiepipeline.schemas.Money.of(availableMinor, currency).display();
+        return ru(lang) ? "\nСписано: " + charged + "; баланс: " + balance
+                : "\nCharged: " + charged + "; balance: " + balance;
+    }
+
     static String failed(JobFailed e, Language lang) {
         boolean ru = ru(lang);
         String why = switch (e.reason()) {

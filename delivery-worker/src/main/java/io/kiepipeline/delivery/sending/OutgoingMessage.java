@@ -42,6 +42,15 @@ record OutgoingMessage(TelegramMethod method, String mediaUrl, String text, Stri
                 html, false);
     }
 
+    /**
+     * The same message ending with one more line: {@code htmlLine} when the text is HTML, {@code plainLine}
+     * otherwise and in the fallback (as {@link DeliveryStore#showCharge} does to a recorded message).
+     */
+    OutgoingMessage withLine(String htmlLine, String plainLine) {
+        return new OutgoingMessage(method, mediaUrl, text == null ? null : text + (html ? htmlLine : plainLine),
+                fallbackText == null ? null : fallbackText + plainLine, html, upload);
+    }
+
     /** The album's URLs, or the one media URL. */
     List<String> mediaUrls() {
         return mediaUrl == null ? List.of() : List.of(mediaUrl.split("\n"));

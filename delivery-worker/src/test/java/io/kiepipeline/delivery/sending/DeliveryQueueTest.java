@@ -42,7 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = DeliveryWorkerApplication.class, properties = {"spring.config.name=delivery-worker",
         "TELEGRAM_BOT_TOKEN=7000000002:delivery-queue-test", "TELEGRAM_RETRY_INITIAL=100ms",
         "TELEGRAM_RETRY_MAX=500ms", "TELEGRAM_SCHEDULER_PERIOD=100ms", "TELEGRAM_SEND_LEASE=5s",
-        "TELEGRAM_DELIVERY_PATIENCE=60s"})
+        "TELEGRAM_DELIVERY_PATIENCE=60s", "pipeline.telegram.capture-wait=1s"})
 class DeliveryQueueTest {
     private static final AtomicLong CHATS = new AtomicLong(70_000);
     private static EmbeddedPostgres postgres;
@@ -191,7 +191,8 @@ class DeliveryQueueTest {
         long chat = CHATS.incrementAndGet();
         String first = track();
         String second = files.baseUrl() + "/files/result.mp3?second";
-        JobSucceeded result = anAudio(chat, first, second);
+        // free: a paid result would first wait a moment for its charge, and the claim below must find it due
+        JobSucceeded result = free(anAudio(chat, first, second));
         int duplicatesBefore = scheduler.possibleDuplicates();
         scheduler.stop();
         try {
@@ -336,6 +337,11 @@ class DeliveryQueueTest {
                 OutputType.AUDIO, List.of(urls), 1500, "RUB", Instant.now());
     }
 
+    private static JobSucceeded free(JobSucceeded paid) {
+        return new JobSucceeded(paid.jobId(), paid.userId(), paid.chatId(), paid.model(), paid.outputType(),
+                paid.resultUrls(), 0, paid.currency(), paid.succeededAt(), paid.prompt());
+    }
+
     private static JobSucceeded anImage(long chat, String... urls) {
         return new JobSucceeded(new JobId(UUID.randomUUID()), new UserId(chat), new ChatId(chat), "some/model",
                 OutputType.IMAGE, List.of(urls), 1500, "RUB", Instant.now());
@@ -401,7 +407,7 @@ class DeliveryQueueTest {
     }
 
     @Test
-    void aPaidJobsProgressMessageEndsWithTheChargeAndTheBalanceAfterWhicheverComesFirst() {
+    void aPaidJobsProgressMessageAndResultCaptionEndWithTheChargeAndTheBalanceAfterWhicheverComesFirst() {
         for (boolean captureFirst : new boolean[] {false, true}) {
             long chat = CHATS.incrementAndGet();
             ChatCommand.SendChatMessage started = new ChatCommand.SendChatMessage(UUID.randomUUID(),
@@ -430,7 +436,48 @@ class DeliveryQueueTest {
                     .contains("balance"));
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> telegram.chat(chat)
                     .getFirst().text().equals("✅ <b>some/model</b>: done. Charged 15.00 RUB; balance: <b>85.00 RUB</b>."));
+            await().atMost(Duration.ofSeconds(10)).until(() -> reported(result.jobId()).size() == 1);
+            assertThat(telegram.sentTo(chat)).filteredOn(m -> m.method().equals("sendPhoto"))
+                    .extracting(TelegramEmulator.Sent::text).as("captureFirst=" + captureFirst)
+                    .containsExactly("✅ Done: <b>some/model</b>\nCharged: 15.00 RUB\nBalance: <b>85.00 RUB</b>");
         }
+    }
+
+    @Test
+    void aPaidResultWaitsForItsChargeOnlySoLongAndIsSentWithoutTheBalanceWhenTheLedgerIsLate() {
+        long chat = CHATS.incrementAndGet();
+        JobSucceeded result = anImage(chat, track().replace("result.mp3", "result.png"));
+        Instant recorded = Instant.now();
+        delivery.handle(envelope(result));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(telegram.sentTo(chat)).singleElement().satisfies(m -> {
+            assertThat(m.text()).isEqualTo("✅ Done: <b>some/model</b>\nCharged: 15.00 RUB");
+            assertThat(m.at()).as("sent after the capture wait (1 s here)")
+                    .isGreaterThanOrEqualTo(recorded.plusMillis(900).toEpochMilli());
+        });
+
+        // the capture that comes after the result was sent changes no message of it
+        delivery.charged(envelope(new io.kiepipeline.schemas.LedgerEvent.HoldCaptured(
+                io.kiepipeline.schemas.Ids.holdIdForJob(result.jobId()), result.jobId(), new UserId(chat), 1500,
+                "RUB", 8500, 0)));
+        assertThat(jdbc.queryForObject("""
+                select count(*) from delivery_message m join delivery d on d.id = m.delivery_id
+                where d.job_id = ? and m.text like '%Balance%'""", Long.class, result.jobId().value())).isZero();
+    }
+
+    @Test
+    void aFreeResultIsSentAtOnceWithoutWaitingForACharge() {
+        long chat = CHATS.incrementAndGet();
+        JobSucceeded free = free(anImage(chat, track().replace("result.mp3", "result.png")));
+        Instant recorded = Instant.now();
+        delivery.handle(envelope(free));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> reported(free.jobId()).size() == 1);
+        assertThat(telegram.sentTo(chat)).singleElement().satisfies(m -> {
+            assertThat(m.text()).isEqualTo("✅ Done: <b>some/model</b>\nFree");
+            assertThat(m.at()).isLessThan(recorded.plusMillis(900).toEpochMilli());
+        });
     }
 
     @Test
