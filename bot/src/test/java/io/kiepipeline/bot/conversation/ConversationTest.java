@@ -48,6 +48,24 @@ class ConversationTest {
     }
 
     @Test
+    void theLanguageIsTheUsersTelegramOneUntilTheyChooseAnotherWhichThenSticks() {
+        command("start", "en");
+        List<Effect> pick = command("language", "en");
+        assertThat(buttons(pick.getFirst())).containsExactly("Русский", "English");
+
+        List<Effect> chosen = tap("l:ru");
+        assertThat(chosen).filteredOn(Edit.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((Edit) e).html()).isEqualTo(Texts.get(Language.RU, "language.set")));
+        assertThat(buttons(chosen.getLast())).contains("🖼 Изображения");
+        // Telegram still says English; the user's choice wins, in every later answer
+        assertThat(text(command("balance", "en").getFirst())).contains("Баланс");
+        assertThat(buttons(command("start", "en").get(1))).contains("🖼 Изображения");
+
+        tap("l:en");
+        assertThat(text(command("balance", "ru").getFirst())).contains("Balance");
+    }
+
+    @Test
     void textToImageGoesFromTheMenuThroughTheCardAndThePromptToAConfirmedJob() {
         command("start", "en");
         Edit list = edit(tap("s:IMAGES:0"));
