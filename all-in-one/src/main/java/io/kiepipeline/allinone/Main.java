@@ -81,10 +81,12 @@ public final class Main {
         }
         for (EmbeddedPipeline.Service svc : EmbeddedPipeline.Service.values()) {
             if (svc != EmbeddedPipeline.Service.GATEWAY) {
-                s.append(String.format(" %-25s http://localhost:%d/actuator/health%n", svc.name().toLowerCase()
-                        .replace('_', '-'), p.port(svc)));
+                s.append(String.format(" %-25s http://localhost:%d/actuator/health  metrics: /actuator/prometheus%n",
+                        svc.name().toLowerCase().replace('_', '-'), p.port(svc)));
             }
         }
+        s.append(" gateway metrics           ").append(gw).append("/actuator/prometheus  (Authorization: Bearer ")
+                .append(admin).append(")\n");
         s.append(" Kafka (KRaft, in-process) ").append(p.kafkaBootstrapServers()).append('\n');
         s.append(" PostgreSQL (embedded)     ").append(p.jdbcUrl()).append("  user postgres\n");
         s.append(" KIE                       ").append(realKie ? "the real API at " + p.env("KIE_API_BASE_URL")

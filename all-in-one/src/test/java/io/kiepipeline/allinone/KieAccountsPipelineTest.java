@@ -115,10 +115,10 @@ class KieAccountsPipelineTest extends PipelineTest {
         return api.get("/api/v1/admin/kie", TestPipeline.ADMIN_TOKEN).body();
     }
 
-    /** The kie-worker's kie.credits gauge of the first key. */
+    /** The kie-worker's pipeline.kie.credits gauge of the first key. */
     private double creditsGauge() {
         MeterRegistry meters = pipeline.context(Service.KIE_WORKER).getBean(MeterRegistry.class);
-        var gauge = meters.find("kie.credits").tag("key", KieAccounts.fingerprint(TestPipeline.KIE_KEY)).gauge();
+        var gauge = meters.find("pipeline.kie.credits").tag("key", KieAccounts.fingerprint(TestPipeline.KIE_KEY)).gauge();
         return gauge == null ? Double.NaN : gauge.value();
     }
 }

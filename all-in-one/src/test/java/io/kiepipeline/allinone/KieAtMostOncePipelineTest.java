@@ -37,6 +37,7 @@ class KieAtMostOncePipelineTest extends PipelineTest {
         String prompt = aPrompt("a fox whose receipt got lost");
         kie.addRule(Rule.forPrompt(prompt).taking(TestPipeline.KIE_REQUEST_TIMEOUT.toMillis() + 1000)
                 .creatingThenAnsweringAfter(LATE_MS));
+        Prometheus before = Prometheus.scrape(pipeline, EmbeddedPipeline.Service.KIE_WORKER);
 
         String jobId = request(user, MODEL, prompt);
 
@@ -51,6 +52,13 @@ class KieAtMostOncePipelineTest extends PipelineTest {
                     assertThat(row.get("attempts")).isEqualTo(1);
                 });
         assertThat(LogCapture.lines()).anyMatch(l -> l.contains("kie.create-task.uncertain") && l.contains(jobId));
+        assertThat(Prometheus.scrape(pipeline, EmbeddedPipeline.Service.KIE_WORKER)
+                .sum("pipeline_kie_submissions_ambiguous_total") - before.sum("pipeline_kie_submissions_ambiguous_total"))
+                .as("counted once, for operators to look the task up in KIE's usage log").isGreaterThanOrEqualTo(1);
+        assertThat(Prometheus.scrape(pipeline, EmbeddedPipeline.Service.KIE_WORKER).sum(
+                "pipeline_kie_requests_seconds_count", "endpoint", "create_task", "transport", "answer_lost")
+                - before.sum("pipeline_kie_requests_seconds_count", "endpoint", "create_task", "transport",
+                "answer_lost")).isGreaterThanOrEqualTo(1);
         assertThat(LogCapture.lines()).as("the emulator's signed callback is published as verified")
                 .anyMatch(l -> l.contains("callback.received") && l.contains(jobId)
                         && l.contains("signatureVerified=\"true\""));

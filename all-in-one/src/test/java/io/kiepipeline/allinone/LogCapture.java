@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
 final class LogCapture extends AppenderBase<ILoggingEvent> {
     private static final LogCapture INSTANCE = new LogCapture();
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> jsonLines = new CopyOnWriteArrayList<>();
+    /** The same events as LOG_FORMAT=json writes them. */
+    private final io.kiepipeline.platform.logging.PipelineLogEncoder json =
+            new io.kiepipeline.platform.logging.PipelineLogEncoder();
     private final MaskedMessageConverter message = new MaskedMessageConverter();
     private final MaskedKeyValuePairsConverter pairs = new MaskedKeyValuePairsConverter();
     private final MaskedThrowableConverter throwable = new MaskedThrowableConverter();
@@ -28,6 +32,9 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
             INSTANCE.setContext(context);
             INSTANCE.throwable.setContext(context);
             INSTANCE.throwable.start();
+            INSTANCE.json.setContext(context);
+            INSTANCE.json.setFormat("json");
+            INSTANCE.json.start();
             INSTANCE.start();
             context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(INSTANCE);
         }
@@ -37,9 +44,15 @@ final class LogCapture extends AppenderBase<ILoggingEvent> {
         return INSTANCE.lines;
     }
 
+    /** Every line of the run as {@code LOG_FORMAT=json} writes it. */
+    static List<String> jsonLines() {
+        return INSTANCE.jsonLines;
+    }
+
     @Override
     protected void append(ILoggingEvent event) {
         lines.add(event.getLoggerName() + " " + message.convert(event) + " " + pairs.convert(event) + " "
                 + throwable.convert(event));
+        jsonLines.add(new String(json.encode(event), java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -52,6 +52,7 @@ class OutagePipelineTest extends PipelineTest {
     void neverCallsKieWhenTheHoldIsPlacedAfterTheJobsDeadline() throws Exception {
         long user = aUserWithBalance(10_000);
         String prompt = aPrompt("a fox whose hold came too late");
+        Prometheus before = Prometheus.scrape(pipeline, EmbeddedPipeline.Service.ORCHESTRATOR);
         String jobId;
         try (Connection ledgerAway = lock("ledger.account")) {
             jobId = request(user, PAID, prompt);
@@ -71,6 +72,10 @@ class OutagePipelineTest extends PipelineTest {
         assertThat(available(user)).isEqualTo(10_000);
         assertThat(held(user)).isZero();
         assertThat(kie.callsFor(prompt)).isEmpty();
+        assertThat(Prometheus.scrape(pipeline, EmbeddedPipeline.Service.ORCHESTRATOR)
+                .sum("pipeline_reconciler_repairs_total", "kind", "place_hold_resent")
+                - before.sum("pipeline_reconciler_repairs_total", "kind", "place_hold_resent"))
+                .as("the unanswered PlaceHold sent again, counted").isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -78,6 +83,7 @@ class OutagePipelineTest extends PipelineTest {
         long user = aUserWithBalance(5_000);
         JobId unknown = new JobId(UUID.randomUUID());
         HoldId hold = Ids.holdIdForJob(unknown);
+        Prometheus before = Prometheus.scrape(pipeline, EmbeddedPipeline.Service.ORCHESTRATOR);
 
         Topics.publish(pipeline, new PlaceHold(hold, unknown, new UserId(user), 2_000, "RUB"));
 
@@ -85,6 +91,9 @@ class OutagePipelineTest extends PipelineTest {
                 + " and status = 'RELEASED' and release_reason = 'UNKNOWN_JOB'", hold.toString()) == 1);
         assertThat(available(user)).isEqualTo(5_000);
         assertThat(held(user)).isZero();
+        assertThat(Prometheus.scrape(pipeline, EmbeddedPipeline.Service.ORCHESTRATOR)
+                .sum("pipeline_reconciler_repairs_total", "kind", "release_unknown_job")
+                - before.sum("pipeline_reconciler_repairs_total", "kind", "release_unknown_job")).isEqualTo(1);
     }
 
     /** Another session takes the table, as a migration or a stuck transaction would; services' statements time out. */

@@ -37,5 +37,19 @@ class SecretsNeverLoggedPipelineTest extends PipelineTest {
         for (String secret : secrets) {
             assertThat(lines).as("a log line shows a secret").noneMatch(l -> l.contains(secret));
         }
+
+        // the same run as LOG_FORMAT=json writes it: a JSON object per line, the job's id a field, no secret
+        List<String> json = LogCapture.jsonLines();
+        assertThat(json).hasSizeGreaterThan(200);
+        var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+        for (String line : json) {
+            assertThat(line).endsWith("\n");
+            assertThat(mapper.readTree(line).isObject()).as(line).isTrue();
+        }
+        assertThat(json).anyMatch(l -> l.contains("\"message\":\"job.requested\"") && l.contains("\"jobId\":\""));
+        assertThat(json).anyMatch(l -> l.contains("leak-probe") && l.contains("token=****"));
+        for (String secret : secrets) {
+            assertThat(json).as("a JSON log line shows a secret").noneMatch(l -> l.contains(secret));
+        }
     }
 }

@@ -182,6 +182,50 @@ class ClusterChaosTest {
 
     @Test
     @Order(5)
+    void readinessFollowsTheDatabaseAndKafkaWhileLivenessStaysUp() throws Exception {
+        String ledger = "http://127.0.0.1:" + cluster.port("ledger-1") + "/actuator/health/";
+        String gateway = "http://127.0.0.1:" + cluster.port("gateway-1") + "/actuator/health/";
+        assertThat(probe(ledger + "readiness")).isEqualTo(200);
+
+        cluster.stop("postgres");
+        try {
+            await().atMost(PATIENCE).until(() -> probe(ledger + "readiness") != 200);
+            assertThat(probe(ledger + "liveness")).as("alive: nothing to restart").isEqualTo(200);
+            assertThat(probe(gateway + "readiness")).as("the gateway has no database").isEqualTo(200);
+        } finally {
+            cluster.start("postgres");
+        }
+        await().atMost(PATIENCE).until(() -> probe(ledger + "readiness") == 200);
+
+        cluster.kill("kafka-1");
+        try {
+            await().atMost(PATIENCE).until(() -> probe(ledger + "readiness") != 200
+                    && probe(gateway + "readiness") != 200);
+            assertThat(probe(ledger + "liveness")).isEqualTo(200);
+            assertThat(probe(gateway + "liveness")).isEqualTo(200);
+        } finally {
+            cluster.start("kafka-1");
+        }
+        await().atMost(PATIENCE).until(() -> probe(ledger + "readiness") == 200
+                && probe(gateway + "readiness") == 200);
+        cluster.awaitHealthy();
+    }
+
+    /** A probe's status as a kubelet sees it: no answer within 5 s is a failure (-1). */
+    private int probe(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Test
+    @Order(6)
     void theShortChaosRunLosesAndDoublesNoMoney() throws Exception {
         ChaosRun.Settings settings = new ChaosRun.Settings(20261128, 150, 3, 2, 600, Duration.ofMinutes(4), false,
                 false);

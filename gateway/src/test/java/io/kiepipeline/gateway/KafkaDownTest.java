@@ -65,6 +65,38 @@ class KafkaDownTest {
     }
 
     @Test
+    void staysLiveButIsNotReadyWhileKafkaIsDown() throws Exception {
+        assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> readiness = get("/actuator/health/readiness", null);
+        assertThat(readiness.statusCode()).isEqualTo(503);
+        assertThat(readiness.body()).contains("DOWN");
+    }
+
+    @Test
+    void keepsTheActuatorButHealthBehindTheAdminTokenOnItsPublicPort() throws Exception {
+        for (String path : new String[] {"/actuator/prometheus", "/actuator/metrics", "/actuator",
+                "/actuator;x=1/prometheus", "//actuator//prometheus", "/actuator/health/../prometheus",
+                "/%61ctuator/prometheus", "/actuator/prometheus/"}) {
+            HttpResponse<String> r = get(path, null);
+            assertThat(r.statusCode()).as(path).isIn(400, 401, 404);
+            assertThat(r.body()).as(path).doesNotContain("jvm_");
+        }
+        assertThat(get("/actuator/prometheus", "api-token-123456").statusCode()).as("the API token is not enough")
+                .isEqualTo(401);
+        HttpResponse<String> scraped = get("/actuator/prometheus", "admin-token-123456");
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.body()).contains("jvm_memory_used_bytes").contains("service=\"gateway\"");
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void stillRefusesAForgedCallbackWith401() throws Exception {
         HttpResponse<String> r = post("/kie/callback/" + UUID.randomUUID() + "?token=nope", null, null, "{}");
 

@@ -70,8 +70,11 @@ public class KieWorkerApplication {
 
     @Bean
     KieClient kieClient(@Value("${pipeline.kie.base-url}") String baseUrl, KieAccounts accounts,
-                        @Value("${pipeline.kie.request-timeout}") Duration timeout) {
-        return new KieClient(baseUrl, accounts.keys().getFirst().apiKey(), timeout);
+                        @Value("${pipeline.kie.request-timeout}") Duration timeout,
+                        ObjectProvider<MeterRegistry> meters) {
+        KieClient client = new KieClient(baseUrl, accounts.keys().getFirst().apiKey(), timeout);
+        meters.ifAvailable(client::bindTo);
+        return client;
     }
 
     @Bean

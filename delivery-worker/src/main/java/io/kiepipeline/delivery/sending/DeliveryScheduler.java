@@ -34,6 +34,7 @@ public class DeliveryScheduler implements SmartLifecycle {
     private final Clock clock;
     private final boolean autoStart;
     private final Counter possibleDuplicates;
+    private final MeterRegistry registry;
     private final AtomicInteger possibleDuplicateCount = new AtomicInteger();
     private final Semaphore wake = new Semaphore(0);
     private volatile Semaphore free;
@@ -52,9 +53,10 @@ public class DeliveryScheduler implements SmartLifecycle {
         this.clock = clock;
         this.autoStart = autoStart;
         MeterRegistry registry = meters.getIfAvailable();
-        this.possibleDuplicates = registry == null ? null : Counter.builder("delivery.possible.duplicates")
-                .description("messages sent again after a try whose outcome was never recorded (lease expired)")
-                .register(registry);
+        this.registry = registry;
+        this.possibleDuplicates = registry == null ? null : Counter.builder("pipeline.reconciler.repairs")
+                .tag("kind", "delivery_lease_expired")
+                .description("state repaired by a timer or reconciler").register(registry);
     }
 
     /** Something may be due now (a consumer committed a delivery): look at once instead of at the next period. */
@@ -180,7 +182,9 @@ public class DeliveryScheduler implements SmartLifecycle {
 
     /** A chat command on a sender thread, like a message: the call with no transaction open, then its outcome. */
     private void doAndRecord(ChatCommands.Claim c) {
+        long started = System.nanoTime();
         SendOutcome outcome = attempt(() -> sender.command(c.command()));
+        measure(TelegramSender.methodOf(c.command()), outcome, started);
         try {
             chatCommands.recordOutcome(c, outcome, clock.instant());
         } catch (RuntimeException e) {
@@ -188,6 +192,25 @@ public class DeliveryScheduler implements SmartLifecycle {
                     .addKeyValue("reason", String.valueOf(e.getMessage()))
                     .log("chat-command.outcome-not-recorded; retried after its lease");
         }
+    }
+
+    /**
+     * {@code pipeline_telegram_requests_seconds{method,outcome}}: every Bot API call a delivery or a chat command
+     * made, by method and what came of it: sent, rate_limited (429), retry (network, 5xx), media_refused, refused.
+     */
+    private void measure(String method, SendOutcome outcome, long startedNanos) {
+        if (registry == null) {
+            return;
+        }
+        String result = switch (outcome) {
+            case SendOutcome.Sent s -> "sent";
+            case SendOutcome.RetryLater r -> r.retryAfter() != null ? "rate_limited" : "retry";
+            case SendOutcome.MediaRefused r -> "media_refused";
+            case SendOutcome.Refused r -> "refused";
+        };
+        io.micrometer.core.instrument.Timer.builder("pipeline.telegram.requests")
+                .description("Bot API calls by method and outcome").tag("method", method).tag("outcome", result)
+                .register(registry).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
     /** A call that threw (a bug, an unexpected answer) is tried again later, like a network error. */
@@ -201,7 +224,9 @@ public class DeliveryScheduler implements SmartLifecycle {
 
     /** Runs on a sender thread: the Telegram call with no transaction open, then the outcome's own transaction. */
     void sendAndRecord(DeliveryStore.Claim c) {
+        long started = System.nanoTime();
         SendOutcome outcome = attempt(() -> sender.send(c.chatId(), c.message()));
+        measure(c.message().method().apiName, outcome, started);
         try {
             store.recordOutcome(c, outcome, clock.instant());
         } catch (RuntimeException e) {

@@ -128,6 +128,18 @@ public class TelegramSender {
     }
 
     /** Does one of the bot's chat commands, once: a message, an edit, or the answer to a tap. */
+    /** The Bot API method a chat command calls (the metrics' label). */
+    static String methodOf(ChatCommand command) {
+        return switch (command) {
+            case ChatCommand.SendChatMessage m -> "sendMessage";
+            case ChatCommand.EditChatMessage m -> "editMessageText";
+            case ChatCommand.AnswerCallbackQuery a -> "answerCallbackQuery";
+            case ChatCommand.SendInvoice i -> "sendInvoice";
+            case ChatCommand.AnswerPreCheckoutQuery q -> "answerPreCheckoutQuery";
+            case ChatCommand.RefundStarPayment r -> "refundStarPayment";
+        };
+    }
+
     SendOutcome command(ChatCommand command) {
         String chat = Long.toString(command.chatId().value());
         try {

@@ -79,10 +79,10 @@ public class KieAccounts {
         for (Key key : keys) {
             creditsSeen.put(key.id(), Double.NaN);
             availableSeen.put(key.id(), 1.0);
-            Gauge.builder("kie.credits", creditsSeen, m -> m.getOrDefault(key.id(), Double.NaN))
+            Gauge.builder("pipeline.kie.credits", creditsSeen, m -> m.getOrDefault(key.id(), Double.NaN))
                     .description("KIE credits left on the key, from its last chat/credit answer")
                     .tag("key", key.id()).register(meters);
-            Gauge.builder("kie.key.available", availableSeen, m -> m.getOrDefault(key.id(), 0.0))
+            Gauge.builder("pipeline.kie.key.available", availableSeen, m -> m.getOrDefault(key.id(), 0.0))
                     .description("1 while the key takes new tasks, 0 while its breaker is open (401, 402, 433)")
                     .tag("key", key.id()).register(meters);
         }

@@ -36,6 +36,17 @@ public class KieClient {
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
+    private volatile io.micrometer.core.instrument.MeterRegistry meters;
+
+    /**
+     * Times every call into {@code pipeline_kie_requests_seconds{endpoint,family,status,code,transport}}: the
+     * endpoint (create_task, record_info, credit), the API family, the HTTP status (0: no answer), the envelope's
+     * code, and whether an answer came (answered, not_sent, answer_lost).
+     */
+    public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meters = registry;
+    }
+
     public Duration requestTimeout() {
         return timeout;
     }
@@ -80,7 +91,7 @@ public class KieClient {
         HttpRequest request = request(createPath(family), key)
                 .POST(HttpRequest.BodyPublishers.ofString(MessageCodec.mapper().writeValueAsString(body)))
                 .build();
-        return send(request);
+        return send(request, "create_task", family);
     }
 
     public KieResponse recordInfo(String taskId) {
@@ -95,12 +106,12 @@ public class KieClient {
     /** A task's state, asked with the key that created it. */
     public KieResponse recordInfo(String key, KieApiFamily family, String taskId) {
         String query = "?taskId=" + URLEncoder.encode(taskId, StandardCharsets.UTF_8);
-        return send(request(statusPath(family) + query, key).GET().build());
+        return send(request(statusPath(family) + query, key).GET().build(), "record_info", family);
     }
 
     /** The key's remaining credits: {@code GET /api/v1/chat/credit} → {@code {"code":200,"data":100}}. */
     public KieResponse credit(String key) {
-        return send(request("/api/v1/chat/credit", key).GET().build());
+        return send(request("/api/v1/chat/credit", key).GET().build(), "credit", null);
     }
 
     /** Each family's create endpoint (kie-api.md §3). */
@@ -152,6 +163,24 @@ public class KieClient {
                 .header("Accept", "application/json")
                 // KIE sits behind a CDN that refuses clients without a User-Agent
                 .header("User-Agent", "kie-pipeline/0.1 (+https://github.com/kie-pipeline)");
+    }
+
+    private KieResponse send(HttpRequest request, String endpoint, KieApiFamily family) {
+        long started = System.nanoTime();
+        KieResponse response = send(request);
+        io.micrometer.core.instrument.MeterRegistry registry = meters;
+        if (registry != null) {
+            io.micrometer.core.instrument.Timer.builder("pipeline.kie.requests")
+                    .description("calls to KIE's API by endpoint and answer").tag("endpoint", endpoint)
+                    .tag("family", family == null ? "none" : family.name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("status", Integer.toString(response.httpStatus()))
+                    // what KIE puts in its envelope is not ours to bound: a code outside HTTP's range is "other"
+                    .tag("code", response.code() >= 100 && response.code() <= 599 ? Integer.toString(response.code())
+                            : response.code() == 0 ? "0" : "other")
+                    .tag("transport", response.transport().name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        return response;
     }
 
     private KieResponse send(HttpRequest request) {

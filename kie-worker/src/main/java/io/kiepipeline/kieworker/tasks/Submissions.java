@@ -50,6 +50,7 @@ class Submissions {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final Counter uncertain;
+    private final Counter leasesExpired;
 
     Submissions(KieTasks tasks, OutboxWriter outbox, CreateTaskThrottle throttle, KieAccounts accounts,
                 KieSettings settings, Clock clock, PlatformTransactionManager txManager,
@@ -61,9 +62,12 @@ class Submissions {
         this.settings = settings;
         this.clock = clock;
         this.tx = new TransactionTemplate(txManager);
-        this.uncertain = Counter.builder("kie.submit.uncertain")
+        MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
+        this.uncertain = Counter.builder("pipeline.kie.submissions.ambiguous")
                 .description("createTask calls whose answer was lost: KIE may have made (and billed) a task")
-                .register(meters.getIfAvailable(SimpleMeterRegistry::new));
+                .register(registry);
+        this.leasesExpired = Counter.builder("pipeline.reconciler.repairs").tag("kind", "submission_lease_expired")
+                .description("state repaired by a timer or reconciler").register(registry);
     }
 
     /**
@@ -129,6 +133,10 @@ class Submissions {
             for (KieTasks.Row row : expired) {
                 uncertain(row.jobId(), row.attempts(), "the createTask call's lease ran out (the worker stopped while"
                         + " the request may have been on its way)", row.causationId(), now);
+            }
+            int repaired = expired.size();
+            if (repaired > 0) {
+                io.kiepipeline.platform.metrics.AfterCommit.run(() -> leasesExpired.increment(repaired));
             }
             return expired.size();
         });
@@ -227,7 +235,8 @@ class Submissions {
         }
         outbox.append(new KieEvent.KieTaskSubmissionUncertain(new JobId(jobId), Limits.cut(detail, Limits.DETAIL), now),
                 jobId.toString(), causationId);
-        uncertain.increment();
+        // counted once the row is UNCERTAIN for good: a transaction tried again would count it twice
+        io.kiepipeline.platform.metrics.AfterCommit.run(uncertain::increment);
         log.atWarn().addKeyValue("jobId", jobId).addKeyValue("attempt", attempt).addKeyValue("detail", detail)
                 .log("kie.create-task.uncertain; KIE may have made the task: not sent again, a callback or poll "
                         + "adopts it, else the job's deadline releases the hold");

@@ -239,7 +239,7 @@ class SubmissionClaimTest {
         assertThat(tasks.find(job).orElseThrow().state()).isEqualTo("UNCERTAIN");
         assertThat(events(job)).singleElement()
                 .satisfies(e -> assertThat(e.get("event_type")).isEqualTo("kie.task-submission-uncertain.v1"));
-        assertThat(meters.counter("kie.submit.uncertain").count()).isEqualTo(1.0);
+        assertThat(meters.counter("pipeline.kie.submissions.ambiguous").count()).isEqualTo(1.0);
     }
 
     @Test

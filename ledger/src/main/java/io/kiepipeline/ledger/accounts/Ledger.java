@@ -46,10 +46,12 @@ public class Ledger {
     private final OutboxWriter outbox;
     private final Clock clock;
     private final String currency;
+    private final LedgerMetrics metrics;
 
     public Ledger(AccountRepository accounts, HoldRepository holds, DepositRepository deposits,
                   DebitRepository debits, Journal journal, Inbox inbox, OutboxWriter outbox, Clock clock,
-                  @Value("${pipeline.currency}") String currency) {
+                  @Value("${pipeline.currency}") String currency, LedgerMetrics metrics) {
+        this.metrics = metrics;
         this.debits = debits;
         this.accounts = accounts;
         this.holds = holds;
@@ -147,35 +149,41 @@ public class Ledger {
                 account.hold(p.amountMinor(), now);
                 holds.save(Hold.placed(c.holdId().value(), c.jobId().value(), c.userId().value(), p.amountMinor(),
                         c.currency(), now));
+                metrics.hold("placed", p.amountMinor(), c.currency());
             }
             case Change.Reject r -> {
                 PlaceHold c = (PlaceHold) command;
                 holds.save(Hold.rejected(c.holdId().value(), c.jobId().value(), c.userId().value(), r.amountMinor(),
                         Limits.cut(c.currency(), 3), r.reason(), now));
+                metrics.hold("rejected", r.amountMinor(), Limits.cut(c.currency(), 3));
             }
             case Change.Capture c -> {
                 Hold h = hold.orElseThrow();
                 h.capture(now);
                 account.capture(c.amountMinor(), now);
                 holds.save(h);
+                metrics.hold("captured", c.amountMinor(), h.currency());
             }
             case Change.Release r -> {
                 Hold h = hold.orElseThrow();
                 h.release(r.reason(), now);
                 account.release(r.amountMinor(), now);
                 holds.save(h);
+                metrics.hold("released", r.amountMinor(), h.currency());
             }
             case Change.Debit d -> {
                 LedgerCommand.DebitRequested c = (LedgerCommand.DebitRequested) command;
                 account.debit(d.amountMinor(), now);
                 debits.save(new Debit(c.debitId().value(), c.reference(), account.userId(), d.amountMinor(),
                         c.currency(), now));
+                metrics.movement("debit", d.amountMinor(), c.currency());
             }
             case Change.Deposit d -> {
                 DepositRequested c = (DepositRequested) command;
                 account.deposit(d.amountMinor(), now);
                 deposits.save(new Deposit(c.depositId().value(), c.reference(), account.userId(), d.amountMinor(),
                         c.currency(), now));
+                metrics.movement("deposit", d.amountMinor(), c.currency());
             }
         }
         accounts.save(account);

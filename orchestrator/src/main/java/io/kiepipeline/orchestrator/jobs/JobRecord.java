@@ -88,6 +88,8 @@ public class JobRecord {
     private Instant deliveredAt;
     @Column(name = "notified_at")
     private Instant notifiedAt;
+    @Column(name = "status_since")
+    private Instant statusSince;
     @Version
     private long version;
 
@@ -104,6 +106,10 @@ public class JobRecord {
         return r;
     }
 
+    /** A change of status: the one left, the one entered, and how long the job was in the one it left. */
+    record Transition(JobStatus from, JobStatus to, java.time.Duration stayed) {
+    }
+
     @SuppressWarnings("unchecked")
     JobState state() {
         Map<String, Object> in = MessageCodec.mapper().readValue(input, Map.class);
@@ -114,8 +120,10 @@ public class JobRecord {
                 pollAttempts, nextPollAt, deadlineAt, candidateTaskId);
     }
 
-    void apply(JobState s, Instant now) {
+    /** Takes the job's new state; returns the change of status it made, if it made one (not for a new job). */
+    Transition apply(JobState s, Instant now) {
         JobStatus before = status;
+        Instant enteredBefore = statusSince;
         userId = s.userId().value();
         chatId = s.chatId().value();
         model = s.model();
@@ -138,15 +146,19 @@ public class JobRecord {
         nextPollAt = watched ? s.nextPollAt() : null;
         deadlineAt = s.deadlineAt();
         updatedAt = now;
-        if (before != status) {
-            switch (status) {
-                case RUNNING -> submittedAt = now;
-                case SUCCEEDED, FAILED, REJECTED -> finishedAt = now;
-                case DELIVERED -> deliveredAt = now;
-                default -> {
-                }
+        if (before == status) {
+            return null;
+        }
+        statusSince = now;
+        switch (status) {
+            case RUNNING -> submittedAt = now;
+            case SUCCEEDED, FAILED, REJECTED -> finishedAt = now;
+            case DELIVERED -> deliveredAt = now;
+            default -> {
             }
         }
+        return before == null ? null : new Transition(before, status,
+                enteredBefore == null ? null : java.time.Duration.between(enteredBefore, now));
     }
 
     void postponeCheck(Instant next) {

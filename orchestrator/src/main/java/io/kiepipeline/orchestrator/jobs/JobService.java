@@ -55,9 +55,12 @@ public class JobService {
     private final OutboxWriter outbox;
     private final Clock clock;
     private final UsageCounter usageCounter;
+    private final JobMetrics metrics;
 
     JobService(JobRepository jobs, JobSaga saga, JobIntake intake, Quotes quotes, KieAvailability kie,
-               ModelCatalog catalog, Inbox inbox, OutboxWriter outbox, Clock clock, UsageCounter usageCounter) {
+               ModelCatalog catalog, Inbox inbox, OutboxWriter outbox, Clock clock, UsageCounter usageCounter,
+               JobMetrics metrics) {
+        this.metrics = metrics;
         this.usageCounter = usageCounter;
         this.kie = kie;
         this.catalog = catalog;
@@ -96,6 +99,7 @@ public class JobService {
                 log.atError().addKeyValue("jobId", placed.jobId()).addKeyValue("userId", placed.userId())
                         .addKeyValue("amountMinor", placed.amountMinor())
                         .log("hold.released-for-unknown-job; operator: the job's record is missing");
+                metrics.repaired("release_unknown_job");
                 return;
             }
             log.atWarn().addKeyValue("jobId", jobId.get()).addKeyValue("type", envelope.type())
@@ -136,6 +140,7 @@ public class JobService {
                 clock.instant(), null, request.language()), request.jobId().toString(), envelope.eventId().toString());
         log.atWarn().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
                 .addKeyValue("reason", Limits.cap(root.getMessage(), 300)).log("job.rejected; content refused by the database");
+        metrics.refused(request.model());
     }
 
     /**
@@ -204,6 +209,8 @@ public class JobService {
                 Limits.IDEMPOTENCY_KEY), request.source(), now);
         record.priced(decision.catalogVersion(), decision.usedQuote());
         jobs.save(record);
+        metrics.created(request.model(), request.source());
+        metrics.changed(request.model(), reaction.emit(), reaction.step(), null);
         log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
                 .addKeyValue("model", request.model()).addKeyValue("source", request.source())
                 .addKeyValue("quoteId", request.quoteId()).log("job.requested");
@@ -223,8 +230,9 @@ public class JobService {
                     .addKeyValue("status", reaction.next().status()).log(reaction.step());
             return;
         }
-        record.apply(reaction.next(), now);
+        JobRecord.Transition transition = record.apply(reaction.next(), now);
         jobs.save(record);
+        metrics.changed(reaction.next().model(), reaction.emit(), reaction.step(), transition);
         emit(reaction, causation);
         logStep(reaction);
     }

@@ -87,6 +87,16 @@ public class PlatformAutoConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * {@code kafka} in the readiness group (platform-defaults.yml): the service is ready only while the cluster
+     * answers. Named {@code kafka}: the bean name is the health contributor's name.
+     */
+    @Bean(name = "kafka", destroyMethod = "close")
+    @ConditionalOnMissingBean(name = "kafka")
+    io.kiepipeline.platform.health.KafkaHealthIndicator kafka(KafkaAdmin kafkaAdmin, Clock clock) {
+        return new io.kiepipeline.platform.health.KafkaHealthIndicator(kafkaAdmin, clock);
+    }
+
     /** The service's own schema, its outbox and its inbox: for every service that has a database. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.jdbc.core.JdbcTemplate")
@@ -104,11 +114,13 @@ public class PlatformAutoConfiguration {
 
         @Bean
         OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager txManager,
-                                KafkaTemplate<String, String> kafka, PlatformProperties props) {
+                                KafkaTemplate<String, String> kafka, PlatformProperties props,
+                                ObjectProvider<MeterRegistry> meters) {
             PlatformProperties.Outbox o = props.outbox();
             OutboxRelay relay = new OutboxRelay(jdbc, new TransactionTemplate(txManager), kafka,
                     new OutboxRelay.Settings(props.serviceName(), o.batchSize(), o.idlePoll(), o.failurePause(),
                             o.ackTimeout(), o.retention(), o.enabled(), o.maxRecordBytes()));
+            meters.ifAvailable(relay::bindTo);
             Inbox inbox = new Inbox(jdbc);
             relay.setHousekeeping(() -> {
                 int purged = inbox.purgeProcessedBefore(java.time.Instant.now().minus(props.inboxRetention()));

@@ -29,6 +29,42 @@ public final class SecretMasker {
         }
     }
 
+    /**
+     * {@link #mask} for a JSON text: a secret is also found as JSON writes it (a quote, a backslash or a control
+     * character in it escaped).
+     */
+    public static String maskJson(String json) {
+        String out = mask(json);
+        for (String secret : longestFirst) {
+            String escaped = jsonEscaped(secret);
+            if (!escaped.equals(secret) && out.contains(escaped)) {
+                out = out.replace(escaped, "****");
+            }
+        }
+        return out;
+    }
+
+    private static String jsonEscaped(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
+    }
+
     public static String mask(String text) {
         if (text == null || text.isEmpty()) {
             return text;

@@ -48,6 +48,12 @@ public class OutboxRelay implements SmartLifecycle {
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
+    private final AtomicLong backlog = new AtomicLong();
+    /** Seconds the oldest unpublished row has waited (0 with none), as of the last sample. */
+    private final java.util.concurrent.atomic.AtomicReference<Double> oldestAgeSeconds =
+            new java.util.concurrent.atomic.AtomicReference<>(0.0);
+    private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
+    private volatile long lastSample = System.nanoTime() - SAMPLE_EVERY.toNanos();
     private volatile Runnable housekeeping = () -> { };
     private volatile boolean running;
     private volatile Thread thread;
@@ -81,6 +87,51 @@ public class OutboxRelay implements SmartLifecycle {
     public void wakeUp() {
         if (wake.availablePermits() == 0) {
             wake.release();
+        }
+    }
+
+    /**
+     * The relay's meters (docs/operations.md, Metrics): {@code pipeline_outbox_published_total},
+     * {@code pipeline_outbox_parked_total}, and the backlog sampled every few seconds by the relay's own thread
+     * ({@code pipeline_outbox_backlog}, {@code pipeline_outbox_oldest_age_seconds}), so a scrape never queries.
+     */
+    public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        String service = settings.serviceName();
+        io.micrometer.core.instrument.FunctionCounter.builder("pipeline.outbox.published", published,
+                        AtomicLong::doubleValue).description("outbox rows published to Kafka")
+                .tag("service", service).register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("pipeline.outbox.parked", parked,
+                        AtomicLong::doubleValue).description("outbox rows parked: they can never be published")
+                .tag("service", service).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("pipeline.outbox.backlog", backlog, AtomicLong::doubleValue)
+                .description("outbox rows not published yet (parked ones apart)").tag("service", service)
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("pipeline.outbox.oldest.age", oldestAgeSeconds,
+                        java.util.concurrent.atomic.AtomicReference::get)
+                .description("how long the oldest unpublished row has waited").baseUnit("seconds")
+                .tag("service", service).register(registry);
+    }
+
+    /** The backlog and the oldest unpublished row's age, read now (the relay does it every few seconds). */
+    public void sampleBacklog() {
+        jdbc.query("""
+                select count(*), coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0)
+                from outbox_message where published_at is null and parked_at is null""", rs -> {
+            backlog.set(rs.getLong(1));
+            oldestAgeSeconds.set(Math.max(0, rs.getDouble(2)));
+        });
+        lastSample = System.nanoTime();
+    }
+
+    private void sampleBacklogIfDue() {
+        if (System.nanoTime() - lastSample < SAMPLE_EVERY.toNanos()) {
+            return;
+        }
+        try {
+            sampleBacklog();
+        } catch (RuntimeException e) {
+            // the database is away: the publishing loop says so; the figures keep their last value
+            lastSample = System.nanoTime();
         }
     }
 
@@ -242,6 +293,7 @@ public class OutboxRelay implements SmartLifecycle {
         long lastPurge = System.nanoTime();
         while (running) {
             try {
+                sampleBacklogIfDue();
                 int n = publishOnce();
                 if (n == 0) {
                     wake.tryAcquire(settings.idlePoll().toMillis(), TimeUnit.MILLISECONDS);
