@@ -18,6 +18,14 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.kiepipeline.gateway.api.model.ApiModel;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -61,9 +69,28 @@ class ApiController {
     }
 
     @PostMapping("/api/v1/generations")
-    ResponseEntity<Object> requestGeneration(@RequestHeader(value = "Authorization", required = false) String auth,
+    @Operation(summary = "Request a generation", description = "Publishes the request and answers 202 once Kafka"
+            + " has it. The price is held from the user's balance before KIE is called, charged only when the"
+            + " result arrives, released otherwise. The same Idempotency-Key always names the same job.",
+            security = @SecurityRequirement(name = "apiToken"),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = ApiModel.GenerationRequest.class))))
+    @ApiResponse(responseCode = "202", description = "accepted",
+            content = @Content(schema = @Schema(implementation = ApiModel.JobAccepted.class)))
+    @ApiResponse(responseCode = "400", description = "malformed or invalid request", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "missing or wrong API token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "409", description = "the Idempotency-Key was used for another request",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka is unavailable: nothing was taken, retry",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> requestGeneration(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth,
+                                             @Parameter(description = "1 to 200 printable characters, unique"
+                                                     + " per generation: a repeat names the same job",
+                                                     required = true)
                                              @RequestHeader(value = "Idempotency-Key", required = false) String key,
-                                             @RequestBody(required = false) String body) {
+                                             @Parameter(hidden = true) @RequestBody(required = false) String body) {
         if (!Tokens.bearerMatches(auth, apiToken)) {
             return unauthorized();
         }
@@ -112,7 +139,7 @@ class ApiController {
                 fields, clock.instant(), RequestSource.API, quoteId, language), jobId.toString());
         log.atInfo().addKeyValue("jobId", jobId).addKeyValue("userId", user).addKeyValue("model", model.asString())
                 .log("generation.requested");
-        return ResponseEntity.accepted().body(Map.of("jobId", jobId.toString()));
+        return ResponseEntity.accepted().body(new ApiModel.JobAccepted(jobId.toString()));
     }
 
     /**
@@ -143,8 +170,27 @@ class ApiController {
      * unknown model; 409 for a model not on sale now. A job made with the quote id holds exactly this price.
      */
     @PostMapping("/api/v1/quotes")
-    ResponseEntity<Object> quote(@RequestHeader(value = "Authorization", required = false) String auth,
-                                 @RequestBody(required = false) String body) {
+    @Operation(summary = "Quote a price", description = "Checks the input and prices it as a job would be. A"
+            + " generation with the quote's id holds exactly this price.",
+            security = @SecurityRequirement(name = "apiToken"),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = ApiModel.QuoteRequest.class))))
+    @ApiResponse(responseCode = "201", description = "the quote",
+            content = @Content(schema = @Schema(implementation = ApiModel.Quote.class)))
+    @ApiResponse(responseCode = "400", description = "malformed request", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "missing or wrong API token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "no such model", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "409", description = "the model is not on sale now", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "422", description = "the input does not fit the model: each field's problem",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "generation is unavailable now", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> quote(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth,
+                                 @Parameter(hidden = true) @RequestBody(required = false) String body) {
         if (!Tokens.bearerMatches(auth, apiToken)) {
             return unauthorized();
         }
@@ -166,25 +212,37 @@ class ApiController {
         request.put("input", MessageCodec.mapper().convertValue(input, Map.class));
         request.put("language", language.tag());
         Backends.Answer answer = backends.quote(request);
-        return ResponseEntity.status(answer.status()).body(answer.body());
+        Object typed = answer.status() == 201 ? as(answer.body(), ApiModel.Quote.class)
+                : as(answer.body(), ApiError.class);
+        return ResponseEntity.status(answer.status()).body(typed);
     }
 
     /** Every model, enabled or not, and the price of every option combination. */
     @GetMapping("/api/v1/admin/prices")
-    ResponseEntity<Object> prices(@RequestHeader(value = "Authorization", required = false) String auth) {
+    @Operation(summary = "Every model's prices", security = @SecurityRequirement(name = "adminToken"))
+    @ApiResponse(responseCode = "200", content = @Content(
+            schema = @Schema(implementation = ApiModel.PriceList.class)))
+    @ApiResponse(responseCode = "401", description = "missing or wrong admin token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> prices(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth) {
         if (!Tokens.bearerMatches(auth, adminToken)) {
             return unauthorized();
         }
-        return ResponseEntity.ok(backends.prices());
+        return ResponseEntity.ok(as(backends.prices(), ApiModel.PriceList.class));
     }
 
     /** Every KIE key (by fingerprint): whether it takes tasks, why not, and its credits. */
     @GetMapping("/api/v1/admin/kie")
-    ResponseEntity<Object> kie(@RequestHeader(value = "Authorization", required = false) String auth) {
+    @Operation(summary = "The KIE accounts' state", security = @SecurityRequirement(name = "adminToken"))
+    @ApiResponse(responseCode = "200", content = @Content(
+            schema = @Schema(implementation = ApiModel.KieAccounts.class)))
+    @ApiResponse(responseCode = "401", description = "missing or wrong admin token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> kie(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth) {
         if (!Tokens.bearerMatches(auth, adminToken)) {
             return unauthorized();
         }
-        return ResponseEntity.ok(backends.kieAccounts());
+        return ResponseEntity.ok(as(backends.kieAccounts(), ApiModel.KieAccounts.class));
     }
 
     /** What a generation and a quote check alike: who, which model, what input, which language; null when fine. */
@@ -218,7 +276,15 @@ class ApiController {
     }
 
     @GetMapping("/api/v1/jobs/{jobId}")
-    ResponseEntity<Object> job(@RequestHeader(value = "Authorization", required = false) String auth,
+    @Operation(summary = "A job", security = @SecurityRequirement(name = "apiToken"))
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ApiModel.Job.class)))
+    @ApiResponse(responseCode = "400", description = "not a job id", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "missing or wrong API token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "no such job (yet)", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> job(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth,
                                @PathVariable String jobId) {
         if (!Tokens.bearerMatches(auth, apiToken)) {
             return unauthorized();
@@ -229,14 +295,22 @@ class ApiController {
             return ApiError.of(HttpStatus.BAD_REQUEST, "invalid_job_id", "a job id is a UUID");
         }
         Optional<Map<String, Object>> job = backends.job(jobId);
-        return job.<ResponseEntity<Object>>map(ResponseEntity::ok)
+        return job.<ResponseEntity<Object>>map(j -> ResponseEntity.ok(as(j, ApiModel.Job.class)))
                 .orElseGet(() -> ApiError.of(HttpStatus.NOT_FOUND, "job_not_found",
                         "no job " + jobId + " (yet: a job appears a moment after its request was accepted)"));
     }
 
     /** A user's latest jobs, newest first ({@code limit} 1–50, 10 by default): the bot's /history. */
     @GetMapping("/api/v1/users/{userId}/jobs")
-    ResponseEntity<Object> history(@RequestHeader(value = "Authorization", required = false) String auth,
+    @Operation(summary = "A user's latest jobs", security = {@SecurityRequirement(name = "apiToken"),
+            @SecurityRequirement(name = "adminToken")})
+    @ApiResponse(responseCode = "200", content = @Content(
+            schema = @Schema(implementation = ApiModel.JobHistory.class)))
+    @ApiResponse(responseCode = "400", description = "limit out of 1-50", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "missing or wrong token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> history(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth,
                                    @PathVariable long userId,
                                    @org.springframework.web.bind.annotation.RequestParam(defaultValue = "10")
                                    int limit) {
@@ -246,35 +320,57 @@ class ApiController {
         if (limit < 1 || limit > 50) {
             return ApiError.of(HttpStatus.BAD_REQUEST, "invalid_limit", "limit is 1 to 50");
         }
-        return ResponseEntity.ok(Map.of("userId", userId, "jobs", backends.history(userId, limit)));
+        return ResponseEntity.ok(new ApiModel.JobHistory(userId, backends.history(userId, limit).stream()
+                .map(j -> as(j, ApiModel.JobSummary.class)).toList()));
     }
 
     @GetMapping("/api/v1/accounts/{userId}")
-    ResponseEntity<Object> account(@RequestHeader(value = "Authorization", required = false) String auth,
+    @Operation(summary = "A user's balance", security = {@SecurityRequirement(name = "apiToken"),
+            @SecurityRequirement(name = "adminToken")})
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = ApiModel.Account.class)))
+    @ApiResponse(responseCode = "401", description = "missing or wrong token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> account(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth,
                                    @PathVariable long userId) {
         if (!Tokens.bearerMatches(auth, apiToken) && !Tokens.bearerMatches(auth, adminToken)) {
             return unauthorized();
         }
         Map<String, Object> a = backends.account(userId);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("userId", userId);
-        body.put("availableMinor", a.get("availableMinor"));
-        body.put("heldMinor", a.get("heldMinor"));
-        body.put("currency", a.getOrDefault("currency", currency));
-        return ResponseEntity.ok(body);
+        return ResponseEntity.ok(new ApiModel.Account(userId, ((Number) a.getOrDefault("availableMinor", 0))
+                .longValue(), ((Number) a.getOrDefault("heldMinor", 0)).longValue(),
+                String.valueOf(a.getOrDefault("currency", currency))));
     }
 
     @GetMapping("/api/v1/models")
-    ResponseEntity<Object> models(@RequestHeader(value = "Authorization", required = false) String auth) {
+    @Operation(summary = "The models on sale", security = @SecurityRequirement(name = "apiToken"))
+    @ApiResponse(responseCode = "200", content = @Content(array = @ArraySchema(
+            schema = @Schema(implementation = ApiModel.Model.class))))
+    @ApiResponse(responseCode = "401", description = "missing or wrong API token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> models(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth) {
         if (!Tokens.bearerMatches(auth, apiToken)) {
             return unauthorized();
         }
-        return ResponseEntity.ok(backends.models());
+        return ResponseEntity.ok(backends.models().stream().map(m -> as(m, ApiModel.Model.class)).toList());
     }
 
     @PostMapping("/api/v1/admin/deposits")
-    ResponseEntity<Object> deposit(@RequestHeader(value = "Authorization", required = false) String auth,
-                                   @RequestBody(required = false) String body) {
+    @Operation(summary = "Top up a user's balance", description = "Published to the ledger, which applies each"
+            + " reference once.", security = @SecurityRequirement(name = "adminToken"),
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+                    content = @Content(schema = @Schema(implementation = ApiModel.DepositRequest.class))))
+    @ApiResponse(responseCode = "202", content = @Content(
+            schema = @Schema(implementation = ApiModel.DepositAccepted.class)))
+    @ApiResponse(responseCode = "400", description = "malformed or invalid request", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "missing or wrong admin token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "409", description = "the reference was used for another top-up",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka is unavailable: nothing was taken, retry",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> deposit(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth,
+                                   @Parameter(hidden = true) @RequestBody(required = false) String body) {
         if (!Tokens.bearerMatches(auth, adminToken)) {
             return unauthorized();
         }
@@ -309,7 +405,7 @@ class ApiController {
                 null);
         log.atInfo().addKeyValue("userId", user).addKeyValue("amountMinor", amount.asLong())
                 .addKeyValue("reference", reference.asString()).log("deposit.requested");
-        return ResponseEntity.accepted().body(Map.of("depositId", depositId.toString(), "status", "accepted"));
+        return ResponseEntity.accepted().body(new ApiModel.DepositAccepted(depositId.toString(), "accepted"));
     }
 
     /**
@@ -339,6 +435,11 @@ class ApiController {
     /** Identifiers are printable: a NUL or other control character cannot be stored, logged or shown safely. */
     private static boolean hasControlCharacters(String s) {
         return s.chars().anyMatch(Character::isISOControl);
+    }
+
+    /** What another service answered, as the API's own record (fields it does not list are not shown). */
+    private static <T> T as(Object answer, Class<T> type) {
+        return MessageCodec.mapper().convertValue(answer, type);
     }
 
     private static JsonNode parse(String body) {
