@@ -192,6 +192,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
         props.putAll(changed);
         props.put("spring.config.name", service.configName);
         props.put("spring.jmx.enabled", "false");
+        // one JVM, several services: each one's actuator stays on its own port (one MANAGEMENT_PORT would clash)
+        props.put("MANAGEMENT_PORT", "");
         props.put("server.port", service == Service.GATEWAY ? env.getOrDefault("GATEWAY_PORT", "8080")
                 : Integer.toString(port));
         if (service == Service.GATEWAY || service == Service.BOT) {

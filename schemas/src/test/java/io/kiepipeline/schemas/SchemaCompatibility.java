@@ -31,10 +31,36 @@ final class SchemaCompatibility {
         return out;
     }
 
+    /** What {@link #compare} looks into; any other keyword (uniqueItems, $ref, if/then, ...) must stay as it was. */
+    private static final Set<String> HANDLED = Set.of("type", "enum", "const", "format", "pattern", "minimum",
+            "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems",
+            "multipleOf", "properties", "required", "items", "oneOf", "anyOf", "allOf", "additionalProperties",
+            "description", "title", "$comment", "examples", "default", "deprecated", "$schema", "$id");
+
     private static void compare(String path, JsonNode old, JsonNode now, List<String> out) {
         JsonNode closed = now.get("additionalProperties");
         if (closed != null && closed.isBoolean() && !closed.asBoolean()) {
             out.add(path + ": closed to added fields (additionalProperties: false)");
+        }
+        JsonNode wasClosed = old.get("additionalProperties");
+        if (wasClosed != null && !wasClosed.isBoolean() && !wasClosed.equals(now.get("additionalProperties"))) {
+            out.add(path + ": additionalProperties changed");
+        }
+        if (wasClosed != null && wasClosed.isBoolean() && !wasClosed.asBoolean()) {
+            for (Iterator<String> it = now.path("properties").propertyNames().iterator(); it.hasNext(); ) {
+                String field = it.next();
+                if (!old.path("properties").has(field)) {
+                    out.add(path + "." + field + ": added where the released schema refuses added fields");
+                }
+            }
+        }
+        Set<String> keywords = new TreeSet<>();
+        old.propertyNames().forEach(keywords::add);
+        now.propertyNames().forEach(keywords::add);
+        for (String keyword : keywords) {
+            if (!HANDLED.contains(keyword) && !Objects.equals(old.get(keyword), now.get(keyword))) {
+                out.add(path + ": " + keyword + " changed from " + old.get(keyword) + " to " + now.get(keyword));
+            }
         }
         for (String keyword : FIXED) {
             if (!sameValue(old.get(keyword), now.get(keyword))) {

@@ -119,6 +119,28 @@ class SchemaCompatibilityTest {
     }
 
     @Test
+    void aFieldAddedToASchemaThatWasClosedOrANewConstraintBreaksReaders() throws IOException {
+        JsonNode released = released("ledger.hold-placed.v1.schema.json");
+        ObjectNode closedBefore = (ObjectNode) released.deepCopy();
+        closedBefore.put("additionalProperties", false);
+        ObjectNode openedWithAField = (ObjectNode) released.deepCopy();
+        ((ObjectNode) openedWithAField.get("properties")).putObject("note").put("type", "string");
+        ObjectNode constrained = (ObjectNode) released.deepCopy();
+        ((ObjectNode) constrained.get("properties").get("currency")).putArray("not").add("XTR");
+        ObjectNode referenced = (ObjectNode) released.deepCopy();
+        ((ObjectNode) referenced.get("properties").get("holdId")).put("$ref", "#/$defs/id");
+
+        assertThat(SchemaCompatibility.problems(closedBefore, openedWithAField)).singleElement().asString()
+                .contains("$.note: added where the released schema refuses added fields");
+        assertThat(SchemaCompatibility.problems(released, constrained)).singleElement().asString()
+                .contains("$.currency: not changed");
+        assertThat(SchemaCompatibility.problems(released, referenced)).singleElement().asString()
+                .contains("$.holdId: $ref changed");
+        // opening a closed schema, with nothing else, only accepts more
+        assertThat(SchemaCompatibility.problems(closedBefore, released)).isEmpty();
+    }
+
+    @Test
     void aMessageWithAFieldAddedLaterStillValidatesAndIsRead() throws IOException {
         Message message = Examples.everyMessageType().stream()
                 .filter(m -> m instanceof LedgerEvent.HoldPlaced).findFirst().orElseThrow();

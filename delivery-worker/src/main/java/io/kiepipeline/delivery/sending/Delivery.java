@@ -125,8 +125,11 @@ public class Delivery {
         Instant now = clock.instant();
         Language language = languages.of(c.jobId());
         charges.lock(c.jobId());
+        if (!charges.remember(c, now)) {
+            log.atInfo().addKeyValue("jobId", c.jobId()).log("charge.already-shown; the capture was announced again");
+            return;
+        }
         progress.showCharged(c.jobId(), c.amountMinor(), c.availableMinor(), c.currency(), language, now);
-        charges.remember(c, now);
         int shown = store.showCharge(c.jobId(), Notices.balanceLineHtml(c.availableMinor(), c.currency(), language),
                 Notices.balanceLinePlain(c.amountMinor(), c.availableMinor(), c.currency(), language), now);
         if (shown > 0) {

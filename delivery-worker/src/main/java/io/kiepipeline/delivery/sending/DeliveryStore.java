@@ -93,13 +93,19 @@ class DeliveryStore {
     int showCharge(JobId jobId, String htmlLine, String plainLine, Instant now) {
         return jdbc.update("""
                         update delivery_message m
-                        set text = case when m.parse_mode = 'HTML' then m.text || ? else m.text || ? end,
-                            fallback_text = case when m.fallback_text is null then null else m.fallback_text || ? end,
+                        set text = case when char_length(m.text) + char_length(?) > (case when m.method = 'SEND_MESSAGE'
+                                                                      then ? else ? end) then m.text
+                                        when m.parse_mode = 'HTML' then m.text || ? else m.text || ? end,
+                            fallback_text = case when m.fallback_text is null
+                                                   or char_length(m.fallback_text) + char_length(?) > ?
+                                                 then m.fallback_text else m.fallback_text || ? end,
                             due_at = case when m.attempts = 0 and m.due_at > ? then ? else m.due_at end
                         from delivery d
                         where d.id = m.delivery_id and d.job_id = ? and d.kind = 'RESULT' and d.status = 'PENDING'
                           and m.status = 'PENDING' and m.text is not null""",
-                htmlLine, plainLine, plainLine, ts(now), ts(now), jobId.value());
+                // a line that would take a text past Telegram's limit is left out (the progress message has it)
+                plainLine, OutgoingMessage.MAX_TEXT, OutgoingMessage.MAX_CAPTION, htmlLine, plainLine,
+                plainLine, OutgoingMessage.MAX_TEXT, plainLine, ts(now), ts(now), jobId.value());
     }
 
     /**

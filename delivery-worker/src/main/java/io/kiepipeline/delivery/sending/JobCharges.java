@@ -33,8 +33,12 @@ class JobCharges {
                 id.getMostSignificantBits() ^ id.getLeastSignificantBits());
     }
 
-    void remember(HoldCaptured c, Instant now) {
-        jdbc.update("""
+    /**
+     * Records the charge; false when one was recorded already (the ledger announces a capture again, with a new
+     * event id and the balance of that later moment, when a CaptureHold is sent again): the first one stands.
+     */
+    boolean remember(HoldCaptured c, Instant now) {
+        return 1 == jdbc.update("""
                 insert into job_charge (job_id, charged_minor, available_minor, currency, created_at)
                 values (?, ?, ?, ?, ?) on conflict (job_id) do nothing""", c.jobId().value(), c.amountMinor(),
                 c.availableMinor(), c.currency(), Timestamp.from(now));

@@ -467,6 +467,27 @@ class DeliveryQueueTest {
     }
 
     @Test
+    void aCaptureAnnouncedAgainLaterChangesNeitherTheCaptionNorTheProgressMessage() {
+        long chat = CHATS.incrementAndGet();
+        JobSucceeded result = anImage(chat, track().replace("result.mp3", "result.png"));
+        // Telegram is away: the result waits, unsent, while the ledger announces the capture twice (the second time
+        // after a CaptureHold sent again, with a new event id and the balance of that later moment)
+        telegram.failNext(chat, Failure.serverError(), Failure.serverError());
+        delivery.handle(envelope(result));
+        delivery.charged(envelope(new io.kiepipeline.schemas.LedgerEvent.HoldCaptured(
+                io.kiepipeline.schemas.Ids.holdIdForJob(result.jobId()), result.jobId(), new UserId(chat), 1500,
+                "RUB", 8500, 0)));
+        delivery.charged(envelope(new io.kiepipeline.schemas.LedgerEvent.HoldCaptured(
+                io.kiepipeline.schemas.Ids.holdIdForJob(result.jobId()), result.jobId(), new UserId(chat), 1500,
+                "RUB", 7000, 0)));
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> reported(result.jobId()).size() == 1);
+        assertThat(telegram.sentTo(chat)).filteredOn(m -> m.method().equals("sendPhoto"))
+                .extracting(TelegramEmulator.Sent::text)
+                .containsExactly("✅ Done: <b>some/model</b>\nCharged: 15.00 RUB\nBalance: <b>85.00 RUB</b>");
+    }
+
+    @Test
     void aFreeResultIsSentAtOnceWithoutWaitingForACharge() {
         long chat = CHATS.incrementAndGet();
         JobSucceeded free = free(anImage(chat, track().replace("result.mp3", "result.png")));

@@ -130,13 +130,17 @@ class Submissions {
         return tx.execute(status -> {
             Instant now = clock.instant();
             List<KieTasks.Row> expired = tasks.lockExpiredLeases(now, max);
+            int repaired = 0;
             for (KieTasks.Row row : expired) {
-                uncertain(row.jobId(), row.attempts(), "the createTask call's lease ran out (the worker stopped while"
-                        + " the request may have been on its way)", row.causationId(), now);
+                if ("UNCERTAIN".equals(uncertain(row.jobId(), row.attempts(), "the createTask call's lease ran out"
+                        + " (the worker stopped while the request may have been on its way)", row.causationId(),
+                        now))) {
+                    repaired++;
+                }
             }
-            int repaired = expired.size();
-            if (repaired > 0) {
-                io.kiepipeline.platform.metrics.AfterCommit.run(() -> leasesExpired.increment(repaired));
+            int made = repaired;
+            if (made > 0) {
+                io.kiepipeline.platform.metrics.AfterCommit.run(() -> leasesExpired.increment(made));
             }
             return expired.size();
         });

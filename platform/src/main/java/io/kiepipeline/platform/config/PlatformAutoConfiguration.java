@@ -208,6 +208,14 @@ public class PlatformAutoConfiguration {
                                             ObjectProvider<MeterRegistry> meters) {
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(kafka);
         MeterRegistry meterRegistry = meters.getIfAvailable(SimpleMeterRegistry::new);
+        // every series exists from the start at 0: Prometheus's increase() never counts a series' first sample, so
+        // a counter born at 1 (the first dead letter) would never fire an alert
+        for (Topic<?> topic : Topics.ALL) {
+            for (Failures.Kind kind : Failures.Kind.values()) {
+                meterRegistry.counter("pipeline.messages.dead-lettered", "topic", topic.name(), "kind", kind.name());
+                meterRegistry.counter("pipeline.messages.retried", "topic", topic.name(), "kind", kind.name());
+            }
+        }
         DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             Failures.Kind kind = Failures.classify(e);

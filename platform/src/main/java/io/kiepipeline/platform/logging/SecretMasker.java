@@ -29,33 +29,49 @@ public final class SecretMasker {
         }
     }
 
+    /** The credential patterns for JSON text: a value ends at a backslash too (an escaped quote ends the string). */
+    private static final Pattern JSON_CREDENTIAL_PARAM =
+            Pattern.compile("((?:token|secret|password|api_key|apikey|key)=)[^&\\s\"'\\\\]+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern JSON_BEARER = Pattern.compile("(Bearer )[A-Za-z0-9._~+/=-]+");
+
     /**
-     * {@link #mask} for a JSON text: a secret is also found as JSON writes it (a quote, a backslash or a control
-     * character in it escaped).
+     * {@link #mask} for a line of JSON: each secret is looked for as JSON writes it (Spring Boot's writer: {@code \"}
+     * {@code \\} {@code \b} {@code \f} {@code \n} {@code \r} {@code \t}, other control characters and U+007F to
+     * U+009F as {@code \}{@code uXXXX} in capitals), and a masked value never swallows the backslash of an escaped
+     * quote, so the line stays valid JSON.
      */
     public static String maskJson(String json) {
-        String out = mask(json);
+        if (json == null || json.isEmpty()) {
+            return json;
+        }
+        String out = json;
         for (String secret : longestFirst) {
             String escaped = jsonEscaped(secret);
-            if (!escaped.equals(secret) && out.contains(escaped)) {
+            if (out.contains(escaped)) {
                 out = out.replace(escaped, "****");
             }
         }
+        out = JSON_CREDENTIAL_PARAM.matcher(out).replaceAll("$1****");
+        out = JSON_BEARER.matcher(out).replaceAll("$1****");
+        out = BOT_PATH.matcher(out).replaceAll("$1****");
         return out;
     }
 
-    private static String jsonEscaped(String s) {
+    /** A string as Spring Boot's JSON writer puts it between quotes. */
+    static String jsonEscaped(String s) {
         StringBuilder b = new StringBuilder(s.length() + 8);
         for (char c : s.toCharArray()) {
             switch (c) {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+                        b.append(String.format("\\u%04X", (int) c));
                     } else {
                         b.append(c);
                     }

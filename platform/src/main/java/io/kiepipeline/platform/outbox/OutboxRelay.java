@@ -54,6 +54,8 @@ public class OutboxRelay implements SmartLifecycle {
             new java.util.concurrent.atomic.AtomicReference<>(0.0);
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
     private volatile long lastSample = System.nanoTime() - SAMPLE_EVERY.toNanos();
+    /** When the relay last read its backlog (epoch seconds): a relay that stopped, or hangs, stops moving it. */
+    private final AtomicLong sampledAt = new AtomicLong();
     private volatile Runnable housekeeping = () -> { };
     private volatile boolean running;
     private volatile Thread thread;
@@ -110,6 +112,10 @@ public class OutboxRelay implements SmartLifecycle {
                         java.util.concurrent.atomic.AtomicReference::get)
                 .description("how long the oldest unpublished row has waited").baseUnit("seconds")
                 .tag("service", service).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("pipeline.outbox.sampled.timestamp", sampledAt,
+                        AtomicLong::doubleValue)
+                .description("when the relay last read its backlog (epoch seconds): frozen when the relay is stuck")
+                .baseUnit("seconds").tag("service", service).register(registry);
     }
 
     /** The backlog and the oldest unpublished row's age, read now (the relay does it every few seconds). */
@@ -121,6 +127,7 @@ public class OutboxRelay implements SmartLifecycle {
             oldestAgeSeconds.set(Math.max(0, rs.getDouble(2)));
         });
         lastSample = System.nanoTime();
+        sampledAt.set(System.currentTimeMillis() / 1000);
     }
 
     private void sampleBacklogIfDue() {

@@ -58,6 +58,37 @@ class JsonLogsTest {
     }
 
     @Test
+    void aSecretWithControlCharactersOrEndingInABackslashIsMaskedAndTheLineStaysJson() {
+        String[] secrets = {"ctrl-secret-\b-\f-0123", "esc-secret-\u001b-0123", "c1-secret-\u0085-0123",
+                "ends-in-backslash-0123\\"};
+        for (String secret : secrets) {
+            SecretMasker.register(secret);
+        }
+        PipelineLogEncoder encoder = encoder("json");
+        for (String secret : secrets) {
+            LoggingEvent event = event("the key is " + secret + " and more");
+            event.addKeyValuePair(new KeyValuePair("key", secret));
+
+            String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
+
+            JsonNode json = JsonMapper.builder().build().readTree(line);
+            assertThat(json.path("message").asString()).as(line).isEqualTo("the key is **** and more");
+            assertThat(json.path("key").asString()).isEqualTo("****");
+        }
+    }
+
+    @Test
+    void aCredentialInAQuotedUrlIsMaskedWithoutBreakingTheJson() {
+        PipelineLogEncoder encoder = encoder("json");
+        LoggingEvent event = event("I/O error on GET request for \"https://x.example/a?token=abc123\": refused");
+
+        String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
+
+        assertThat(JsonMapper.builder().build().readTree(line).path("message").asString())
+                .isEqualTo("I/O error on GET request for \"https://x.example/a?token=****\": refused");
+    }
+
+    @Test
     void textIsTheDefaultAndAnUnknownFormatFallsBackToIt() {
         for (String format : new String[] {"text", "yaml"}) {
             PipelineLogEncoder encoder = encoder(format);
