@@ -132,15 +132,36 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Infrastructure someone else runs (the tests' Testcontainers, {@code TEST_INFRA=testcontainers}): given in the
+     * options' environment as {@value #EXTERNAL_KAFKA} and {@value #EXTERNAL_DATABASE_URL} (with
+     * {@value #EXTERNAL_DATABASE_USER} and {@value #EXTERNAL_DATABASE_PASSWORD}), it is used instead of the
+     * in-process broker and the embedded PostgreSQL.
+     */
+    public static final String EXTERNAL_KAFKA = "EXTERNAL_KAFKA_BOOTSTRAP_SERVERS";
+    public static final String EXTERNAL_DATABASE_URL = "EXTERNAL_DATABASE_URL";
+    public static final String EXTERNAL_DATABASE_USER = "EXTERNAL_DATABASE_USER";
+    public static final String EXTERNAL_DATABASE_PASSWORD = "EXTERNAL_DATABASE_PASSWORD";
+
     private void startInfrastructure() throws Exception {
-        Path pgDir = options.dataDir().resolve("postgres");
-        Files.createDirectories(pgDir);
-        postgres = postgres(pgDir, options.postgresPort(), options.durable()).start();
-        env.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
-        env.put("DATABASE_USER", "postgres");
-        env.put("DATABASE_PASSWORD", env.getOrDefault("DATABASE_PASSWORD", ""));
-        kafka = EmbeddedKafka.start(options.dataDir().resolve("kafka"), options.kafkaPort(), 3);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        if (!blank(env.get(EXTERNAL_DATABASE_URL))) {
+            env.put("DATABASE_URL", env.get(EXTERNAL_DATABASE_URL));
+            env.put("DATABASE_USER", env.getOrDefault(EXTERNAL_DATABASE_USER, "postgres"));
+            env.put("DATABASE_PASSWORD", env.getOrDefault(EXTERNAL_DATABASE_PASSWORD, ""));
+        } else {
+            Path pgDir = options.dataDir().resolve("postgres");
+            Files.createDirectories(pgDir);
+            postgres = postgres(pgDir, options.postgresPort(), options.durable()).start();
+            env.put("DATABASE_URL", postgres.getJdbcUrl("postgres", "postgres"));
+            env.put("DATABASE_USER", "postgres");
+            env.put("DATABASE_PASSWORD", env.getOrDefault("DATABASE_PASSWORD", ""));
+        }
+        if (!blank(env.get(EXTERNAL_KAFKA))) {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", env.get(EXTERNAL_KAFKA));
+        } else {
+            kafka = EmbeddedKafka.start(options.dataDir().resolve("kafka"), options.kafkaPort(), 3);
+            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        }
         if (blank(env.get("KIE_API_KEY")) && blank(env.get("KIE_API_KEYS"))) {
             // KIE_EMULATOR_KEYS: several emulated KIE accounts (comma-separated), each with its own credits and window
             List<String> keys = java.util.Arrays.stream(env.getOrDefault("KIE_EMULATOR_KEYS",
@@ -246,7 +267,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     }
 
     public String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
+        return env.get("KAFKA_BOOTSTRAP_SERVERS");
     }
 
     public KieEmulator kie() {

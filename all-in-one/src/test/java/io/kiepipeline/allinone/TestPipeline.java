@@ -42,6 +42,9 @@ final class TestPipeline {
             try {
                 Path dir = Files.createTempDirectory("kie-pipeline-e2e");
                 Map<String, String> env = new HashMap<>();
+                // TEST_INFRA=testcontainers: Kafka and PostgreSQL in containers instead of in-process (TestInfra)
+                TestInfra.Kind infra = TestInfra.chosen(System.getenv());
+                env.putAll(TestInfra.start(infra, infra == TestInfra.Kind.TESTCONTAINERS && TestInfra.dockerAvailable()));
                 env.put("API_TOKEN", API_TOKEN);
                 env.put("ADMIN_TOKEN", ADMIN_TOKEN);
                 env.put("CALLBACK_SECRET", CALLBACK_SECRET);
