@@ -10,40 +10,16 @@ import java.util.UUID;
 /** A top-up, unique by its reference. */
 @Entity
 @Table(name = "deposit")
-public class Deposit {
+public class Deposit extends Movement {
     @Id
     @Column(name = "deposit_id")
     private UUID depositId;
-    private String reference;
-    @Column(name = "user_id")
-    private long userId;
-    @Column(name = "amount_minor")
-    private long amountMinor;
-    private String currency;
-    @Column(name = "created_at")
-    private Instant createdAt;
 
     protected Deposit() {
     }
 
     Deposit(UUID depositId, String reference, long userId, long amountMinor, String currency, Instant createdAt) {
+        super(reference, userId, amountMinor, currency, createdAt);
         this.depositId = depositId;
-        this.reference = reference;
-        this.userId = userId;
-        this.amountMinor = amountMinor;
-        this.currency = currency;
-        this.createdAt = createdAt;
-    }
-
-    public long userId() {
-        return userId;
-    }
-
-    public long amountMinor() {
-        return amountMinor;
-    }
-
-    public String currency() {
-        return currency;
     }
 }

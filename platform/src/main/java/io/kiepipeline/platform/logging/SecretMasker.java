@@ -13,8 +13,13 @@ public final class SecretMasker {
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     /** The secrets, longest first: one that contains another (two keys with a common prefix) is masked whole. */
     private static volatile java.util.List<String> longestFirst = java.util.List.of();
+    /** The same as JSON writes them, escaped once here rather than on every line. */
+    private static volatile java.util.List<String> longestFirstInJson = java.util.List.of();
     private static final Pattern CREDENTIAL_PARAM =
             Pattern.compile("((?:token|secret|password|api_key|apikey|key)=)[^&\\s\"']+", Pattern.CASE_INSENSITIVE);
+    /** The same in JSON text: a value ends at a backslash too (an escaped quote ends the string). */
+    private static final Pattern JSON_CREDENTIAL_PARAM =
+            Pattern.compile("((?:token|secret|password|api_key|apikey|key)=)[^&\\s\"'\\\\]+", Pattern.CASE_INSENSITIVE);
     private static final Pattern BEARER = Pattern.compile("(Bearer )[A-Za-z0-9._~+/=-]+");
     private static final Pattern BOT_PATH = Pattern.compile("(/bot)\\d+:[A-Za-z0-9_-]+");
 
@@ -26,13 +31,10 @@ public final class SecretMasker {
         if (secret != null && secret.length() >= 6 && SECRETS.add(secret)) {
             longestFirst = SECRETS.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed())
                     .toList();
+            longestFirstInJson = SECRETS.stream().map(SecretMasker::jsonEscaped)
+                    .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
         }
     }
-
-    /** The credential patterns for JSON text: a value ends at a backslash too (an escaped quote ends the string). */
-    private static final Pattern JSON_CREDENTIAL_PARAM =
-            Pattern.compile("((?:token|secret|password|api_key|apikey|key)=)[^&\\s\"'\\\\]+", Pattern.CASE_INSENSITIVE);
-    private static final Pattern JSON_BEARER = Pattern.compile("(Bearer )[A-Za-z0-9._~+/=-]+");
 
     /**
      * {@link #mask} for a line of JSON: each secret is looked for as JSON writes it (Spring Boot's writer: {@code \"}
@@ -41,20 +43,7 @@ public final class SecretMasker {
      * quote, so the line stays valid JSON.
      */
     public static String maskJson(String json) {
-        if (json == null || json.isEmpty()) {
-            return json;
-        }
-        String out = json;
-        for (String secret : longestFirst) {
-            String escaped = jsonEscaped(secret);
-            if (out.contains(escaped)) {
-                out = out.replace(escaped, "****");
-            }
-        }
-        out = JSON_CREDENTIAL_PARAM.matcher(out).replaceAll("$1****");
-        out = JSON_BEARER.matcher(out).replaceAll("$1****");
-        out = BOT_PATH.matcher(out).replaceAll("$1****");
-        return out;
+        return masked(json, longestFirstInJson, JSON_CREDENTIAL_PARAM);
     }
 
     /** A string as Spring Boot's JSON writer puts it between quotes. */
@@ -82,16 +71,20 @@ public final class SecretMasker {
     }
 
     public static String mask(String text) {
+        return masked(text, longestFirst, CREDENTIAL_PARAM);
+    }
+
+    private static String masked(String text, java.util.List<String> secrets, Pattern credential) {
         if (text == null || text.isEmpty()) {
             return text;
         }
         String out = text;
-        for (String secret : longestFirst) {
+        for (String secret : secrets) {
             if (out.contains(secret)) {
                 out = out.replace(secret, "****");
             }
         }
-        out = CREDENTIAL_PARAM.matcher(out).replaceAll("$1****");
+        out = credential.matcher(out).replaceAll("$1****");
         out = BEARER.matcher(out).replaceAll("$1****");
         out = BOT_PATH.matcher(out).replaceAll("$1****");
         return out;

@@ -58,6 +58,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final AtomicLong sampledAt = new AtomicLong();
     private volatile Runnable housekeeping = () -> { };
     private volatile boolean running;
+    private final Object stopSignal = new Object();
     private volatile Thread thread;
 
     /**
@@ -320,11 +321,17 @@ public class OutboxRelay implements SmartLifecycle {
                 }
                 log.atWarn().addKeyValue("service", settings.serviceName()).setCause(e)
                         .log("outbox.publish-failed; retrying");
-                try {
-                    Thread.sleep(settings.failurePause().toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
+                // a pause before the next try that a stop ends at once; a commit's wake-up does not shorten it
+                // (with Kafka away, every commit would otherwise start another failing try)
+                synchronized (stopSignal) {
+                    try {
+                        if (running) {
+                            stopSignal.wait(settings.failurePause().toMillis());
+                        }
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
             }
         }
@@ -342,6 +349,9 @@ public class OutboxRelay implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        synchronized (stopSignal) {
+            stopSignal.notifyAll();
+        }
         Thread t = thread;
         if (t != null) {
             wakeUp();
