@@ -22,7 +22,7 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * The whole system in one JVM: embedded PostgreSQL, an in-process KRaft broker, the six services (each its own
+ * The whole system in one JVM: embedded PostgreSQL, an in-process KRaft broker, the seven services (each its own
  * Spring Boot context, exactly as it runs alone) and, where no real credentials are given, the KIE and Telegram
  * emulators in place of the outside world.
  */
@@ -34,6 +34,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
         KIE_WORKER(KieWorkerApplication.class, KieWorkerApplication.CONFIG_NAME),
         DELIVERY_WORKER(DeliveryWorkerApplication.class, DeliveryWorkerApplication.CONFIG_NAME),
         BOT(io.kiepipeline.bot.BotApplication.class, io.kiepipeline.bot.BotApplication.CONFIG_NAME),
+        ANALYTICS(io.kiepipeline.analytics.AnalyticsApplication.class,
+                io.kiepipeline.analytics.AnalyticsApplication.CONFIG_NAME),
         GATEWAY(GatewayApplication.class, GatewayApplication.CONFIG_NAME);
 
         final Class<?> application;
@@ -223,6 +225,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
         if (service == Service.GATEWAY) {
             props.put("BOT_URL", "http://127.0.0.1:" + port(Service.BOT));
+            props.put("ANALYTICS_URL", "http://127.0.0.1:" + port(Service.ANALYTICS));
+        }
+        if (service == Service.ANALYTICS) {
+            // the stores' local copies live beside Kafka's data: a new broker must never meet old stores
+            props.putIfAbsent("ANALYTICS_STATE_DIR", options.dataDir().resolve("analytics").toString());
         }
         // first in line: the embedded infrastructure wins over anything in the shell's environment
         StandardEnvironment environment = new StandardEnvironment();

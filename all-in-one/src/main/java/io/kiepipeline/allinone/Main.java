@@ -117,6 +117,9 @@ public final class Main {
         s.append("   # 4. the job (status, price, task id, result URLs) and the balance\n");
         s.append("   curl -s ").append(gw).append("/api/v1/jobs/$JOB -H \"Authorization: Bearer $API\"\n");
         s.append("   curl -s ").append(gw).append("/api/v1/accounts/42 -H \"Authorization: Bearer $API\"\n");
+        s.append("   # live figures (analytics): totals, every model's last 60 minutes, user 42's days\n");
+        s.append("   curl -s '").append(gw).append("/api/v1/admin/stats?minutes=60&userId=42' -H \"Authorization: Bearer"
+                + " $ADMIN\"\n");
         if (!realTelegram) {
             s.append("   # 5. what the bot sent to chat 42\n");
             s.append("   curl -s '").append(tg).append("/control/sent?chatId=42'\n");

@@ -22,7 +22,8 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeTest {
     private static final Map<String, Service> SERVICES = Map.of("ledger", Service.LEDGER,
             "orchestrator", Service.ORCHESTRATOR, "kie-worker", Service.KIE_WORKER,
-            "delivery-worker", Service.DELIVERY_WORKER, "bot", Service.BOT, "gateway", Service.GATEWAY);
+            "delivery-worker", Service.DELIVERY_WORKER, "bot", Service.BOT, "analytics", Service.ANALYTICS,
+            "gateway", Service.GATEWAY);
 
     @Test
     void givesEveryServiceEveryVariableItRequires() throws IOException {

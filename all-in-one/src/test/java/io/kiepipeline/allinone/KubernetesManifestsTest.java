@@ -26,7 +26,8 @@ class KubernetesManifestsTest {
     private static final Path DIR = Path.of("..", "deploy", "k8s");
     private static final Map<String, Service> SERVICES = Map.of("ledger", Service.LEDGER,
             "orchestrator", Service.ORCHESTRATOR, "kie-worker", Service.KIE_WORKER,
-            "delivery-worker", Service.DELIVERY_WORKER, "bot", Service.BOT, "gateway", Service.GATEWAY);
+            "delivery-worker", Service.DELIVERY_WORKER, "bot", Service.BOT, "analytics", Service.ANALYTICS,
+            "gateway", Service.GATEWAY);
 
     @Test
     @SuppressWarnings("unchecked")
@@ -34,7 +35,9 @@ class KubernetesManifestsTest {
         List<Map<String, Object>> docs = documents();
         for (var entry : SERVICES.entrySet()) {
             String name = entry.getKey();
-            Map<String, Object> deployment = find(docs, "Deployment", name);
+            // analytics keeps its stores on a volume of its own per instance: a StatefulSet
+            Map<String, Object> deployment = find(docs, entry.getValue() == Service.ANALYTICS ? "StatefulSet"
+                    : "Deployment", name);
             Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
                     deployment.get("spec")).get("template")).get("spec");
             Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).getFirst();
@@ -50,6 +53,10 @@ class KubernetesManifestsTest {
             assertThat(find(docs, "Service", name)).isNotNull();
             if (entry.getValue() == Service.GATEWAY) {
                 assertThat(find(docs, "HorizontalPodAutoscaler", name)).isNotNull();
+            } else if (entry.getValue() == Service.ANALYTICS) {
+                assertThat(container.get("env").toString()).contains("ANALYTICS_ADVERTISED_ADDRESS")
+                        .contains("ANALYTICS_STATE_DIR");
+                assertThat(((Map<String, Object>) deployment.get("spec")).get("volumeClaimTemplates")).isNotNull();
             } else {
                 Map<String, Object> scaled = (Map<String, Object>) find(docs, "ScaledObject", name).get("spec");
                 Map<String, Object> trigger = ((List<Map<String, Object>>) scaled.get("triggers")).getFirst();

@@ -88,6 +88,23 @@ final class AsyncApiDocument {
                     "summary", "Read by " + who[1],
                     "messages", operationRefs));
         }
+        for (AnalyticsViews.View view : AnalyticsViews.ALL) {
+            channels.put(view.topic(), map(
+                    "address", view.topic(),
+                    "description", "Key: " + view.key() + ". Written by analytics (Kafka Streams, exactly once);"
+                            + " read by dashboards and downstream consumers. Compacted: the latest figures per key"
+                            + " are kept; a record per change. No envelope headers: a view is state, not an event.",
+                    "messages", map(view.type(), map("$ref", "#/components/messages/" + view.type())),
+                    "bindings", map("kafka", map("partitions", 12,
+                            "topicConfiguration", map("cleanup.policy", List.of("compact")),
+                            "bindingVersion", "0.5.0"))));
+            operations.put("read." + view.topic(), map(
+                    "action", "receive",
+                    "channel", map("$ref", "#/channels/" + view.topic()),
+                    "summary", "Read by dashboards and downstream consumers",
+                    "messages", List.of(map("$ref", "#/channels/" + view.topic() + "/messages/" + view.type()))));
+            messages.put(view.type(), viewMessage(view));
+        }
         doc.put("channels", channels);
         doc.put("operations", operations);
         doc.put("components", map("messages", messages, "schemas", map("EnvelopeHeaders", headers())));
@@ -117,6 +134,23 @@ final class AsyncApiDocument {
         m.put("headers", map("$ref", "#/components/schemas/EnvelopeHeaders"));
         m.put("payload", map("schemaFormat", "application/schema+json;version=draft-07", "schema", schema));
         m.put("bindings", map("kafka", map("key", map("type", "string", "description", key(topic.keyKind())),
+                "bindingVersion", "0.5.0")));
+        return m;
+    }
+
+    private static Map<String, Object> viewMessage(AnalyticsViews.View view) {
+        Map<String, Object> schema = schema(view.type());
+        String summary = (String) schema.remove("description");
+        schema.remove("$schema");
+        schema.remove("$id");
+        schema.remove("title");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", view.type());
+        m.put("title", view.payload().getSimpleName());
+        m.put("summary", summary);
+        m.put("contentType", "application/json");
+        m.put("payload", map("schemaFormat", "application/schema+json;version=draft-07", "schema", schema));
+        m.put("bindings", map("kafka", map("key", map("type", "string", "description", view.key()),
                 "bindingVersion", "0.5.0")));
         return m;
     }

@@ -57,11 +57,14 @@ class AsyncApiDocumentTest {
         Map<String, Object> doc = new Yaml().load(AsyncApiDocument.yaml());
 
         Map<String, Object> channels = (Map<String, Object>) doc.get("channels");
-        assertThat(channels.keySet()).containsExactlyInAnyOrderElementsOf(
-                Topics.ALL.stream().map(Topic::name).toList());
+        assertThat(channels.keySet()).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+                Topics.ALL.stream().map(Topic::name), AnalyticsViews.ALL.stream().map(AnalyticsViews.View::topic))
+                .toList());
         Map<String, Object> messages = (Map<String, Object>) ((Map<String, Object>) doc.get("components"))
                 .get("messages");
-        assertThat(messages.keySet()).containsExactlyInAnyOrderElementsOf(MessageTypes.all().keySet());
+        assertThat(messages.keySet()).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+                MessageTypes.all().keySet().stream(), AnalyticsViews.ALL.stream().map(AnalyticsViews.View::type))
+                .toList());
         Map<String, Object> placed = (Map<String, Object>) messages.get("ledger.hold-placed.v1");
         Map<String, Object> payload = (Map<String, Object>) ((Map<String, Object>) placed.get("payload"))
                 .get("schema");

@@ -245,6 +245,37 @@ class ApiController {
         return ResponseEntity.ok(as(backends.kieAccounts(), ApiModel.KieAccounts.class));
     }
 
+    /** The analytics service's live figures (Kafka Streams' interactive queries). */
+    @GetMapping("/api/v1/admin/stats")
+    @Operation(summary = "Live figures: totals, every model's last minutes, a user's days",
+            description = "From the analytics service's views of the event topics (exactly once): per model and"
+                    + " minute the requests, successes, failures, rejections, revenue, KIE credits and time to result"
+                    + " (p50/p95); the totals since the first event; with userId, that user's requests, successes"
+                    + " and spend per day (UTC).", security = @SecurityRequirement(name = "adminToken"))
+    @ApiResponse(responseCode = "200", content = @Content(
+            schema = @Schema(implementation = io.kiepipeline.schemas.AnalyticsViews.Stats.class)))
+    @ApiResponse(responseCode = "400", description = "a parameter out of range", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "missing or wrong admin token", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "503", description = "analytics is starting, rebalancing or down", content = @Content(
+            schema = @Schema(implementation = ApiError.class)))
+    ResponseEntity<Object> stats(@Parameter(hidden = true) @RequestHeader(value = "Authorization", required = false) String auth,
+                                 @Parameter(description = "how many minutes back, 1 to 1440")
+                                 @org.springframework.web.bind.annotation.RequestParam(defaultValue = "60") int minutes,
+                                 @Parameter(description = "a user whose days to include")
+                                 @org.springframework.web.bind.annotation.RequestParam(required = false) Long userId,
+                                 @Parameter(description = "how many days back for the user, 1 to 90")
+                                 @org.springframework.web.bind.annotation.RequestParam(defaultValue = "30") int days) {
+        if (!Tokens.bearerMatches(auth, adminToken)) {
+            return unauthorized();
+        }
+        if (minutes < 1 || minutes > 1440 || days < 1 || days > 90 || (userId != null && userId <= 0)) {
+            return invalid("minutes must be 1 to 1440, days 1 to 90, userId a positive integer");
+        }
+        return ResponseEntity.ok(backends.stats(minutes, userId, days));
+    }
+
     /** What a generation and a quote check alike: who, which model, what input, which language; null when fine. */
     private static ResponseEntity<Object> refusal(JsonNode userId, JsonNode model, JsonNode input, Language language) {
         if (userId == null || !userId.isIntegralNumber() || userId.asLong() <= 0) {
@@ -424,6 +455,13 @@ class ApiController {
     ResponseEntity<Object> kafkaDown(Publisher.Unavailable e) {
         log.atError().setCause(e).log("gateway.publish-failed");
         return ApiError.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the pipeline is unavailable, retry later");
+    }
+
+    /** A query parameter that is not what it must be (a number): the same 400 as every other invalid request. */
+    @ExceptionHandler(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> badParameter(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException e) {
+        return invalid(e.getName() + " must be " + (e.getRequiredType() == null ? "valid"
+                : "a " + e.getRequiredType().getSimpleName().toLowerCase(java.util.Locale.ROOT).replace("int", "integer")));
     }
 
     @ExceptionHandler(RestClientException.class)

@@ -22,12 +22,27 @@ import org.springframework.web.client.RestClient;
 public class Backends {
     private final ServiceInstances orchestrator;
     private final ServiceInstances ledger;
+    private final ServiceInstances analytics;
 
     public Backends(RestClient.Builder builder, @Value("${pipeline.gateway.orchestrator-url}") String orchestratorUrl,
-                    @Value("${pipeline.gateway.ledger-url}") String ledgerUrl) {
+                    @Value("${pipeline.gateway.ledger-url}") String ledgerUrl,
+                    @Value("${pipeline.gateway.analytics-url}") String analyticsUrl) {
         // an instance that hangs (waiting for its database, say) is given up on like one that is down
         this.orchestrator = new ServiceInstances(builder, orchestratorUrl, Duration.ofSeconds(2), Duration.ofSeconds(5));
         this.ledger = new ServiceInstances(builder, ledgerUrl, Duration.ofSeconds(2), Duration.ofSeconds(5));
+        // an analytics query may ask its other instances in turn: a little more time
+        this.analytics = new ServiceInstances(builder, analyticsUrl, Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+
+    /** The analytics service's live figures: totals, the last {@code minutes} per model, a user's last days. */
+    public io.kiepipeline.schemas.AnalyticsViews.Stats stats(int minutes, Long userId, int days) {
+        return analytics.read(c -> c.get().uri(u -> {
+            u.path("/internal/stats").queryParam("minutes", minutes).queryParam("days", days);
+            if (userId != null) {
+                u.queryParam("user", userId);
+            }
+            return u.build();
+        }).retrieve().body(io.kiepipeline.schemas.AnalyticsViews.Stats.class));
     }
 
 

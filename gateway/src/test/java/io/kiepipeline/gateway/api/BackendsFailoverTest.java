@@ -30,7 +30,8 @@ class BackendsFailoverTest {
         String failing = serve(503, "{\"error\":\"shutting down\"}", new AtomicInteger());
         AtomicInteger served = new AtomicInteger();
         String alive = serve(200, "{\"userId\":7,\"availableMinor\":500}", served);
-        Backends backends = new Backends(RestClient.builder(), "http://127.0.0.1:1", dead + "," + failing + ", " + alive);
+        Backends backends = new Backends(RestClient.builder(), "http://127.0.0.1:1", dead + "," + failing + ", " + alive,
+                "http://127.0.0.1:1");
 
         for (int i = 0; i < 6; i++) {
             assertThat(backends.account(7)).containsEntry("availableMinor", 500);
@@ -43,7 +44,7 @@ class BackendsFailoverTest {
         AtomicInteger first = new AtomicInteger();
         AtomicInteger second = new AtomicInteger();
         Backends backends = new Backends(RestClient.builder(), "http://127.0.0.1:1",
-                serve(200, "{\"userId\":7}", first) + "," + serve(200, "{\"userId\":7}", second));
+                serve(200, "{\"userId\":7}", first) + "," + serve(200, "{\"userId\":7}", second), "http://127.0.0.1:1");
 
         for (int i = 0; i < 10; i++) {
             backends.account(7);
@@ -55,7 +56,7 @@ class BackendsFailoverTest {
     @Test
     void failsWithTheLastErrorWhenNoInstanceAnswers() throws IOException {
         Backends backends = new Backends(RestClient.builder(), "http://127.0.0.1:1",
-                "http://127.0.0.1:" + closedPort() + ",http://127.0.0.1:" + closedPort());
+                "http://127.0.0.1:" + closedPort() + ",http://127.0.0.1:" + closedPort(), "http://127.0.0.1:1");
 
         assertThatThrownBy(() -> backends.account(7)).isInstanceOf(ResourceAccessException.class);
     }

@@ -69,7 +69,7 @@ class OpenApiDocumentTest {
         doc.path("paths").propertyNames().forEach(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/api/v1/generations", "/api/v1/quotes", "/api/v1/jobs/{jobId}",
                 "/api/v1/users/{userId}/jobs", "/api/v1/accounts/{userId}", "/api/v1/models",
-                "/api/v1/admin/deposits", "/api/v1/admin/prices", "/api/v1/admin/kie");
+                "/api/v1/admin/deposits", "/api/v1/admin/prices", "/api/v1/admin/kie", "/api/v1/admin/stats");
         JsonNode generation = doc.path("paths").path("/api/v1/generations").path("post");
         assertThat(generation.path("requestBody").path("content").path("application/json").path("schema")
                 .path("$ref").asString()).endsWith("/GenerationRequest");
@@ -80,6 +80,9 @@ class OpenApiDocumentTest {
         assertThat(generation.path("parameters").toString()).contains("Idempotency-Key")
                 .doesNotContain("\"Authorization\"");
         JsonNode schemas = doc.path("components").path("schemas");
+        // the analytics figures are the schemas module's own records, the same the output topics carry
+        assertThat(schemas.path("ModelMinute").path("properties").has("timeToResult")).isTrue();
+        assertThat(schemas.path("Stats").path("properties").has("totals")).isTrue();
         assertThat(schemas.path("Job").path("properties").has("holdState")).isTrue();
         assertThat(schemas.path("GenerationRequest").path("required").toString()).contains("userId")
                 .contains("chatId").contains("model");
