@@ -5,7 +5,7 @@ JAVA_HOME := $(shell scripts/find-jdk.sh)
 export JAVA_HOME
 MVN := ./mvnw -B -ntp
 
-.PHONY: run test build package benchmark clean check-jdk replay-dlt list-dlt cluster chaos
+.PHONY: run test build package images benchmark clean check-jdk replay-dlt list-dlt cluster chaos
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { scripts/find-jdk.sh; exit 1; }
@@ -17,11 +17,19 @@ run: check-jdk
 
 ## test: every module's tests, on real Kafka and real PostgreSQL
 test: check-jdk
-	$(MVN) verify
+	scripts/image-base.sh
+	$(MVN) verify -Djib.skip=false
 
 ## package: the runnable jar of each service (target/*-exec.jar)
 package: check-jdk
 	$(MVN) -DskipTests package
+
+## images: a container image per service as a tarball, built without a Docker engine or a registry (Jib):
+## docker load -i <service>/target/<service>-image.tar; then docker compose up -d (docs/deploy.md)
+images: check-jdk
+	scripts/image-base.sh
+	$(MVN) -q -DskipTests -Djib.skip=false package
+	@ls -lh */target/*-image.tar
 
 ## cluster: every service as its own process (scripts/cluster up): INSTANCES=gateway=2,ledger=2 KAFKA_BROKERS=3 make cluster
 cluster: check-jdk

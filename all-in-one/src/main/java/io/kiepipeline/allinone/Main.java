@@ -79,6 +79,8 @@ public final class Main {
         if (!realTelegram) {
             s.append(" sandbox chat (the bot)    ").append(gw).append("/sandbox   <- try the bot in your browser\n");
         }
+        s.append(" operator page             ").append(gw).append("/admin   <- live figures, stuck jobs, dead letters"
+                + " (the ADMIN_TOKEN below)\n");
         for (EmbeddedPipeline.Service svc : EmbeddedPipeline.Service.values()) {
             if (svc != EmbeddedPipeline.Service.GATEWAY) {
                 s.append(String.format(" %-25s http://localhost:%d/actuator/health  metrics: /actuator/prometheus%n",

@@ -63,11 +63,103 @@ class DockerComposeTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void runsEveryServiceFromTheImageMakeImagesBuildsWithItsActuatorOnTheManagementPort() throws IOException {
+        Map<String, Map<String, Object>> services = services();
+        String version = projectVersion();
+        for (var entry : SERVICES.entrySet()) {
+            String name = entry.getKey();
+            Map<String, Object> service = services.get(name);
+            assertThat(service.get("image")).as("%s's image", name).isEqualTo("kie-pipeline/" + name + ":" + version);
+            // make images builds it: the module declares the image plugin and the class its image starts
+            String pom = Files.readString(root().resolve(name).resolve("pom.xml"));
+            assertThat(pom).as("%s builds an image", name).contains("<artifactId>jib-maven-plugin</artifactId>");
+            java.util.regex.Matcher main = java.util.regex.Pattern.compile("<image.mainClass>([^<]+)<")
+                    .matcher(pom);
+            assertThat(main.find()).as("%s names its main class", name).isTrue();
+            assertThat(main.group(1)).isEqualTo(entry.getValue().application.getName());
+            assertThat(service).as("%s mounts no jar: everything is in the image", name)
+                    .doesNotContainKey("command");
+            Map<String, Object> environment = (Map<String, Object>) service.get("environment");
+            assertThat(environment.get("MANAGEMENT_PORT")).as(name).isEqualTo(9090);
+            Map<String, Object> health = (Map<String, Object>) service.get("healthcheck");
+            assertThat(health.get("test").toString()).as("%s's health check", name)
+                    .contains("/bin/busybox").contains("http://127.0.0.1:9090/actuator/health/readiness");
+        }
+        String root = Files.readString(root().resolve("pom.xml"));
+        assertThat(root).contains("<to><image>kie-pipeline/${project.artifactId}:${project.version}</image></to>");
+        assertThat(Files.readString(root().resolve("Makefile"))).contains("images: check-jdk")
+                .contains("scripts/image-base.sh").contains("-Djib.skip=false package");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void keepsEveryServicesDataOnItsVolumeWhereTheImageWritesIt() throws IOException {
+        Map<String, Map<String, Object>> services = services();
+        Map<String, Object> kafka = services.get("kafka");
+        String logDirs = ((Map<String, Object>) kafka.get("environment")).get("KAFKA_LOG_DIRS").toString();
+        assertThat((List<String>) kafka.get("volumes")).as("Kafka's volume holds its log dirs")
+                .contains("kafka-data:" + logDirs);
+        Map<String, Object> analytics = services.get("analytics");
+        String state = ((Map<String, Object>) analytics.get("environment")).get("ANALYTICS_STATE_DIR").toString();
+        assertThat((List<String>) analytics.get("volumes")).contains("analytics-state:" + state);
+        assertThat(Files.readString(root().resolve("scripts/image-base.sh"))).contains("$OUT" + state);
+        assertThat((List<String>) services.get("postgres").get("volumes"))
+                .contains("postgres-data:/var/lib/postgresql/data");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusScrapesEveryServiceWithTheAlertRulesAndGrafanaShowsTheDashboard() throws IOException {
+        Map<String, Map<String, Object>> services = services();
+        List<String> prometheusMounts = (List<String>) services.get("prometheus").get("volumes");
+        assertThat(prometheusMounts).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+                "./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(root().resolve(
+                "deploy/prometheus/prometheus.yml")));
+        assertThat((List<String>) prometheus.get("rule_files")).containsExactly("/etc/prometheus/alerts.yml");
+        Map<String, Object> job = ((List<Map<String, Object>>) prometheus.get("scrape_configs")).getFirst();
+        assertThat(job.get("metrics_path")).isEqualTo("/actuator/prometheus");
+        List<String> targets = (List<String>) ((List<Map<String, Object>>) job.get("static_configs")).getFirst()
+                .get("targets");
+        assertThat(targets).containsExactlyInAnyOrderElementsOf(SERVICES.keySet().stream().map(s -> s + ":9090")
+                .toList());
+
+        List<String> grafanaMounts = (List<String>) services.get("grafana").get("volumes");
+        assertThat(grafanaMounts).contains("./deploy/grafana/provisioning:/etc/grafana/provisioning:ro",
+                "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro");
+        Map<String, Object> datasources = new Yaml().load(Files.readString(root().resolve(
+                "deploy/grafana/provisioning/datasources/prometheus.yml")));
+        Map<String, Object> source = ((List<Map<String, Object>>) datasources.get("datasources")).getFirst();
+        assertThat(source).containsEntry("uid", "prometheus").containsEntry("url", "http://prometheus:9090");
+        // every pipeline metric a panel plots is one the services export (docs/operations.md lists exactly those)
+        var dashboard = io.kiepipeline.schemas.MessageCodec.mapper().readTree(Files.readString(root().resolve(
+                "deploy/grafana/dashboards/kie-pipeline.json")));
+        String operations = Files.readString(root().resolve("docs/operations.md"));
+        java.util.Set<String> plotted = new java.util.TreeSet<>();
+        dashboard.path("panels").forEach(panel -> {
+            assertThat(panel.path("datasource").path("uid").asString()).isEqualTo("prometheus");
+            panel.path("targets").forEach(t -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("pipeline_[a-z_]+")
+                        .matcher(t.path("expr").asString());
+                while (m.find()) {
+                    plotted.add(m.group().replaceAll("_(bucket|count|sum)$", ""));
+                }
+            });
+        });
+        assertThat(plotted).hasSizeGreaterThan(10);
+        for (String metric : plotted) {
+            assertThat(operations).as("%s is documented (and so exported)", metric).contains("`" + metric);
+        }
+    }
+
+    @Test
     void writesNoSecretIntoTheFile() throws IOException {
         String text = Files.readString(composeFile());
         for (String secret : List.of("API_TOKEN", "ADMIN_TOKEN", "CALLBACK_SECRET", "TELEGRAM_BOT_TOKEN",
-                "KIE_API_KEY", "DATABASE_PASSWORD")) {
-            assertThat(text).as(secret).containsPattern(secret + ": \\$\\{" + secret + ":\\?");
+                "KIE_API_KEY", "DATABASE_PASSWORD", "GRAFANA_ADMIN_PASSWORD")) {
+            assertThat(text).as(secret).containsPattern(": \\$\\{" + secret + ":\\?")
+                    .doesNotContainPattern(": \\$\\{" + secret + ":-");
         }
     }
 
@@ -94,6 +186,18 @@ class DockerComposeTest {
             }
             return required;
         }
+    }
+
+    private static Path root() {
+        return composeFile().getParent();
+    }
+
+    private static String projectVersion() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "<artifactId>kie-pipeline</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(root().resolve("pom.xml")));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
     }
 
     private static Path composeFile() {

@@ -45,6 +45,14 @@ class MakeRunTest {
                 TestPipeline.CALLBACK_SECRET);
         assertThat(welcome).contains("API_TOKEN=(yours, from the environment: not shown)");
         assertThat(welcome).contains("export API=\"$API_TOKEN\"");
+        // where operators look: the operator page and every service's metrics
+        assertThat(welcome).contains("http://localhost:8080/admin");
+        for (EmbeddedPipeline.Service s : EmbeddedPipeline.Service.values()) {
+            if (s != EmbeddedPipeline.Service.GATEWAY) {
+                assertThat(welcome).contains("http://localhost:" + pipeline.port(s) + "/actuator/health  metrics:"
+                        + " /actuator/prometheus");
+            }
+        }
 
         String generated = Main.welcome(pipeline, env, Set.of("API_TOKEN"), false, false, 1.0);
         assertThat(generated).contains("API_TOKEN=" + TestPipeline.API_TOKEN)

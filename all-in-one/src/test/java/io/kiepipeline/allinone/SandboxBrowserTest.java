@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -23,8 +22,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -35,34 +32,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SandboxBrowserTest extends PipelineTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SHOTS = Path.of("target/sandbox-screenshots");
     private static final Pattern BALANCE_AFTER = Pattern.compile("Balance after: ([0-9.,\\s]+ RUB)");
 
     private ChromeDriver browser;
     private WebDriverWait wait;
-    private Path profile;
 
     @BeforeAll
     void startTheBrowser() throws IOException {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && "true".equals(System.getenv("REQUIRE_BROWSER_TESTS"))) {
-            throw new IllegalStateException("REQUIRE_BROWSER_TESTS is set but Debian's chromium and chromium-driver"
-                    + " are not installed (apt-get install chromium chromium-driver)");
-        }
-        Assumptions.assumeTrue(present, "Debian's chromium and chromium-driver are not installed;"
-                + " .ci/run installs them");
-        profile = Files.createTempDirectory("sandbox-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // this machine's network is closed: Chromium must not try to reach Google at start
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=900,1200", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.start("900,1200");
         wait = new WebDriverWait(browser, PATIENCE, Duration.ofMillis(200));
         Files.createDirectories(SHOTS);
     }

@@ -34,6 +34,27 @@ public class Backends {
         this.analytics = new ServiceInstances(builder, analyticsUrl, Duration.ofSeconds(2), Duration.ofSeconds(10));
     }
 
+    /** Jobs the orchestrator's timer is not moving on, longest first. */
+    public List<Map<String, Object>> stuckJobs(int limit) {
+        return orchestrator.read(c -> c.get().uri("/internal/operator/stuck-jobs?limit={n}", limit).retrieve()
+                .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {
+                }));
+    }
+
+    /** The latest failed or refused jobs, newest first. */
+    public List<Map<String, Object>> recentFailures(int limit) {
+        return orchestrator.read(c -> c.get().uri("/internal/operator/recent-failures?limit={n}", limit).retrieve()
+                .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {
+                }));
+    }
+
+    /** The ledger's holds open longest, oldest first. */
+    public List<Map<String, Object>> openHolds(int limit) {
+        return ledger.read(c -> c.get().uri("/internal/operator/open-holds?limit={n}", limit).retrieve()
+                .body(new ParameterizedTypeReference<List<Map<String, Object>>>() {
+                }));
+    }
+
     /** The analytics service's live figures: totals, the last {@code minutes} per model, a user's last days. */
     public io.kiepipeline.schemas.AnalyticsViews.Stats stats(int minutes, Long userId, int days) {
         return analytics.read(c -> c.get().uri(u -> {

@@ -69,7 +69,9 @@ class OpenApiDocumentTest {
         doc.path("paths").propertyNames().forEach(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/api/v1/generations", "/api/v1/quotes", "/api/v1/jobs/{jobId}",
                 "/api/v1/users/{userId}/jobs", "/api/v1/accounts/{userId}", "/api/v1/models",
-                "/api/v1/admin/deposits", "/api/v1/admin/prices", "/api/v1/admin/kie", "/api/v1/admin/stats");
+                "/api/v1/admin/deposits", "/api/v1/admin/prices", "/api/v1/admin/kie", "/api/v1/admin/stats",
+                "/api/v1/admin/overview", "/api/v1/admin/dead-letters/{topic}",
+                "/api/v1/admin/dead-letters/{topic}/replay");
         JsonNode generation = doc.path("paths").path("/api/v1/generations").path("post");
         assertThat(generation.path("requestBody").path("content").path("application/json").path("schema")
                 .path("$ref").asString()).endsWith("/GenerationRequest");

@@ -83,6 +83,58 @@ public final class DeadLetterReplay {
         return replayed;
     }
 
+    /**
+     * How many dead letters each topic has that were not replayed (a full replay moves the group past them): from
+     * offsets only, nothing is read. A topic with no dead-letter topic yet has none.
+     */
+    public static Map<String, Long> pending(org.apache.kafka.clients.admin.Admin admin, List<String> topics)
+            throws java.util.concurrent.ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        Map<String, Long> pending = new java.util.LinkedHashMap<>();
+        java.util.Set<String> existing = admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        List<String> dlts = topics.stream().map(t -> t + "-dlt").filter(existing::contains).toList();
+        Map<String, org.apache.kafka.clients.admin.TopicDescription> described = dlts.isEmpty() ? Map.of()
+                : admin.describeTopics(dlts).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                new HashMap<>();
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> earliest =
+                new HashMap<>();
+        described.values().forEach(d -> d.partitions().forEach(p -> {
+            var tp = new org.apache.kafka.common.TopicPartition(d.name(), p.partition());
+            latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+            earliest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.earliest());
+        }));
+        var ends = latest.isEmpty() ? Map.<org.apache.kafka.common.TopicPartition,
+                org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>of()
+                : admin.listOffsets(latest).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        var starts = earliest.isEmpty() ? Map.<org.apache.kafka.common.TopicPartition,
+                org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>of()
+                : admin.listOffsets(earliest).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        for (String topic : topics) {
+            String dlt = topic + "-dlt";
+            if (!described.containsKey(dlt)) {
+                pending.put(topic, 0L);
+                continue;
+            }
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> done =
+                    admin.listConsumerGroupOffsets(dlt + "-replayer").partitionsToOffsetAndMetadata()
+                            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            long waiting = 0;
+            for (var e : ends.entrySet()) {
+                if (!e.getKey().topic().equals(dlt)) {
+                    continue;
+                }
+                long from = starts.get(e.getKey()).offset();
+                var committed = done.get(e.getKey());
+                if (committed != null) {
+                    from = Math.max(from, committed.offset());
+                }
+                waiting += Math.max(0, e.getValue().offset() - from);
+            }
+            pending.put(topic, waiting);
+        }
+        return pending;
+    }
+
     private interface Handler {
         void accept(ConsumerRecord<String, String> record, Object unused);
     }

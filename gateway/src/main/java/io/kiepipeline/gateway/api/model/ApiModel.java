@@ -152,4 +152,47 @@ public final class ApiModel {
     @Schema(description = "One input field's problem.")
     public record FieldProblem(String field, String message) {
     }
+
+    @Schema(description = "A job the timer is not moving on: open past its deadline, or its next check overdue.")
+    public record StuckJob(@Schema(format = "uuid") String jobId, long userId, String model, String status,
+                           String holdState, String taskId, @Schema(format = "date-time") String createdAt,
+                           @Schema(format = "date-time") String deadlineAt,
+                           @Schema(format = "date-time") String nextCheckAt,
+                           @Schema(description = "past its deadline, or its next check is overdue") String why) {
+    }
+
+    @Schema(description = "A job that failed or was refused.")
+    public record FailedJob(@Schema(format = "uuid") String jobId, long userId, String model, String status,
+                            String reason, String detail, @Schema(format = "date-time") String finishedAt) {
+    }
+
+    @Schema(description = "A hold neither captured nor released yet.")
+    public record OpenHold(@Schema(format = "uuid") String holdId, @Schema(format = "uuid") String jobId,
+                           long userId, long amountMinor, String currency,
+                           @Schema(format = "date-time") String placedAt) {
+    }
+
+    @Schema(description = "A topic's dead letters not replayed yet.")
+    public record DeadLetters(String topic, @Schema(description = "records in <topic>-dlt not replayed yet")
+                              long pending) {
+    }
+
+    @Schema(description = "One dead letter.")
+    public record DeadLetter(int partition, long offset, String key, String type, String eventId,
+                             @Schema(description = "the exception that sent it there") String reason) {
+    }
+
+    @Schema(description = "The dead letters of a topic that were sent back to it.")
+    public record Replayed(String topic, int replayed, List<DeadLetter> letters) {
+    }
+
+    @Schema(description = "Everything the operator page shows, each part from the service that owns it; a part whose"
+            + " service did not answer is null and named in unavailable.")
+    public record Overview(@Schema(format = "date-time") String at,
+                           io.kiepipeline.schemas.AnalyticsViews.Stats stats, KieAccounts kie,
+                           List<StuckJob> stuckJobs, List<OpenHold> openHolds, List<DeadLetters> deadLetters,
+                           List<FailedJob> recentFailures,
+                           @Schema(description = "the parts that could not be read: analytics, kie, stuckJobs,"
+                                   + " openHolds, deadLetters, recentFailures") List<String> unavailable) {
+    }
 }
