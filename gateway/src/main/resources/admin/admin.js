@@ -83,7 +83,7 @@
       var d = el('div'); d.appendChild(el('dt', p[0])); d.appendChild(el('dd', p[1])); dl.appendChild(d);
     });
     if (!stats) { fill('models', null, 10); return; }
-    var byModel = {};
+    var byModel = Object.create(null); // model names are data: never a prototype's keys
     (stats.minutes || []).forEach(function (m) {
       var a = byModel[m.model] || (byModel[m.model] = { requests: 0, successes: 0, failures: 0, rejections: 0,
         revenue: 0, currency: m.currency, credits: 0, buckets: {} });
@@ -182,10 +182,15 @@
     }).catch(function (e) { $('action').textContent = 'Replay failed: ' + e.message; button.disabled = false; });
   }
 
+  var loading = false;
+
+  // one refresh at a time: while the services are slow, a refresh that is still waiting is not joined by another
   function load() {
+    if (loading) { return Promise.resolve(); }
+    loading = true;
     return api('GET', '/api/v1/admin/overview').then(render).catch(function (e) {
       if (e.message !== 'unauthorized') { $('status').textContent = 'Could not refresh: ' + e.message; }
-    });
+    }).then(function () { loading = false; });
   }
 
   function signOut(why) {

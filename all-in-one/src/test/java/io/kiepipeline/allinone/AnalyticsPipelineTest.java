@@ -141,6 +141,51 @@ class AnalyticsPipelineTest extends PipelineTest {
     }
 
     @Test
+    void twoInstancesShareTheWorkAndEachAnswersForTheWholeApplication() throws Exception {
+        long user = aUserWithBalance(5_000);
+        awaitStatus(request(user, PAID, aPrompt("a fox counted by two")), "DELIVERED");
+        int first = pipeline.port(EmbeddedPipeline.Service.ANALYTICS);
+        int second = EmbeddedKafka.freePort();
+        pipeline.restartService(EmbeddedPipeline.Service.ANALYTICS,
+                Map.of("ANALYTICS_ADVERTISED_ADDRESS", "127.0.0.1:" + first));
+        Map<String, Object> props = new java.util.HashMap<>();
+        props.put("KAFKA_BOOTSTRAP_SERVERS", pipeline.kafkaBootstrapServers());
+        props.put("spring.config.name", io.kiepipeline.analytics.AnalyticsApplication.CONFIG_NAME);
+        props.put("spring.jmx.enabled", "false");
+        props.put("MANAGEMENT_PORT", "");
+        props.put("server.port", Integer.toString(second));
+        props.put("ANALYTICS_STATE_DIR", Files.createTempDirectory("analytics-second").toString());
+        props.put("ANALYTICS_ADVERTISED_ADDRESS", "127.0.0.1:" + second);
+        org.springframework.core.env.StandardEnvironment env = new org.springframework.core.env.StandardEnvironment();
+        env.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("second", props));
+        try (var twin = new org.springframework.boot.builder.SpringApplicationBuilder(
+                io.kiepipeline.analytics.AnalyticsApplication.class).environment(env)
+                .bannerMode(org.springframework.boot.Banner.Mode.OFF).registerShutdownHook(false).run()) {
+            // each instance holds some of the stores; each asks the other for the rest: the same figures from both
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> {
+                AnalyticsViews.Stats a = local(first);
+                AnalyticsViews.Stats b = local(second);
+                assertThat(a.totals()).isNotNull();
+                assertThat(json(a.totals())).isEqualTo(json(b.totals()));
+                assertThat(json(a.minutes())).isEqualTo(json(b.minutes()));
+                assertThat(json(b.totals())).isEqualTo(json(stats(60, null).totals()));
+            });
+        } finally {
+            pipeline.restartService(EmbeddedPipeline.Service.ANALYTICS, Map.of("ANALYTICS_ADVERTISED_ADDRESS", ""));
+        }
+    }
+
+    /** One instance's answer for the whole application (its own stores and the others'). */
+    private static AnalyticsViews.Stats local(int port) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/internal/stats?minutes=60")).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return MessageCodec.mapper().readValue(r.body(), AnalyticsViews.Stats.class);
+    }
+
+    @Test
     void theStatsAskForTheAdminTokenAndBoundTheirParameters() {
         assertThat(api.get("/api/v1/admin/stats", TestPipeline.API_TOKEN).status()).isEqualTo(401);
         assertThat(api.get("/api/v1/admin/stats", null).status()).isEqualTo(401);
@@ -163,7 +208,9 @@ class AnalyticsPipelineTest extends PipelineTest {
         Map<String, List<Long>> out = new TreeMap<>();
         for (ModelMinute m : rows) {
             List<Long> figures = List.of(m.requests(), m.successes(), m.failures(), m.rejections());
-            if (!m.minuteStart().isBefore(start) && !m.minuteStart().isAfter(end)
+            // requests for models that do not exist count under one key, with those the database refused to store
+            // (no job row): other tests send them, and no row can be compared
+            if (!m.minuteStart().isBefore(start) && !m.minuteStart().isAfter(end) && !"(unknown)".equals(m.model())
                     && figures.stream().anyMatch(n -> n > 0)) {
                 out.put(m.model() + "@" + m.minuteStart(), figures);
             }
@@ -174,8 +221,8 @@ class AnalyticsPipelineTest extends PipelineTest {
     private Map<String, List<Long>> fromTheJobTable(Instant start, Instant end) {
         Map<String, long[]> counts = new TreeMap<>();
         for (Map<String, Object> row : db.rows("select model, status, created_at, finished_at from orchestrator.job"
-                + " where created_at >= ? or finished_at >= ?", java.sql.Timestamp.from(start),
-                java.sql.Timestamp.from(start))) {
+                + " where (created_at >= ? or finished_at >= ?) and coalesce(reason, '') <> 'UNKNOWN_MODEL'",
+                java.sql.Timestamp.from(start), java.sql.Timestamp.from(start))) {
             String model = (String) row.get("model");
             Instant created = ((java.sql.Timestamp) row.get("created_at")).toInstant();
             if (!created.isBefore(start)) {

@@ -113,6 +113,11 @@ class ContainerImagesTest {
 
     private static Path tarball(String service) {
         Path tar = ROOT.resolve(service).resolve("target").resolve(service + "-image.tar");
+        // make test builds the images where it can (Linux x86-64: scripts/image-base.sh); CI requires them
+        if (!Files.exists(tar) && !"true".equals(System.getenv("REQUIRE_IMAGE_TESTS"))) {
+            org.junit.jupiter.api.Assumptions.abort("no images built on this machine (make images);"
+                    + " REQUIRE_IMAGE_TESTS=true makes their absence a failure");
+        }
         assertThat(tar).as("the image of %s (make images builds it; make test too)", service).exists();
         return tar;
     }

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +62,8 @@ public class AnalyticsApplication {
 
     /**
      * A stream thread that fails (a broker away longer than task.timeout.ms, a bug) is replaced: with exactly-once,
-     * its tasks start again from their last commit, so nothing counts twice. The address other instances reach this
-     * one at, for queries over several instances.
+     * its tasks start again from their last commit, so nothing counts twice. (The address other instances reach this
+     * one at is {@code application.server}, from ANALYTICS_ADVERTISED_ADDRESS in analytics.yml.)
      */
     @Bean
     StreamsBuilderFactoryBeanConfigurer analyticsStreamsConfigurer(AnalyticsSettings settings) {
@@ -73,10 +72,6 @@ public class AnalyticsApplication {
                 log.atError().setCause(e).log("analytics.stream-thread-failed; replaced, resuming from the last commit");
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
-            if (!settings.advertisedAddress().isEmpty() && factory.getStreamsConfiguration() != null) {
-                factory.getStreamsConfiguration().put(StreamsConfig.APPLICATION_SERVER_CONFIG,
-                        settings.advertisedAddress());
-            }
         };
     }
 

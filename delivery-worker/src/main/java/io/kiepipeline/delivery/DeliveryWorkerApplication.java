@@ -4,7 +4,6 @@ import io.kiepipeline.delivery.sending.TelegramSettings;
 import java.net.URI;
 import java.time.Duration;
 import okhttp3.OkHttpClient;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -14,10 +13,10 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 /** The delivery-worker: sends results and notices to Telegram chats. */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(DeliverySettings.class)
 public class DeliveryWorkerApplication {
     /** The service's configuration file, delivery-worker.yml: the services share one classpath in the all-in-one run. */
     public static final String CONFIG_NAME = "delivery-worker";
-    static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(DeliveryWorkerApplication.class);
@@ -26,22 +25,16 @@ public class DeliveryWorkerApplication {
     }
 
     @Bean
-    TelegramSettings telegramSettings(@Value("${pipeline.telegram.patience}") Duration patience,
-                                      @Value("${pipeline.telegram.retry-initial}") Duration retryInitial,
-                                      @Value("${pipeline.telegram.retry-max}") Duration retryMax,
-                                      @Value("${pipeline.telegram.lease}") Duration lease,
-                                      @Value("${pipeline.telegram.scheduler-period}") Duration schedulerPeriod,
-                                      @Value("${pipeline.telegram.senders}") int senders,
-                                      @Value("${pipeline.telegram.batch-size}") int batchSize) {
-        return new TelegramSettings(patience, retryInitial, retryMax, lease, schedulerPeriod, senders, batchSize);
+    TelegramSettings telegramSettings(DeliverySettings s) {
+        return new TelegramSettings(s.patience(), s.retryInitial(), s.retryMax(), s.lease(), s.schedulerPeriod(),
+                s.senders(), s.batchSize());
     }
 
     @Bean
-    TelegramClient telegramClient(@Value("${pipeline.telegram.base-url}") String baseUrl,
-                                  @Value("${pipeline.telegram.bot-token}") String token) {
+    TelegramClient telegramClient(DeliverySettings s) {
         // one call never outlasts this (the send lease must be longer, or a slow send would be claimed twice)
-        return new OkHttpTelegramClient(new OkHttpClient.Builder().callTimeout(CALL_TIMEOUT).build(), token,
-                telegramUrl(baseUrl));
+        return new OkHttpTelegramClient(new OkHttpClient.Builder().callTimeout(s.callTimeout()).build(), s.botToken(),
+                telegramUrl(s.baseUrl()));
     }
 
     /** {@code https://api.telegram.org} or an emulator's {@code http://127.0.0.1:9002}. */

@@ -9,20 +9,19 @@ import io.kiepipeline.platform.callbacks.CallbackToken;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.TelegramUrl;
 import org.telegram.telegrambots.meta.generics.TelegramClient;
 
 /** The gateway: everything from outside comes in here and goes onto Kafka. */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties({GatewaySettings.class, GatewayTelegramSettings.class})
 public class GatewayApplication {
     /** The service's configuration file, gateway.yml: the services share one classpath in the all-in-one run. */
     public static final String CONFIG_NAME = "gateway";
@@ -34,15 +33,14 @@ public class GatewayApplication {
     }
 
     @Bean
-    CallbackToken callbackToken(Environment env) {
-        return new CallbackToken(env.getProperty("CALLBACK_SECRET"));
+    CallbackToken callbackToken(GatewaySettings settings) {
+        return new CallbackToken(settings.callbackSecret());
     }
 
     @Bean
     @ConditionalOnProperty(name = "pipeline.telegram.enabled", matchIfMissing = true)
-    TelegramClient telegramClient(@Value("${pipeline.telegram.base-url}") String baseUrl,
-                                  @Value("${pipeline.telegram.bot-token}") String token) {
-        return new OkHttpTelegramClient(token, telegramUrl(baseUrl));
+    TelegramClient telegramClient(GatewayTelegramSettings telegram) {
+        return new OkHttpTelegramClient(telegram.botToken(), telegramUrl(telegram.baseUrl()));
     }
 
     /** Every update Telegram sends (long polling or the webhook) goes onto Kafka as it came, for the bot service. */
@@ -70,10 +68,9 @@ public class GatewayApplication {
     /** Long polling, unless Telegram sends updates to the webhook ({@code TELEGRAM_WEBHOOK=true}). */
     @Bean
     @ConditionalOnExpression(POLLING)
-    TelegramPolling telegramPolling(TelegramUpdateForwarder bot, @Value("${pipeline.telegram.base-url}") String baseUrl,
-                                    @Value("${pipeline.telegram.bot-token}") String token,
-                                    @Value("${pipeline.telegram.long-poll-timeout-seconds}") int timeout) {
-        return new TelegramPolling(bot, token, telegramUrl(baseUrl), timeout);
+    TelegramPolling telegramPolling(TelegramUpdateForwarder bot, GatewayTelegramSettings telegram) {
+        return new TelegramPolling(bot, telegram.botToken(), telegramUrl(telegram.baseUrl()),
+                telegram.longPollTimeoutSeconds());
     }
 
     static final String POLLING = "${pipeline.telegram.enabled:true} and !${pipeline.telegram.webhook:false}";
@@ -85,9 +82,11 @@ public class GatewayApplication {
     @Bean
     @ConditionalOnExpression(POLLING)
     SmartLifecycle telegramPollerElection(TelegramPolling polling,
-                                          @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-                                          @Value("${pipeline.telegram.poller-session-timeout}") Duration session,
-                                          @Value("${pipeline.telegram.poller-election}") boolean election) {
+                                          org.springframework.boot.kafka.autoconfigure.KafkaProperties kafka,
+                                          GatewayTelegramSettings telegram) {
+        String bootstrapServers = String.join(",", kafka.getBootstrapServers());
+        Duration session = telegram.pollerSessionTimeout();
+        boolean election = telegram.pollerElection();
         if (!election) {
             return new SmartLifecycle() {
                 @Override

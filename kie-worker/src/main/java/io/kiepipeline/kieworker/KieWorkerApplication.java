@@ -8,7 +8,6 @@ import io.kiepipeline.kieworker.tasks.KieSettings;
 import io.kiepipeline.platform.callbacks.CallbackToken;
 import java.time.Clock;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import io.kiepipeline.kieworker.accounts.CreditPoller;
 import io.kiepipeline.kieworker.accounts.KieAccounts;
 import io.kiepipeline.platform.config.RequiredSettings;
@@ -26,6 +25,7 @@ import org.springframework.core.env.Environment;
 
 /** The kie-worker: the only service that talks to KIE. */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(KieWorkerSettings.class)
 public class KieWorkerApplication {
     /** The service's configuration file, kie-worker.yml: the services share one classpath in the all-in-one run. */
     public static final String CONFIG_NAME = "kie-worker";
@@ -37,29 +37,17 @@ public class KieWorkerApplication {
     }
 
     @Bean
-    KieSettings kieSettings(Environment env, @Value("${pipeline.kie.public-base-url}") String publicBaseUrl,
-                            @Value("${pipeline.kie.retry.attempts}") int attempts,
-                            @Value("${pipeline.kie.retry.initial}") Duration initial,
-                            @Value("${pipeline.kie.retry.max}") Duration max,
-                            @Value("${pipeline.kie.callback-token-margin}") Duration callbackTokenMargin,
-                            @Value("${pipeline.kie.allow-http-result-urls}") boolean allowHttpResultUrls) {
-        CallbackToken tokens = publicBaseUrl.isBlank() ? null : new CallbackToken(env.getProperty("CALLBACK_SECRET"));
-        return new KieSettings(publicBaseUrl, tokens, Math.max(1, attempts), initial, max, callbackTokenMargin,
-                allowHttpResultUrls);
-    }
-
-    /** {@code KIE_API_KEYS} (several accounts, comma-separated), else {@code KIE_API_KEY}. */
-    static List<String> apiKeys(String keys, String key) {
-        String source = keys != null && !keys.isBlank() ? keys : key == null ? "" : key;
-        return Arrays.stream(source.split(",")).map(String::trim).filter(k -> !k.isEmpty()).toList();
+    KieSettings kieSettings(KieWorkerSettings s) {
+        CallbackToken tokens = s.publicBaseUrl().isBlank() ? null : new CallbackToken(s.callbackSecret());
+        return new KieSettings(s.publicBaseUrl(), tokens, s.retry().attempts(), s.retry().initial(), s.retry().max(),
+                s.callbackTokenMargin(), s.allowHttpResultUrls());
     }
 
     @Bean
-    KieAccounts kieAccounts(@Value("${pipeline.kie.api-keys}") String keys,
-                            @Value("${pipeline.kie.api-key}") String key, JdbcTemplate jdbc, OutboxWriter outbox,
-                            Clock clock, @Value("${pipeline.kie.credits.warn-below}") long warnBelow,
+    KieAccounts kieAccounts(KieWorkerSettings s, JdbcTemplate jdbc, OutboxWriter outbox, Clock clock,
                             ObjectProvider<MeterRegistry> meters) {
-        List<String> apiKeys = apiKeys(keys, key);
+        List<String> apiKeys = s.keys();
+        long warnBelow = s.credits().warnBelow();
         if (apiKeys.isEmpty()) {
             throw new RequiredSettings.MissingSettingException("kie-worker cannot start: set KIE_API_KEY (or "
                     + "KIE_API_KEYS, several keys comma-separated)");
@@ -69,18 +57,16 @@ public class KieWorkerApplication {
     }
 
     @Bean
-    KieClient kieClient(@Value("${pipeline.kie.base-url}") String baseUrl, KieAccounts accounts,
-                        @Value("${pipeline.kie.request-timeout}") Duration timeout,
-                        ObjectProvider<MeterRegistry> meters) {
-        KieClient client = new KieClient(baseUrl, accounts.keys().getFirst().apiKey(), timeout);
+    KieClient kieClient(KieWorkerSettings s, KieAccounts accounts, ObjectProvider<MeterRegistry> meters) {
+        KieClient client = new KieClient(s.baseUrl(), accounts.keys().getFirst().apiKey(), s.requestTimeout());
         meters.ifAvailable(client::bindTo);
         return client;
     }
 
     @Bean
     CreditPoller creditPoller(KieAccounts accounts, KieClient kie, PlatformTransactionManager txManager,
-                              @Value("${pipeline.kie.credits.poll-interval}") Duration every) {
-        return new CreditPoller(accounts, kie, txManager, every);
+                              KieWorkerSettings s) {
+        return new CreditPoller(accounts, kie, txManager, s.credits().pollInterval());
     }
 
     /**
@@ -88,10 +74,8 @@ public class KieWorkerApplication {
      * late must still fall outside KIE's window of the call that takes the same place 20 calls later.
      */
     @Bean
-    CreateTaskThrottle createTaskThrottle(JdbcTemplate jdbc,
-                                          @Value("${pipeline.kie.rate-limit.requests}") int requests,
-                                          @Value("${pipeline.kie.rate-limit.per}") Duration per,
-                                          @Value("${pipeline.kie.rate-limit.margin}") Duration margin, Clock clock) {
-        return new SharedCreateTaskThrottle(jdbc, requests, per.plus(margin), clock);
+    CreateTaskThrottle createTaskThrottle(JdbcTemplate jdbc, KieWorkerSettings s, Clock clock) {
+        KieWorkerSettings.RateLimit r = s.rateLimit();
+        return new SharedCreateTaskThrottle(jdbc, r.requests(), r.per().plus(r.margin()), clock);
     }
 }

@@ -5,7 +5,6 @@ import io.kiepipeline.orchestrator.jobs.core.JobIntake;
 import io.kiepipeline.orchestrator.jobs.core.JobSaga;
 import io.kiepipeline.orchestrator.jobs.core.SagaSettings;
 import java.time.Duration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -13,6 +12,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The orchestrator: owns jobs and drives each job's saga. */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(OrchestratorSettings.class)
 @EnableScheduling
 public class OrchestratorApplication {
     /** The service's configuration file, orchestrator.yml: the services share one classpath in the all-in-one run. */
@@ -25,10 +25,11 @@ public class OrchestratorApplication {
     }
 
     @Bean
-    ModelCatalog modelCatalog(@Value("${pipeline.catalog}") String location,
-                              @Value("${pipeline.currency}") String currency,
-                              @Value("${ALLOW_HTTP_RESULT_URLS:false}") boolean emulatedWorld,
-                              @Value("${PUBLIC_BASE_URL:}") String publicBaseUrl) {
+    ModelCatalog modelCatalog(OrchestratorSettings settings, io.kiepipeline.platform.config.PlatformProperties platform) {
+        boolean emulatedWorld = settings.allowHttpResultUrls();
+        String publicBaseUrl = settings.publicBaseUrl();
+        String location = settings.catalog();
+        String currency = platform.currency();
         ModelCatalog catalog = ModelCatalog.load(location);
         if (emulatedWorld && publicBaseUrl.startsWith("http://")) {
             // the embedded run with the emulators: the photos the bot re-hosts are under an http address
@@ -45,16 +46,10 @@ public class OrchestratorApplication {
     }
 
     @Bean
-    SagaSettings sagaSettings(@Value("${pipeline.jobs.timeout}") Duration timeout,
-                              @Value("${pipeline.jobs.poll-interval}") Duration pollInterval,
-                              @Value("${pipeline.jobs.poll-max-interval}") Duration pollMaxInterval,
-                              @Value("${pipeline.jobs.callback-grace}") Duration callbackGrace,
-                              @Value("${pipeline.jobs.hold-timeout}") Duration holdTimeout,
-                              @Value("${pipeline.jobs.reconcile-after}") Duration reconcileAfter,
-                              @Value("${pipeline.jobs.late-watch}") Duration lateWatch,
-                              @Value("${pipeline.jobs.late-poll-interval}") Duration latePollInterval) {
-        return new SagaSettings(timeout, pollInterval, pollMaxInterval, callbackGrace, holdTimeout, reconcileAfter,
-                lateWatch, latePollInterval);
+    SagaSettings sagaSettings(OrchestratorSettings settings) {
+        OrchestratorSettings.Jobs j = settings.jobs();
+        return new SagaSettings(j.timeout(), j.pollInterval(), j.pollMaxInterval(), j.callbackGrace(),
+                j.holdTimeout(), j.reconcileAfter(), j.lateWatch(), j.latePollInterval());
     }
 
     /**
@@ -63,11 +58,10 @@ public class OrchestratorApplication {
      */
     @Bean
     java.util.function.Function<String, Duration> kieTimeouts(SagaSettings settings, ModelCatalog catalog,
-                                                             org.springframework.core.env.Environment env) {
+                                                             OrchestratorSettings orchestrator) {
         java.util.Map<String, Duration> byModel = new java.util.HashMap<>();
         for (var m : catalog.all()) {
-            Duration max = env.getProperty("pipeline.jobs.max-age." + m.category().name(), Duration.class);
-            byModel.put(m.id(), max != null && max.compareTo(settings.timeout()) < 0 ? max : settings.timeout());
+            byModel.put(m.id(), orchestrator.jobs().timeoutFor(m.category()));
         }
         return model -> byModel.getOrDefault(model, settings.timeout());
     }
@@ -78,9 +72,9 @@ public class OrchestratorApplication {
     }
 
     @Bean
-    JobIntake jobIntake(ModelCatalog catalog, SagaSettings settings, @Value("${pipeline.currency}") String currency,
-                        @Value("${pipeline.quotes.ttl}") Duration quoteTtl,
+    JobIntake jobIntake(ModelCatalog catalog, SagaSettings settings,
+                        io.kiepipeline.platform.config.PlatformProperties platform, OrchestratorSettings orchestrator,
                         java.util.function.Function<String, Duration> kieTimeouts) {
-        return new JobIntake(catalog, settings, currency, quoteTtl, kieTimeouts);
+        return new JobIntake(catalog, settings, platform.currency(), orchestrator.quotes().ttl(), kieTimeouts);
     }
 }

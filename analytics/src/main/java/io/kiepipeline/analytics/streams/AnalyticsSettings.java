@@ -1,5 +1,7 @@
 package io.kiepipeline.analytics.streams;
 
+import static io.kiepipeline.platform.config.InvalidSettingException.require;
+
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -25,20 +27,14 @@ public record AnalyticsSettings(Duration grace, Duration minuteRetention, Durati
         dayRetention = dayRetention == null ? Duration.ofDays(90) : dayRetention;
         jobRetention = jobRetention == null ? Duration.ofDays(7) : jobRetention;
         advertisedAddress = advertisedAddress == null ? "" : advertisedAddress.trim();
-        require(!grace.isNegative(), "ANALYTICS_GRACE", "must not be negative", grace);
-        require(minuteRetention.compareTo(Duration.ofMinutes(1).plus(grace)) >= 0, "ANALYTICS_MINUTE_RETENTION",
-                "must be at least a minute plus ANALYTICS_GRACE (" + grace + ")", minuteRetention);
-        require(dayRetention.compareTo(Duration.ofDays(1).plus(grace)) >= 0, "ANALYTICS_DAY_RETENTION",
-                "must be at least a day plus ANALYTICS_GRACE (" + grace + ")", dayRetention);
-        require(jobRetention.compareTo(Duration.ofHours(1)) >= 0, "ANALYTICS_JOB_RETENTION",
+        require(!grace.isNegative(), "grace", "must not be negative", grace);
+        require(minuteRetention.compareTo(Duration.ofMinutes(1).plus(grace)) >= 0, "minute-retention",
+                "must be at least a minute plus the grace (" + grace + ")", minuteRetention);
+        require(dayRetention.compareTo(Duration.ofDays(1).plus(grace)) >= 0, "day-retention",
+                "must be at least a day plus the grace (" + grace + ")", dayRetention);
+        require(jobRetention.compareTo(Duration.ofHours(1)) >= 0, "job-retention",
                 "must be at least an hour (repeats of a message come later than that after an outage)", jobRetention);
         require(advertisedAddress.isEmpty() || advertisedAddress.matches("[A-Za-z0-9.\\-]+:[0-9]{1,5}"),
-                "ANALYTICS_ADVERTISED_ADDRESS", "must be host:port", advertisedAddress);
-    }
-
-    private static void require(boolean ok, String variable, String rule, Object value) {
-        if (!ok) {
-            throw new IllegalArgumentException(variable + " " + rule + "; it is " + value);
-        }
+                "advertised-address", "must be host:port", advertisedAddress);
     }
 }

@@ -34,6 +34,12 @@ public final class EventFacts implements Deserializer<Fact> {
             MessageTypes.nameOf(KieEvent.KieTaskStatusObserved.class),
             MessageTypes.nameOf(GatewayEvent.CallbackReceived.class));
 
+    /** Instants the views take: anything else is a broken clock or a forgery. */
+    static final Instant EARLIEST = Instant.parse("2020-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+    /** Where requests for a model that does not exist are counted: what a caller types never becomes a key. */
+    static final String UNKNOWN_MODEL = "(unknown)";
+
     @Override
     public Fact deserialize(String topic, byte[] data) {
         return null;
@@ -50,8 +56,14 @@ public final class EventFacts implements Deserializer<Fact> {
             if (fact != null && fact.at() == null) {
                 fact = fact.withAt(occurredAt(headers));
             }
+            if (fact != null && fact.at() != null && (fact.at().isBefore(EARLIEST) || fact.at().isAfter(LATEST))) {
+                // an instant no window can hold (a producer's broken clock, a forged year 3000): counted as unreadable
+                throw new MessageCodec.UnreadableMessageException("its instant is out of range: " + fact.at());
+            }
             return fact;
-        } catch (MessageCodec.UnreadableMessageException e) {
+        } catch (MessageCodec.UnreadableMessageException | NullPointerException | IllegalArgumentException e) {
+            // a payload that parses but lacks what the view needs (a job id, a user, a state) is skipped like one
+            // that does not parse: one bad record must never stop the figures
             Counters.UNREADABLE.incrementAndGet();
             log.atWarn().addKeyValue("topic", topic).addKeyValue("eventType", type)
                     .log("analytics.record-unreadable; skipped (its consumer dead-letters it): " + e.getMessage());
@@ -64,8 +76,9 @@ public final class EventFacts implements Deserializer<Fact> {
         return switch (message) {
             case JobEvent.JobCreated e -> fact(Fact.Kind.CREATED, e.jobId().toString(), e.model(),
                     e.userId().value(), e.createdAt(), 0, e.currency(), null);
-            case JobEvent.JobRejected e -> fact(Fact.Kind.REJECTED, e.jobId().toString(), e.model(),
-                    e.userId().value(), e.rejectedAt(), 0, null, null);
+            case JobEvent.JobRejected e -> fact(Fact.Kind.REJECTED, e.jobId().toString(),
+                    e.reason() == io.kiepipeline.schemas.JobRejectionReason.UNKNOWN_MODEL || !plausible(e.model())
+                            ? UNKNOWN_MODEL : e.model(), e.userId().value(), e.rejectedAt(), 0, null, null);
             case JobEvent.JobSubmitted e -> fact(Fact.Kind.SUBMITTED, e.jobId().toString(), null,
                     e.userId().value(), e.submittedAt(), 0, null, e.taskId());
             case JobEvent.JobSucceeded e -> fact(Fact.Kind.SUCCEEDED, e.jobId().toString(), e.model(),
@@ -86,6 +99,12 @@ public final class EventFacts implements Deserializer<Fact> {
                     e.creditsConsumed(), e.receivedAt()) : null;
             default -> null;
         };
+    }
+
+    /** A model id as the catalog writes them: printable, short; anything else was typed by someone. */
+    static boolean plausible(String model) {
+        return model != null && !model.isBlank() && model.length() <= io.kiepipeline.schemas.Limits.MODEL_ID
+                && model.chars().noneMatch(Character::isISOControl);
     }
 
     /** KIE's final word on a task's cost: a finished task's {@code creditsConsumed}. */

@@ -183,6 +183,32 @@ class AnalyticsTopologyTest {
     }
 
     @Test
+    void aRecordThatParsesButLacksWhatTheViewsNeedOrLiesAboutItsTimeIsSkippedAndCountingGoesOn() {
+        long before = Counters.UNREADABLE.get();
+        pipe(Topics.JOB_EVENTS.name(), "k", "{}", MessageTypes.nameOf(JobEvent.JobCreated.class), T0);
+        pipe(Topics.KIE_EVENTS.name(), "k", "{\"jobId\":\"" + UUID.randomUUID() + "\",\"creditsConsumed\":5}",
+                MessageTypes.nameOf(KieEvent.KieTaskStatusObserved.class), T0);
+        created(job(), FLUX, ALICE, 0, Instant.parse("3000-01-01T00:00:00Z"));
+        created(job(), FLUX, ALICE, 0, T0);
+
+        assertThat(Counters.UNREADABLE.get() - before).isEqualTo(3);
+        assertThat(totals().requests()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestForAModelThatDoesNotExistCountsUnderOneKeyWhateverWasTyped() {
+        for (String typed : List.of("no-such-model", "google/nano\u0000banana", "x".repeat(500))) {
+            send(new JobEvent.JobRejected(job(), BOB, new ChatId(1002), typed, JobRejectionReason.UNKNOWN_MODEL,
+                    "unknown model", T0), T0);
+        }
+        send(new JobEvent.JobRejected(job(), BOB, new ChatId(1002), "bad\u0007model", JobRejectionReason.INVALID_INPUT,
+                "the request cannot be stored", T0), T0);
+
+        assertThat(minutes().keySet()).containsExactly("(unknown)@2026-11-29T13:05:00Z");
+        assertThat(minutes().get("(unknown)@2026-11-29T13:05:00Z").rejections()).isEqualTo(4);
+    }
+
+    @Test
     void timeToResultQuantilesComeFromEachSuccessSinceItsCreation() {
         for (int i = 1; i <= 20; i++) {
             JobId id = job();

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -66,10 +65,10 @@ public class Admin {
     private final Bans bans;
     private final String currency;
 
-    Admin(@Value("${pipeline.bot.admin-user-ids}") String adminUserIds, RestBackend backend, Bans bans,
-          @Value("${pipeline.currency}") String currency) {
-        this.admins = Arrays.stream(adminUserIds.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(Long::parseLong).collect(Collectors.toUnmodifiableSet());
+    Admin(io.kiepipeline.bot.BotSettings settings, RestBackend backend, Bans bans,
+          io.kiepipeline.platform.config.PlatformProperties platform) {
+        String currency = platform.currency();
+        this.admins = settings.admins();
         this.backend = backend;
         this.bans = bans;
         this.currency = currency;

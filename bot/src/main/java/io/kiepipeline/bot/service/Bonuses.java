@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -42,9 +41,11 @@ public class Bonuses {
     private final String currency;
     private final ChatStore chats;
 
-    Bonuses(JdbcTemplate jdbc, OutboxWriter outbox, ChatStore chats, @Value("${pipeline.bot.bonus.welcome-minor}") long welcomeMinor,
-            @Value("${pipeline.bot.bonus.referral-minor}") long referralMinor,
-            @Value("${pipeline.currency}") String currency) {
+    Bonuses(JdbcTemplate jdbc, OutboxWriter outbox, ChatStore chats, io.kiepipeline.bot.BotSettings settings,
+            io.kiepipeline.platform.config.PlatformProperties platform) {
+        long welcomeMinor = settings.bonus().welcomeMinor();
+        long referralMinor = settings.bonus().referralMinor();
+        String currency = platform.currency();
         if (welcomeMinor < 0 || referralMinor < 0) {
             throw new IllegalStateException("WELCOME_BONUS_MINOR and REFERRAL_BONUS_MINOR must not be negative");
         }

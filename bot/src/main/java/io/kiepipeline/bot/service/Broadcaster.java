@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -37,7 +36,8 @@ class Broadcaster {
     private final int perSecond;
 
     Broadcaster(JdbcTemplate jdbc, OutboxWriter outbox, PlatformTransactionManager txManager, Clock clock,
-                @Value("${pipeline.bot.broadcast-per-second}") int perSecond) {
+                io.kiepipeline.bot.BotSettings settings) {
+        int perSecond = settings.broadcastPerSecond();
         if (perSecond < 1 || perSecond > 30) {
             throw new IllegalStateException("BOT_BROADCAST_PER_SECOND must be 1 to 30 (Telegram's own limit)");
         }

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -43,9 +42,9 @@ public class Delivery {
 
     Delivery(DeliveryStore store, DeliveryScheduler scheduler, Inbox inbox, Clock clock, JobLanguages languages,
              JobProgress progress, JobCharges charges,
-             @Value("${pipeline.telegram.capture-wait:3s}") Duration captureWait) {
+             io.kiepipeline.delivery.DeliverySettings settings) {
         this.charges = charges;
-        this.captureWait = captureWait;
+        this.captureWait = settings.captureWait();
         this.languages = languages;
         this.progress = progress;
         this.store = store;

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -44,7 +43,8 @@ public class DeliveryScheduler implements SmartLifecycle {
 
     DeliveryScheduler(DeliveryStore store, ChatCommands chatCommands, TelegramSender sender, TelegramSettings settings,
                       Clock clock, ObjectProvider<MeterRegistry> meters,
-                      @Value("${pipeline.telegram.scheduler-auto-start:true}") boolean autoStart) {
+                      io.kiepipeline.delivery.DeliverySettings deliverySettings) {
+        boolean autoStart = deliverySettings.schedulerAutoStart();
         this.store = store;
         this.chatCommands = chatCommands;
         chatCommands.onCommit(this::wakeUp);

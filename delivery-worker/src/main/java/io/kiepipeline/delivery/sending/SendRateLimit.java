@@ -3,7 +3,6 @@ package io.kiepipeline.delivery.sending;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -22,11 +21,10 @@ class SendRateLimit {
     private final int globalPerSecond;
     private final Duration chatInterval;
 
-    SendRateLimit(JdbcTemplate jdbc, @Value("${pipeline.telegram.rate.global-per-second:30}") int globalPerSecond,
-                  @Value("${pipeline.telegram.rate.chat-interval:1s}") Duration chatInterval) {
+    SendRateLimit(JdbcTemplate jdbc, io.kiepipeline.delivery.DeliverySettings settings) {
         this.jdbc = jdbc;
-        this.globalPerSecond = Math.max(1, globalPerSecond);
-        this.chatInterval = chatInterval;
+        this.globalPerSecond = settings.rate().globalPerSecond();
+        this.chatInterval = settings.rate().chatInterval();
     }
 
     /** The places taken so far in this claim: one lock, one look at the window, then decisions in memory. */

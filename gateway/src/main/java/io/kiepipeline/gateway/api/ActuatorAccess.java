@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -22,8 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ActuatorAccess extends OncePerRequestFilter {
     private final String adminToken;
 
-    ActuatorAccess(@Value("${pipeline.gateway.admin-token}") String adminToken) {
-        this.adminToken = adminToken;
+    ActuatorAccess(io.kiepipeline.gateway.GatewaySettings settings) {
+        this.adminToken = settings.adminToken();
     }
 
     @Override

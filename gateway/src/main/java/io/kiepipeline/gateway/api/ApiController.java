@@ -26,7 +26,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -56,16 +55,14 @@ class ApiController {
     private final String adminToken;
     private final String currency;
 
-    ApiController(Publisher publisher, Backends backends, Clock clock,
-                  @Value("${pipeline.gateway.api-token}") String apiToken,
-                  @Value("${pipeline.gateway.admin-token}") String adminToken,
-                  @Value("${pipeline.currency}") String currency) {
+    ApiController(Publisher publisher, Backends backends, Clock clock, io.kiepipeline.gateway.GatewaySettings settings,
+                  io.kiepipeline.platform.config.PlatformProperties platform) {
         this.publisher = publisher;
         this.backends = backends;
         this.clock = clock;
-        this.apiToken = apiToken;
-        this.adminToken = adminToken;
-        this.currency = currency;
+        this.apiToken = settings.apiToken();
+        this.adminToken = settings.adminToken();
+        this.currency = platform.currency();
     }
 
     @PostMapping("/api/v1/generations")

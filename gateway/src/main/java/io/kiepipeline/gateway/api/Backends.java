@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
@@ -24,9 +23,12 @@ public class Backends {
     private final ServiceInstances ledger;
     private final ServiceInstances analytics;
 
-    public Backends(RestClient.Builder builder, @Value("${pipeline.gateway.orchestrator-url}") String orchestratorUrl,
-                    @Value("${pipeline.gateway.ledger-url}") String ledgerUrl,
-                    @Value("${pipeline.gateway.analytics-url}") String analyticsUrl) {
+    @org.springframework.beans.factory.annotation.Autowired
+    public Backends(RestClient.Builder builder, io.kiepipeline.gateway.GatewaySettings settings) {
+        this(builder, settings.orchestratorUrl(), settings.ledgerUrl(), settings.analyticsUrl());
+    }
+
+    public Backends(RestClient.Builder builder, String orchestratorUrl, String ledgerUrl, String analyticsUrl) {
         // an instance that hangs (waiting for its database, say) is given up on like one that is down
         this.orchestrator = new ServiceInstances(builder, orchestratorUrl, Duration.ofSeconds(2), Duration.ofSeconds(5));
         this.ledger = new ServiceInstances(builder, ledgerUrl, Duration.ofSeconds(2), Duration.ofSeconds(5));

@@ -27,7 +27,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -61,14 +60,17 @@ class OperatorController implements DisposableBean {
     private final String bootstrapServers;
     private final Admin kafka;
     private final ExecutorService reads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Object> replayLocks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The dead-letter counts' read still running, if any: a refresh while Kafka is slow waits for it, never adds one. */
+    private CompletableFuture<List<ApiModel.DeadLetters>> deadLettersRead;
 
     OperatorController(Backends backends, Clock clock, KafkaAdmin kafkaAdmin,
-                       @Value("${pipeline.gateway.admin-token}") String adminToken,
-                       @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+                       io.kiepipeline.gateway.GatewaySettings settings,
+                       org.springframework.boot.kafka.autoconfigure.KafkaProperties kafkaProperties) {
         this.backends = backends;
         this.clock = clock;
-        this.adminToken = adminToken;
-        this.bootstrapServers = bootstrapServers;
+        this.adminToken = settings.adminToken();
+        this.bootstrapServers = String.join(",", kafkaProperties.getBootstrapServers());
         Map<String, Object> config = new java.util.HashMap<>(kafkaAdmin.getConfigurationProperties());
         config.put("request.timeout.ms", 5000);
         config.put("default.api.timeout.ms", 8000);
@@ -122,7 +124,7 @@ class OperatorController implements DisposableBean {
         var holds = read("openHolds", unavailable, () -> list(backends.openHolds(ROWS), ApiModel.OpenHold.class));
         var failures = read("recentFailures", unavailable,
                 () -> list(backends.recentFailures(ROWS), ApiModel.FailedJob.class));
-        var letters = read("deadLetters", unavailable, this::deadLetters);
+        var letters = read("deadLetters", unavailable, this::deadLettersOnce);
         CompletableFuture.allOf(stats, kie, stuck, holds, failures, letters).join();
         List<String> missing = new ArrayList<>(unavailable);
         java.util.Collections.sort(missing);
@@ -147,8 +149,9 @@ class OperatorController implements DisposableBean {
         if (!known(topic)) {
             return unknownTopic();
         }
-        List<ApiModel.DeadLetter> letters = new DeadLetterReplay(bootstrapServers).list(topic).stream()
-                .limit(MAX_LETTERS).map(OperatorController::letter).toList();
+        // reads no further than the letters it shows: a dead-letter topic can be large
+        List<ApiModel.DeadLetter> letters = new DeadLetterReplay(bootstrapServers).list(topic, MAX_LETTERS).stream()
+                .map(OperatorController::letter).toList();
         return ResponseEntity.ok(letters);
     }
 
@@ -170,12 +173,29 @@ class OperatorController implements DisposableBean {
         if (!known(topic)) {
             return unknownTopic();
         }
-        List<ApiModel.DeadLetter> replayed = new DeadLetterReplay(bootstrapServers).replay(topic, null).stream()
-                .map(OperatorController::letter).toList();
+        // one replay of a topic at a time in this gateway (a second click waits for the first, then finds nothing
+        // new); replays from two gateways at once send a letter twice at worst, which its event id makes harmless
+        List<ApiModel.DeadLetter> replayed;
+        synchronized (replayLocks.computeIfAbsent(topic, t -> new Object())) {
+            replayed = new DeadLetterReplay(bootstrapServers).replay(topic, null).stream()
+                    .map(OperatorController::letter).toList();
+        }
         log.atWarn().addKeyValue("topic", topic).addKeyValue("count", replayed.size())
                 .log("operator.dead-letters-replayed");
         return ResponseEntity.ok(new ApiModel.Replayed(topic, replayed.size(),
                 replayed.stream().limit(MAX_LETTERS).toList()));
+    }
+
+    /** One read of the counts at a time, shared by the requests that come while it runs. */
+    private List<ApiModel.DeadLetters> deadLettersOnce() {
+        CompletableFuture<List<ApiModel.DeadLetters>> running;
+        synchronized (this) {
+            if (deadLettersRead == null || deadLettersRead.isDone()) {
+                deadLettersRead = CompletableFuture.supplyAsync(this::deadLetters, reads);
+            }
+            running = deadLettersRead;
+        }
+        return running.join();
     }
 
     private List<ApiModel.DeadLetters> deadLetters() {
@@ -209,7 +229,7 @@ class OperatorController implements DisposableBean {
 
     private static ApiModel.DeadLetter letter(DeadLetterReplay.Letter l) {
         return new ApiModel.DeadLetter(l.partition(), l.offset(), l.key(), l.type(), l.eventId(),
-                l.reason() == null ? null : io.kiepipeline.schemas.Limits.cap(l.reason(), 500));
+                l.reason());
     }
 
     private static <T> T convert(Object value, Class<T> type) {

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -49,10 +48,15 @@ class KieCallbackController {
     private final WebhookSignature signature;
     private final boolean allowHttpResultUrls;
 
+    @org.springframework.beans.factory.annotation.Autowired
     KieCallbackController(Publisher publisher, CallbackToken tokens, Clock clock,
-                          @Value("${pipeline.gateway.kie-webhook-hmac-key:}") String webhookHmacKey,
-                          @Value("${pipeline.gateway.webhook-max-skew:5m}") Duration webhookMaxSkew,
-                          @Value("${pipeline.gateway.allow-http-result-urls:false}") boolean allowHttpResultUrls) {
+                          io.kiepipeline.gateway.GatewaySettings settings) {
+        this(publisher, tokens, clock, settings.kieWebhookHmacKey(), settings.webhookMaxSkew(),
+                settings.allowHttpResultUrls());
+    }
+
+    KieCallbackController(Publisher publisher, CallbackToken tokens, Clock clock, String webhookHmacKey,
+                          Duration webhookMaxSkew, boolean allowHttpResultUrls) {
         this.publisher = publisher;
         this.tokens = tokens;
         this.clock = clock;

@@ -6,7 +6,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -34,7 +33,8 @@ public class MediaProxy {
     private final java.util.concurrent.Semaphore serving = new java.util.concurrent.Semaphore(MAX_AT_ONCE);
     static final int MAX_AT_ONCE = 4;
 
-    public MediaProxy(@Value("${pipeline.gateway.bot-url}") String botUrl) {
+    public MediaProxy(io.kiepipeline.gateway.GatewaySettings settings) {
+        String botUrl = settings.botUrl();
         // several bot instances share one database: any of them serves any photo, so one that is down is skipped
         this.bots = new ServiceInstances(RestClient.builder(), botUrl, Duration.ofSeconds(2), Duration.ofSeconds(20));
     }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -20,7 +19,12 @@ public class Publisher {
     private final KafkaTemplate<String, String> kafka;
     private final Duration timeout;
 
-    public Publisher(KafkaTemplate<String, String> kafka, @Value("${pipeline.gateway.publish-timeout}") Duration timeout) {
+    @org.springframework.beans.factory.annotation.Autowired
+    public Publisher(KafkaTemplate<String, String> kafka, io.kiepipeline.gateway.GatewaySettings settings) {
+        this(kafka, settings.publishTimeout());
+    }
+
+    public Publisher(KafkaTemplate<String, String> kafka, Duration timeout) {
         this.kafka = kafka;
         this.timeout = timeout;
     }

@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -35,8 +34,8 @@ public class SandboxController {
     private final String emulator;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public SandboxController(@Value("${pipeline.gateway.sandbox-telegram-url}") String emulator) {
-        this.emulator = emulator.replaceAll("/+$", "");
+    public SandboxController(io.kiepipeline.gateway.GatewaySettings settings) {
+        this.emulator = settings.sandboxTelegramUrl().replaceAll("/+$", "");
     }
 
     @GetMapping({"/sandbox", "/sandbox/"})

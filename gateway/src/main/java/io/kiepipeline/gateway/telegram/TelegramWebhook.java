@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -58,9 +57,14 @@ public class TelegramWebhook {
     private final Set<Integer> inFlight = new java.util.HashSet<>();
     private final UntilAccepted registration;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public TelegramWebhook(TelegramUpdateForwarder forwarder, TelegramClient telegram,
-                           @Value("${pipeline.telegram.webhook-secret}") String secret,
-                           @Value("${pipeline.telegram.public-base-url}") String publicBaseUrl) {
+                           io.kiepipeline.gateway.GatewayTelegramSettings settings) {
+        this(forwarder, telegram, settings.webhookSecret(), settings.publicBaseUrl());
+    }
+
+    public TelegramWebhook(TelegramUpdateForwarder forwarder, TelegramClient telegram, String secret,
+                           String publicBaseUrl) {
         if (secret == null || !secret.matches("[A-Za-z0-9_-]{16,256}")) {
             throw new IllegalStateException("TELEGRAM_WEBHOOK_SECRET must be 16 to 256 of A-Z a-z 0-9 _ - in webhook"
                     + " mode (Telegram's own alphabet for it)");

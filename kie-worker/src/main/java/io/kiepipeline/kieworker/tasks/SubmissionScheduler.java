@@ -14,7 +14,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.type.TypeReference;
@@ -49,11 +48,15 @@ class SubmissionScheduler implements SmartLifecycle {
     private Thread loop;
     private ScheduledExecutorService calls;
 
+    @org.springframework.beans.factory.annotation.Autowired
     SubmissionScheduler(Submissions submissions, KieClient kie, io.kiepipeline.kieworker.accounts.KieAccounts accounts,
-                        KieSettings settings, Clock clock,
-                        @Value("${pipeline.kie.submit.period}") Duration period,
-                        @Value("${pipeline.kie.submit.concurrency}") int concurrency,
-                        @Value("${pipeline.kie.submit.lease-margin}") Duration leaseMargin) {
+                        KieSettings settings, Clock clock, io.kiepipeline.kieworker.KieWorkerSettings worker) {
+        this(submissions, kie, accounts, settings, clock, worker.submit().period(), worker.submit().concurrency(),
+                worker.submit().leaseMargin());
+    }
+
+    SubmissionScheduler(Submissions submissions, KieClient kie, io.kiepipeline.kieworker.accounts.KieAccounts accounts,
+                        KieSettings settings, Clock clock, Duration period, int concurrency, Duration leaseMargin) {
         this.submissions = submissions;
         this.kie = kie;
         this.accounts = accounts;

@@ -1,7 +1,6 @@
 package io.kiepipeline.ledger.accounts;
 
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,7 +18,9 @@ class AccountController {
     private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
     AccountController(AccountRepository accounts, DepositRepository deposits,
-                      @Value("${pipeline.currency}") String currency, org.springframework.jdbc.core.JdbcTemplate jdbc) {
+                      io.kiepipeline.platform.config.PlatformProperties platform,
+                      org.springframework.jdbc.core.JdbcTemplate jdbc) {
+        String currency = platform.currency();
         this.accounts = accounts;
         this.deposits = deposits;
         this.currency = currency;

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -50,7 +49,8 @@ public class Ledger {
 
     public Ledger(AccountRepository accounts, HoldRepository holds, DepositRepository deposits,
                   DebitRepository debits, Journal journal, Inbox inbox, OutboxWriter outbox, Clock clock,
-                  @Value("${pipeline.currency}") String currency, LedgerMetrics metrics) {
+                  io.kiepipeline.platform.config.PlatformProperties platform, LedgerMetrics metrics) {
+        String currency = platform.currency();
         this.metrics = metrics;
         this.debits = debits;
         this.accounts = accounts;

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -24,7 +23,8 @@ class StatsController {
     private final Clock clock;
     private final String currency;
 
-    StatsController(JdbcTemplate jdbc, Clock clock, @Value("${pipeline.currency}") String currency) {
+    StatsController(JdbcTemplate jdbc, Clock clock, io.kiepipeline.platform.config.PlatformProperties platform) {
+        String currency = platform.currency();
         this.jdbc = jdbc;
         this.clock = clock;
         this.currency = currency;

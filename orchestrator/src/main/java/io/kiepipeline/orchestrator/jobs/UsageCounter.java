@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.stereotype.Component;
@@ -25,13 +24,11 @@ class UsageCounter {
     private final JdbcTemplate jdbc;
     private final JobIntake.UsageLimits limits;
 
-    UsageCounter(JdbcTemplate jdbc, @Value("${pipeline.limits.max-running-per-user}") int maxRunning,
-                 @Value("${pipeline.limits.requests-per-minute}") int perMinute,
-                 @Value("${pipeline.limits.free-daily-per-user}") int freePerUser,
-                 @Value("${pipeline.limits.free-daily-budget}") int freeBudget) {
+    UsageCounter(JdbcTemplate jdbc, io.kiepipeline.orchestrator.OrchestratorSettings settings) {
         this.jdbc = jdbc;
-        this.limits = new JobIntake.UsageLimits(Math.max(0, maxRunning), Math.max(0, perMinute),
-                Math.max(0, freePerUser), Math.max(0, freeBudget));
+        var l = settings.limits();
+        this.limits = new JobIntake.UsageLimits(l.maxRunningPerUser(), l.requestsPerMinute(), l.freeDailyPerUser(),
+                l.freeDailyBudget());
     }
 
     JobIntake.UsageLimits limits() {

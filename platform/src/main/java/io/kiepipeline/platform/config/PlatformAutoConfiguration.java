@@ -77,8 +77,15 @@ public class PlatformAutoConfiguration {
                 }
             }
         }
-        return beanFactory -> {
-        };
+        // every settings record bound now, before the database or Kafka: a bad value stops the start first
+        return beanFactory -> SettingsBindHandler.bindEarly(beanFactory, env);
+    }
+
+    /** A setting with a bad value stops the start naming its variable, its value and the rule it breaks. */
+    @Bean
+    static org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor
+            settingsNamedByTheirVariable(Environment env) {
+        return handler -> new SettingsBindHandler(handler, env);
     }
 
     @Bean

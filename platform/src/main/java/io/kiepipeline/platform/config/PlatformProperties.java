@@ -14,13 +14,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                       unset
  * @param inboxRetention how long a consumer remembers an event id it handled: longer than any redelivery window
  *                       (the topics' retention, 7 days by default), so 14 days unless set
+ * @param currency       the ISO 4217 code of every balance and price (CURRENCY)
  */
 @ConfigurationProperties("pipeline")
 public record PlatformProperties(String serviceName, Integer partitions, Outbox outbox, Retry retry,
-                                 Duration inboxRetention, Integer minInsyncReplicas) {
+                                 Duration inboxRetention, Integer minInsyncReplicas, String currency) {
     public PlatformProperties {
         inboxRetention = inboxRetention == null ? Duration.ofDays(14) : inboxRetention;
         partitions = partitions == null ? 12 : partitions;
+        currency = currency == null ? "RUB" : currency;
+        InvalidSettingException.require(currency.matches("[A-Z]{3}"), "currency",
+                "must be an ISO 4217 code of three capital letters, e.g. RUB", currency);
+        InvalidSettingException.require(partitions >= 1 && partitions <= 1000, "partitions", "must be 1 to 1000",
+                partitions);
+        InvalidSettingException.require(minInsyncReplicas == null || minInsyncReplicas >= 1, "min-insync-replicas",
+                "must be at least 1 (or unset: the broker's default)", minInsyncReplicas);
+        InvalidSettingException.require(inboxRetention.compareTo(Duration.ofDays(1)) >= 0, "inbox-retention",
+                "must be at least 1d (longer than any redelivery)", inboxRetention);
         outbox = outbox == null ? new Outbox(null, null, null, null, null, null, null, null) : outbox;
         retry = retry == null ? new Retry(null, null, null, null) : retry;
     }
@@ -37,6 +47,14 @@ public record PlatformProperties(String serviceName, Integer partitions, Outbox 
             retention = retention == null ? Duration.ofHours(24) : retention;
             // the producer's default max.request.size is 1 048 576 bytes; keep headroom for the batch framing
             maxRecordBytes = maxRecordBytes == null ? 1_000_000 : maxRecordBytes;
+            InvalidSettingException.require(batchSize >= 1 && batchSize <= 10_000, "batch-size", "must be 1 to 10000",
+                    batchSize);
+            InvalidSettingException.require(lanes >= 1 && lanes <= 1024, "lanes", "must be 1 to 1024", lanes);
+            InvalidSettingException.require(idlePoll.isPositive(), "idle-poll", "must be more than zero", idlePoll);
+            InvalidSettingException.require(ackTimeout.isPositive(), "ack-timeout", "must be more than zero",
+                    ackTimeout);
+            InvalidSettingException.require(maxRecordBytes >= 1024, "max-record-bytes", "must be at least 1024",
+                    maxRecordBytes);
         }
     }
 
@@ -54,6 +72,11 @@ public record PlatformProperties(String serviceName, Integer partitions, Outbox 
             maxInterval = maxInterval == null ? Duration.ofSeconds(10) : maxInterval;
             maxAttempts = maxAttempts == null ? 6 : maxAttempts;
             transientMaxInterval = transientMaxInterval == null ? Duration.ofSeconds(30) : transientMaxInterval;
+            InvalidSettingException.require(initialInterval.isPositive(), "initial-interval", "must be more than zero",
+                    initialInterval);
+            InvalidSettingException.require(maxInterval.compareTo(initialInterval) >= 0, "max-interval",
+                    "must be at least initial-interval (" + initialInterval + ")", maxInterval);
+            InvalidSettingException.require(maxAttempts >= 1, "max-attempts", "must be at least 1", maxAttempts);
         }
     }
 }

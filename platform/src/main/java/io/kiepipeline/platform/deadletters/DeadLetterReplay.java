@@ -40,6 +40,9 @@ public final class DeadLetterReplay {
     public record Letter(int partition, long offset, String key, String type, String eventId, String reason) {
     }
 
+    /** A letter's reason as shown: the exception's message, cut (a whole stack trace is the logs' job). */
+    static final int REASON_CHARS = 500;
+
     private final String bootstrapServers;
 
     public DeadLetterReplay(String bootstrapServers) {
@@ -48,8 +51,16 @@ public final class DeadLetterReplay {
 
     /** Dead letters of {@code topic} not yet replayed, without replaying them. */
     public List<Letter> list(String topic) {
+        return list(topic, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code max} dead letters of {@code topic} not yet replayed: reads no further than those. */
+    public List<Letter> list(String topic, int max) {
         List<Letter> letters = new ArrayList<>();
-        read(topic, false, r -> true, (r, p) -> letters.add(letterOf(r)));
+        read(topic, false, r -> true, (r, p) -> {
+            letters.add(letterOf(r));
+            return letters.size() < max;
+        });
         return letters;
     }
 
@@ -63,6 +74,7 @@ public final class DeadLetterReplay {
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
             // progress is committed only for a full replay: one for a key must not mark the other keys' letters done
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
             read(topic, key == null, r -> key == null || key.equals(r.key()), (r, unused) -> {
                 ProducerRecord<String, String> back = new ProducerRecord<>(topic, r.key(), r.value());
                 for (Header h : r.headers()) {
@@ -70,14 +82,20 @@ public final class DeadLetterReplay {
                         back.headers().add(h);
                     }
                 }
-                Future<RecordMetadata> ack = producer.send(back);
-                try {
-                    ack.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not replay offset " + r.offset() + ": " + e.getMessage(),
-                            e);
-                }
+                acks.add(producer.send(back));
                 replayed.add(letterOf(r));
+                return true;
+            }, () -> {
+                // every letter on the topic before progress is committed: a failure replays them again (harmless:
+                // the consumers dedupe on the event id), never skips one
+                producer.flush();
+                for (Future<RecordMetadata> ack : acks) {
+                    try {
+                        ack.get();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("could not replay to " + topic + ": " + e.getMessage(), e);
+                    }
+                }
             });
         }
         return replayed;
@@ -109,6 +127,12 @@ public final class DeadLetterReplay {
         var starts = earliest.isEmpty() ? Map.<org.apache.kafka.common.TopicPartition,
                 org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo>of()
                 : admin.listOffsets(earliest).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // every replayer group's progress in one request
+        Map<String, org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
+        described.keySet().forEach(dlt -> groups.put(dlt + "-replayer",
+                new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec()));
+        org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult progress = groups.isEmpty() ? null
+                : admin.listConsumerGroupOffsets(groups);
         for (String topic : topics) {
             String dlt = topic + "-dlt";
             if (!described.containsKey(dlt)) {
@@ -116,8 +140,8 @@ public final class DeadLetterReplay {
                 continue;
             }
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> done =
-                    admin.listConsumerGroupOffsets(dlt + "-replayer").partitionsToOffsetAndMetadata()
-                            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    progress.partitionsToOffsetAndMetadata(dlt + "-replayer").get(10,
+                            java.util.concurrent.TimeUnit.SECONDS);
             long waiting = 0;
             for (var e : ends.entrySet()) {
                 if (!e.getKey().topic().equals(dlt)) {
@@ -136,12 +160,22 @@ public final class DeadLetterReplay {
     }
 
     private interface Handler {
-        void accept(ConsumerRecord<String, String> record, Object unused);
+        /** @return whether to go on reading */
+        boolean accept(ConsumerRecord<String, String> record, Object unused);
     }
 
-    /** Reads the dead-letter topic to its current end; commits the group's progress only when replaying. */
     private void read(String topic, boolean commit, Predicate<ConsumerRecord<String, String>> wanted,
                       Handler handler) {
+        read(topic, commit, wanted, handler, () -> {
+        });
+    }
+
+    /**
+     * Reads the dead-letter topic to the end it had when the read began; commits the group's progress (exactly that
+     * end, never a record read past it) only when replaying, after {@code beforeCommit} confirmed the sends.
+     */
+    private void read(String topic, boolean commit, Predicate<ConsumerRecord<String, String>> wanted,
+                      Handler handler, Runnable beforeCommit) {
         String dlt = topic + "-dlt";
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -156,26 +190,34 @@ public final class DeadLetterReplay {
             consumer.assign(partitions);
             Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            boolean more = true;
+            while (more && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + dlt + " to its end within 60 s");
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.offset() < end.get(new org.apache.kafka.common.TopicPartition(dlt, r.partition()))
+                    if (more && r.offset() < end.get(new org.apache.kafka.common.TopicPartition(dlt, r.partition()))
                             && wanted.test(r)) {
-                        handler.accept(r, null);
+                        more = handler.accept(r, null);
                     }
                 }
             }
-            if (commit) {
-                consumer.commitSync();
+            if (commit && more) {
+                beforeCommit.run();
+                Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> done =
+                        new HashMap<>();
+                end.forEach((tp, offset) -> done.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(
+                        offset)));
+                consumer.commitSync(done);
             }
         }
     }
 
     private static Letter letterOf(ConsumerRecord<String, String> r) {
+        String reason = Envelopes.header(r, "kafka_dlt-exception-message");
         return new Letter(r.partition(), r.offset(), r.key(), Envelopes.header(r, Headers.EVENT_TYPE),
-                Envelopes.header(r, Headers.EVENT_ID), Envelopes.header(r, "kafka_dlt-exception-message"));
+                Envelopes.header(r, Headers.EVENT_ID), reason == null ? null
+                        : io.kiepipeline.schemas.Limits.cap(reason, REASON_CHARS));
     }
 
     /** {@code replay <topic> [key]} or {@code list <topic>}; Kafka from KAFKA_BOOTSTRAP_SERVERS. */

@@ -11,7 +11,7 @@ class PipelineTopicsTest {
     @Test
     void givesEveryTopicTheMinInsyncReplicasTheOperatorSet() {
         var topics = PlatformAutoConfiguration.topics(
-                new PlatformProperties("test", 12, null, null, null, 2));
+                new PlatformProperties("test", 12, null, null, null, 2, null));
 
         assertThat(topics).hasSize(Topics.ALL.size() * 2);
         assertThat(topics).allSatisfy(t -> {
@@ -22,7 +22,7 @@ class PipelineTopicsTest {
 
     @Test
     void keepsTheKieAccountsStateCompactedOnOnePartition() {
-        var topics = PlatformAutoConfiguration.topics(new PlatformProperties("test", 12, null, null, null, null));
+        var topics = PlatformAutoConfiguration.topics(new PlatformProperties("test", 12, null, null, null, null, null));
 
         assertThat(topics).filteredOn(t -> t.name().equals("kie-worker.accounts")).singleElement().satisfies(t -> {
             assertThat(t.numPartitions()).isEqualTo(1);
@@ -33,7 +33,7 @@ class PipelineTopicsTest {
     @Test
     void leavesTheBrokersDefaultWhenNoneIsSet() {
         var topics = PlatformAutoConfiguration.topics(
-                new PlatformProperties("test", null, null, null, null, null));
+                new PlatformProperties("test", null, null, null, null, null, null));
 
         assertThat(topics).extracting(NewTopic::configs).allSatisfy(c ->
                 assertThat(c == null ? java.util.Map.of() : c).doesNotContainKey("min.insync.replicas"));
