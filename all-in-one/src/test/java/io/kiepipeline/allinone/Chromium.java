@@ -39,4 +39,10 @@ final class Chromium {
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
     }
+
+    /** A screenshot of the page as it is now, to {@code dir/name.png}. */
+    static void shot(ChromeDriver browser, Path dir, String name) throws IOException {
+        java.io.File png = browser.getScreenshotAs(org.openqa.selenium.OutputType.FILE);
+        Files.copy(png.toPath(), dir.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
 }

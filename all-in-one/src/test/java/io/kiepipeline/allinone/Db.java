@@ -55,4 +55,20 @@ final class Db {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * A fault no retry cures (like a bug): the ledger's table refuses a top-up with this reference until the returned
+     * handle is closed (the operator removed the cause), so its command ends on the dead-letter topic.
+     */
+    AutoCloseable blockDeposit(long user, String reference) {
+        update("create function ledger.block_" + user + "() returns trigger language plpgsql as $$ begin"
+                + " if new.reference = '" + reference + "' then raise exception 'blocked by the test'; end if;"
+                + " return new; end $$");
+        update("create trigger block_" + user + " before insert on ledger.deposit for each row execute function"
+                + " ledger.block_" + user + "()");
+        return () -> {
+            update("drop trigger block_" + user + " on ledger.deposit");
+            update("drop function ledger.block_" + user + "()");
+        };
+    }
 }

@@ -9,25 +9,17 @@ import org.junit.jupiter.api.Test;
 /** An operator fixes what made a message fail and replays it from the dead-letter topic: it takes effect once. */
 class DeadLetterReplayPipelineTest extends PipelineTest {
     @Test
-    void appliesAReplayedTopUpOnceHoweverOftenItIsReplayed() {
+    void appliesAReplayedTopUpOnceHoweverOftenItIsReplayed() throws Exception {
         long user = aNewUser();
         String key = Long.toString(user);
         String reference = "blocked-" + user;
         // a fault no retry cures (like a bug): the ledger's table fails this top-up until the operator removes it
-        db.update("create function ledger.block_" + user + "() returns trigger language plpgsql as $$ begin"
-                + " if new.reference = '" + reference + "' then raise exception 'blocked by the test'; end if;"
-                + " return new; end $$");
-        db.update("create trigger block_" + user + " before insert on ledger.deposit for each row execute function"
-                + " ledger.block_" + user + "()");
-        try {
+        try (AutoCloseable blocked = db.blockDeposit(user, reference)) {
             assertThat(api.deposit(user, 4_200, reference).status()).isEqualTo(202);
             var replay = new DeadLetterReplay(pipeline.kafkaBootstrapServers());
             await().atMost(PATIENCE).until(() -> replay.list("ledger.commands").stream()
                     .anyMatch(l -> key.equals(l.key())));
             assertThat(available(user)).isZero();
-        } finally {
-            db.update("drop trigger block_" + user + " on ledger.deposit");
-            db.update("drop function ledger.block_" + user + "()");
         }
 
         var replay = new DeadLetterReplay(pipeline.kafkaBootstrapServers());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kiepipeline.emulators.KieEmulator.Rule;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,14 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -54,7 +51,7 @@ class OperatorPageBrowserTest extends PipelineTest {
     }
 
     @Test
-    void showsAStuckJobAndADeadLetterWhichItReplays() throws IOException {
+    void showsAStuckJobAndADeadLetterWhichItReplays() throws Exception {
         // a job the timer cannot read (as after a bug), an hour past its deadline: it stays open
         long owner = aUserWithBalance(5_000);
         String prompt = aPrompt("a fox that takes its time");
@@ -71,12 +68,7 @@ class OperatorPageBrowserTest extends PipelineTest {
         // a dead letter: a top-up the ledger cannot store (like a bug) until the operator removes the cause
         long payer = aNewUser();
         String reference = "operator-blocked-" + payer;
-        db.update("create function ledger.block_" + payer + "() returns trigger language plpgsql as $$ begin"
-                + " if new.reference = '" + reference + "' then raise exception 'blocked by the test'; end if;"
-                + " return new; end $$");
-        db.update("create trigger block_" + payer + " before insert on ledger.deposit for each row execute function"
-                + " ledger.block_" + payer + "()");
-        try {
+        try (AutoCloseable blocked = db.blockDeposit(payer, reference)) {
             assertThat(api.deposit(payer, 4_200, reference).status()).isEqualTo(202);
             await().atMost(PATIENCE).until(() -> api.get("/api/v1/admin/dead-letters/ledger.commands",
                     TestPipeline.ADMIN_TOKEN).body().toString().contains("\"key\":\"" + payer + "\""));
@@ -91,15 +83,12 @@ class OperatorPageBrowserTest extends PipelineTest {
             wait.until(d -> first(d, "#kie-keys tr[data-key]"));
             WebElement letters = wait.until(d -> first(d, "#dead-letters tr[data-topic='ledger.commands']"));
             assertThat(Long.parseLong(letters.findElement(By.cssSelector(".pending")).getText())).isPositive();
-            shot("operator-page");
+            Chromium.shot(browser, SHOTS, "operator-page");
 
             letters.findElement(By.cssSelector("button.show")).click();
             WebElement letter = wait.until(d -> d.findElements(By.cssSelector("#letters tbody tr")).stream()
                     .filter(r -> r.getText().contains(Long.toString(payer))).findFirst().orElse(null));
             assertThat(letter.getText()).contains("ledger.deposit-requested.v1").contains("blocked by the test");
-        } finally {
-            db.update("drop trigger block_" + payer + " on ledger.deposit");
-            db.update("drop function ledger.block_" + payer + "()");
         }
 
         // the cause removed, the operator replays the topic's letters from the page: the top-up lands, once
@@ -167,8 +156,4 @@ class OperatorPageBrowserTest extends PipelineTest {
         return d.findElements(By.cssSelector(css)).stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
     }
 
-    private void shot(String name) throws IOException {
-        File png = browser.getScreenshotAs(OutputType.FILE);
-        Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
 }
