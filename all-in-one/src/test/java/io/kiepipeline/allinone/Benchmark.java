@@ -1,12 +1,15 @@
 package io.kiepipeline.allinone;
 
-import io.kiepipeline.schemas.Headers;
-import java.lang.management.ManagementFactory;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,29 +19,59 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * {@code make benchmark}: the whole system on this machine against the emulators.
+ * {@code make benchmark}: the whole system in one JVM on this machine, against emulators that answer at once, on
+ * durable PostgreSQL settings; every figure is printed with its ratio to the database's own limit measured in the same
+ * run on the same instance (issue 10). It exits by itself.
  * <ol>
- *   <li>Outbox latency: for every event on {@code orchestrator.events}, the time from the outbox write
- *       ({@code occurred-at}, taken inside the business transaction) to its receipt by a consumer; so it covers
- *       commit, relay wake-up, publish, broker and consumer fetch.</li>
- *   <li>Throughput: N generation requests (free and paid, mixed) sent by 16 clients; the time until every job is
- *       DELIVERED, and each job's request-to-delivered latency.</li>
+ *   <li>Reference: {@code pgbench -N} (simple updates, 8 clients) on the embedded PostgreSQL, or the same workload
+ *       over JDBC where pgbench is not installed.</li>
+ *   <li>Throughput: {@code BENCH_JOBS} requests (half free, half paid) from 32 clients as fast as they are taken; jobs
+ *       delivered per second.</li>
+ *   <li>Added latency (created → delivered, less the emulated KIE task time; the emulated Telegram answers at once)
+ *       at 10 jobs/s and at half the throughput measured, each for {@code BENCH_PACED_SECONDS}.</li>
+ *   <li>The outbox relay draining a backlog of {@code BENCH_OUTBOX_ROWS} rows, checking each key's order.</li>
+ *   <li>The process's resident memory (RSS), sampled throughout.</li>
  * </ol>
- * Arguments: {@code [jobs (default 400)] [kie task ms (default 200)]}.
  */
 public final class Benchmark {
+    private static final int USERS = 50;
+    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+
     private Benchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 400;
-        long kieMs = args.length > 1 ? Long.parseLong(args[1]) : 200;
+        int code = 0;
+        try {
+            run();
+        } catch (Throwable t) {
+            t.printStackTrace();
+            code = 1;
+        }
+        // the services' and clients' threads are not all daemons: the benchmark ends here, whatever still runs
+        System.exit(code);
+    }
+
+    private static void run() throws Exception {
+        int jobs = Integer.parseInt(setting("BENCH_JOBS", "2000"));
+        long kieMs = Long.parseLong(setting("BENCH_KIE_MS", "0"));
+        int pacedSeconds = Integer.parseInt(setting("BENCH_PACED_SECONDS", "30"));
+        int outboxRows = Integer.parseInt(setting("BENCH_OUTBOX_ROWS", "100000"));
         EmbeddedPipeline.useOneLoggingSetup();
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.kiepipeline"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
@@ -54,90 +87,303 @@ public final class Benchmark {
         env.put("USER_REQUESTS_PER_MINUTE", "0");
         env.put("FREE_DAILY_PER_USER", "0");
         env.put("FREE_DAILY_BUDGET", "0");
-
         env.put("TELEGRAM_LONG_POLL_TIMEOUT", "5");
+        // Telegram's flood limits are the real ones' (30/s overall): the benchmark's 50 chats are not 50 people
+        env.put("TELEGRAM_GLOBAL_PER_SECOND", "1000");
+        env.put("TELEGRAM_CHAT_INTERVAL", "0s");
+        Rss rss = new Rss();
         long bootStart = System.nanoTime();
+        // durable: every commit on disk before it is acknowledged, as in production (issue 10)
         try (EmbeddedPipeline p = EmbeddedPipeline.start(new EmbeddedPipeline.Options(dir, env, 0, 0, 0, 0, kieMs,
-                false))) {
+                true))) {
             double bootSeconds = (System.nanoTime() - bootStart) / 1e9;
+            rss.start();
+            Reference reference = reference(p);
             Api api = new Api(p.gatewayUrl());
-            Map<String, Long> occurredToReceived = new ConcurrentHashMap<>();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread probe = Thread.ofPlatform().start(() -> probe(p, occurredToReceived, stop));
-
-            int users = 50;
-            for (int u = 1; u <= users; u++) {
-                api.deposit(u, 1_000_000, "bench-" + u);
+            for (int u = 1; u <= USERS; u++) {
+                api.deposit(u, 1_000_000_000L, "bench-" + u);
             }
-            waitFor(() -> api.account(users).body().path("availableMinor").asLong() == 1_000_000, 60);
-            occurredToReceived.clear();
-
-            ExecutorService clients = Executors.newFixedThreadPool(16);
-            Map<String, Long> requestedAt = new ConcurrentHashMap<>();
-            long start = System.nanoTime();
-            for (int i = 0; i < jobs; i++) {
-                int n = i;
-                clients.submit(() -> {
-                    long user = 1 + n % users;
-                    String model = n % 2 == 0 ? "google/nano-banana" : "nano-banana-pro";
-                    long t = System.nanoTime();
-                    var r = api.requestGeneration("bench-" + n + "-" + UUID.randomUUID(), user, model,
-                            Map.of("prompt", "benchmark fox " + n));
-                    requestedAt.put(r.body().get("jobId").asString(), t);
-                });
-            }
-            clients.shutdown();
+            waitFor(() -> api.account(USERS).body().path("availableMinor").asLong() == 1_000_000_000L, 60);
             Db db = new Db(p);
-            waitFor(() -> db.count("select count(*) from orchestrator.job where status = 'DELIVERED'") >= jobs, 600);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            List<Long> endToEnd = new ArrayList<>();
-            for (var row : db.rows("select job_id, created_at, delivered_at from orchestrator.job")) {
-                Long t = requestedAt.get(row.get("job_id").toString());
-                if (t != null) {
-                    endToEnd.add(Duration.between(((java.sql.Timestamp) row.get("created_at")).toInstant(),
-                            ((java.sql.Timestamp) row.get("delivered_at")).toInstant()).toMillis());
-                }
-            }
-            stop.set(true);
-            probe.join();
-            System.gc();
-            long heapMb = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
-            List<Long> outbox = new ArrayList<>(occurredToReceived.values());
-            System.out.printf("%n=== KIE Pipeline benchmark (%d cores, %s) ===%n",
+
+            Load max = load(api, db, jobs, 0, 32);
+            Load slow = paced(api, db, 10, pacedSeconds);
+            double half = Math.max(1, max.jobsPerSecond() / 2);
+            Load halfLoad = paced(api, db, half, pacedSeconds);
+            Drain drain = drain(p, outboxRows);
+            rss.stop();
+
+            System.out.printf("%n=== KIE Pipeline benchmark (%d cores, Java %s, durable PostgreSQL) ===%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-            System.out.printf("boot (PostgreSQL + Kafka + 5 services + emulators): %.1f s%n", bootSeconds);
-            System.out.printf("jobs: %d (half free, half paid), emulated KIE task time %d ms, 16 clients%n", jobs,
-                    kieMs);
-            System.out.printf("throughput: %.1f jobs/s (all %d delivered in %.1f s)%n", jobs / seconds, jobs,
-                    seconds);
-            System.out.printf("job created -> delivered: p50 %d ms, p95 %d ms, p99 %d ms%n", pct(endToEnd, 50),
-                    pct(endToEnd, 95), pct(endToEnd, 99));
-            System.out.printf("outbox write -> consumer receipt (%d events): p50 %d ms, p95 %d ms, p99 %d ms, "
-                    + "max %d ms%n", outbox.size(), pct(outbox, 50), pct(outbox, 95), pct(outbox, 99), pct(outbox, 100));
-            System.out.printf("heap used after GC: %d MB (max %d MB)%n", heapMb,
-                    Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            System.out.printf("boot (PostgreSQL + Kafka + 7 services + emulators): %.1f s%n", bootSeconds);
+            System.out.printf("reference: %s: %.0f transactions/s%n", reference.how(), reference.tps());
+            System.out.printf("%-58s %12s %12s%n", "figure", "value", "ratio to ref");
+            row("throughput, jobs delivered/s (" + jobs + " jobs, 32 clients)", "%.1f", max.jobsPerSecond(),
+                    max.jobsPerSecond() / reference.tps(), "goal >= 0.05");
+            row("added latency p50 at 10 jobs/s, ms", "%d", slow.p(50), slow.p(50) / (1000 / reference.tps()), "");
+            row("added latency p99 at 10 jobs/s, ms", "%d", slow.p(99), slow.p(99) / (1000 / reference.tps()), "");
+            row(String.format("added latency p50 at %.0f jobs/s (half), ms", half), "%d", halfLoad.p(50),
+                    halfLoad.p(50) / (1000 / reference.tps()), "goal p50 <= 100 ms");
+            row(String.format("added latency p99 at %.0f jobs/s (half), ms", half), "%d", halfLoad.p(99),
+                    halfLoad.p(99) / (1000 / reference.tps()), "goal p99 <= 500 ms");
+            row("added latency p50 at full load, ms", "%d", max.p(50), max.p(50) / (1000 / reference.tps()),
+                    "(queueing)");
+            row("outbox drain, events/s (" + outboxRows + " rows)", "%.0f", drain.perSecond(),
+                    drain.perSecond() / reference.tps(), "goal >= 15000/s; order kept: " + drain.ordered());
+            row("resident memory, max MiB (all-in-one)", "%d", rss.maxMib(), 0, "goal <= 1536");
+            System.out.printf("(an added latency's ratio is in reference transactions: how many commits of the"
+                    + " database's own benchmark fit in it)%n");
         }
     }
 
-    private static void probe(EmbeddedPipeline p, Map<String, Long> latencies, AtomicBoolean stop) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, p.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "benchmark-probe",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-            consumer.subscribe(List.of("orchestrator.events"));
-            while (!stop.get()) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    var h = r.headers().lastHeader(Headers.OCCURRED_AT);
-                    if (h != null) {
-                        Instant occurred = Instant.parse(new String(h.value(), StandardCharsets.UTF_8));
-                        latencies.put(new String(r.headers().lastHeader(Headers.EVENT_ID).value(),
-                                StandardCharsets.UTF_8), Duration.between(occurred, Instant.now()).toMillis());
-                    }
-                });
-            }
+    private static void row(String name, String format, double value, double ratio, String note) {
+        String v = format.equals("%d") ? String.format("%d", (long) value) : String.format(format, value);
+        System.out.printf("%-58s %12s %12s  %s%n", name, v, ratio == 0 ? "" : String.format("%.3f", ratio), note);
+    }
+
+    private static void row(String name, String format, long value, double ratio, String note) {
+        row(name, format, (double) value, ratio, note);
+    }
+
+    /** The database's own limit on this instance, in the same run. */
+    record Reference(String how, double tps) {
+    }
+
+    static Reference reference(EmbeddedPipeline p) throws Exception {
+        String url = p.jdbcUrl();
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("drop database if exists bench_reference");
+            s.execute("create database bench_reference");
         }
+        int port = p.postgres() == null ? 5432 : p.postgres().getPort();
+        Path pgbench = Path.of("/usr/bin/pgbench");
+        if (Files.isExecutable(pgbench)) {
+            run(pgbench.toString(), "-i", "-q", "-s", "8", "-h", "127.0.0.1", "-p", Integer.toString(port), "-U",
+                    "postgres", "bench_reference");
+            String out = run(pgbench.toString(), "-N", "-c", "8", "-j", "2", "-T", "20", "-n", "-h", "127.0.0.1",
+                    "-p", Integer.toString(port), "-U", "postgres", "bench_reference");
+            Matcher m = TPS.matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException("pgbench said: " + out);
+            }
+            return new Reference("pgbench -N, 8 clients, 20 s, scale 8", Double.parseDouble(m.group(1)));
+        }
+        return new Reference("pgbench -N's transaction over JDBC, 8 clients, 20 s", jdbcReference(
+                url.replaceFirst("/postgres(\\?|$)", "/bench_reference$1")));
+    }
+
+    /** pgbench -N's transaction (an update, a select, an insert), over JDBC, where pgbench is not installed. */
+    static double jdbcReference(String url) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("create table accounts (aid int primary key, abalance int not null default 0)");
+            s.execute("insert into accounts (aid) select generate_series(1, 800000)");
+            s.execute("create table history (aid int, delta int, mtime timestamptz)");
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        for (int i = 0; i < 8; i++) {
+            clients.submit(() -> {
+                try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+                    c.setAutoCommit(false);
+                    PreparedStatement up = c.prepareStatement("update accounts set abalance = abalance + ? where aid = ?");
+                    PreparedStatement sel = c.prepareStatement("select abalance from accounts where aid = ?");
+                    PreparedStatement ins = c.prepareStatement("insert into history values (?, ?, now())");
+                    while (!stop.get()) {
+                        int aid = ThreadLocalRandom.current().nextInt(1, 800_001);
+                        int delta = ThreadLocalRandom.current().nextInt(-5000, 5001);
+                        up.setInt(1, delta);
+                        up.setInt(2, aid);
+                        up.executeUpdate();
+                        sel.setInt(1, aid);
+                        sel.executeQuery().close();
+                        ins.setInt(1, aid);
+                        ins.setInt(2, delta);
+                        ins.executeUpdate();
+                        c.commit();
+                        done.incrementAndGet();
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+        }
+        Thread.sleep(20_000);
+        stop.set(true);
+        clients.shutdown();
+        clients.awaitTermination(10, TimeUnit.SECONDS);
+        return done.get() / 20.0;
+    }
+
+    /** One load's figures: jobs delivered per second, and each job's created → delivered less the KIE time. */
+    record Load(double jobsPerSecond, List<Long> addedMs) {
+        long p(int percentile) {
+            return pct(addedMs, percentile);
+        }
+    }
+
+    /** {@code count} requests as fast as {@code clients} clients send them. */
+    static Load load(Api api, Db db, int count, long kieMs, int clients) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int n = i;
+            pool.submit(() -> ids.add(request(api, n)));
+        }
+        pool.shutdown();
+        pool.awaitTermination(10, TimeUnit.MINUTES);
+        waitFor(() -> delivered(db, ids) >= count, 900);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Load(count / seconds, added(db, ids, kieMs));
+    }
+
+    /** Requests at a steady {@code perSecond} for {@code seconds} (an open load: one does not wait for another). */
+    static Load paced(Api api, Db db, double perSecond, int seconds) throws Exception {
+        int count = (int) Math.max(1, Math.round(perSecond * seconds));
+        var timer = Executors.newScheduledThreadPool(8);
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        long periodNanos = (long) (1e9 / perSecond);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int n = 1_000_000 + i;
+            timer.schedule(() -> ids.add(request(api, n)), i * periodNanos, TimeUnit.NANOSECONDS);
+        }
+        timer.shutdown();
+        timer.awaitTermination(seconds + 120L, TimeUnit.SECONDS);
+        waitFor(() -> delivered(db, ids) >= count, 600);
+        return new Load(count / ((System.nanoTime() - start) / 1e9), added(db, ids, 0));
+    }
+
+    private static String request(Api api, int n) {
+        long user = 1 + n % USERS;
+        String model = n % 2 == 0 ? "google/nano-banana" : "nano-banana-pro";
+        var r = api.requestGeneration("bench-" + n + "-" + UUID.randomUUID(), user, model,
+                Map.of("prompt", "benchmark fox " + n));
+        return r.body().get("jobId").asString();
+    }
+
+    private static long delivered(Db db, List<String> ids) {
+        return db.count("select count(*) from orchestrator.job where status = 'DELIVERED' and job_id = any(?::uuid[])",
+                (Object) ids.toArray(String[]::new));
+    }
+
+    private static List<Long> added(Db db, List<String> ids, long kieMs) {
+        List<Long> out = new ArrayList<>();
+        for (var row : db.rows("select created_at, delivered_at from orchestrator.job where job_id = any(?::uuid[])",
+                (Object) ids.toArray(String[]::new))) {
+            out.add(Duration.between(((java.sql.Timestamp) row.get("created_at")).toInstant(),
+                    ((java.sql.Timestamp) row.get("delivered_at")).toInstant()).toMillis() - kieMs);
+        }
+        return out;
+    }
+
+    /** The outbox relay's drain of a backlog, and whether every key's messages arrived in order. */
+    record Drain(double perSecond, boolean ordered) {
+    }
+
+    static Drain drain(EmbeddedPipeline p, int rows) throws Exception {
+        String topic = "bench.outbox-drain";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                p.kafkaBootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 12, (short) 1))).all().get();
+        }
+        int keys = 1000;
+        AtomicLong received = new AtomicLong();
+        AtomicBoolean ordered = new AtomicBoolean(true);
+        AtomicBoolean stop = new AtomicBoolean();
+        Map<String, Integer> last = new ConcurrentHashMap<>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, p.kafkaBootstrapServers(),
+                    ConsumerConfig.GROUP_ID_CONFIG, "bench-drain-" + UUID.randomUUID(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                consumer.subscribe(List.of(topic));
+                while (!stop.get()) {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                        int seq = Integer.parseInt(r.value().replaceAll("\\D", ""));
+                        Integer before = last.put(r.key(), seq);
+                        if (before != null && before >= seq) {
+                            ordered.set(false);
+                        }
+                        received.incrementAndGet();
+                    }
+                }
+            }
+        });
+        // the ledger's outbox: rows as its writer makes them (the lane from the key), each key's numbers rising
+        StringBuilder lanes = new StringBuilder();
+        for (int k = 0; k < keys; k++) {
+            String key = "k" + k;
+            lanes.append(k == 0 ? "" : ",").append("('").append(key).append("',")
+                    .append(Math.floorMod(key.hashCode(), 16)).append(')');
+        }
+        long start;
+        try (Connection c = DriverManager.getConnection(p.jdbcUrl(), "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("insert into ledger.outbox_message (event_id, topic, message_key, lane, event_type, payload,"
+                    + " occurred_at) select gen_random_uuid(), '" + topic + "', k.key, k.lane, 'bench.drain.v1',"
+                    + " '{\"seq\":' || g || '}', now() from generate_series(1, " + (rows / keys) + ") g cross join"
+                    + " (values " + lanes + ") k(key, lane) order by g, k.key");
+            start = System.nanoTime();
+        }
+        int expected = (rows / keys) * keys;
+        waitFor(() -> received.get() >= expected, 600);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        stop.set(true);
+        reader.join();
+        return new Drain(expected / seconds, ordered.get() && last.size() == keys);
+    }
+
+    /** The process's resident set, sampled every half second. */
+    static final class Rss {
+        private final AtomicLong maxKib = new AtomicLong();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private Thread sampler;
+
+        void start() {
+            sampler = Thread.ofPlatform().daemon().start(() -> {
+                while (!stop.get()) {
+                    try {
+                        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                            if (line.startsWith("VmRSS:")) {
+                                long kib = Long.parseLong(line.replaceAll("\\D", ""));
+                                maxKib.accumulateAndGet(kib, Math::max);
+                            }
+                        }
+                        Thread.sleep(500);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        void stop() {
+            stop.set(true);
+        }
+
+        long maxMib() {
+            return maxKib.get() / 1024;
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + out);
+        }
+        return out;
+    }
+
+    private static String setting(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
     }
 
     private static long pct(List<Long> values, int p) {
