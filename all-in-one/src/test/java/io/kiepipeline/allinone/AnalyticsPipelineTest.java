@@ -194,6 +194,8 @@ class AnalyticsPipelineTest extends PipelineTest {
             assertThat(r.status()).as(bad).isEqualTo(400);
             assertThat(r.body().path("error").asString()).as(bad).isEqualTo("invalid_request");
         }
+        Api.Response overflow = api.get("/api/v1/admin/stats?userId=99999999999999999999999", TestPipeline.ADMIN_TOKEN);
+        assertThat(overflow.body().path("message").asString()).isEqualTo("userId must be a whole number within range");
     }
 
     private AnalyticsViews.Stats stats(int minutes, Long user) {

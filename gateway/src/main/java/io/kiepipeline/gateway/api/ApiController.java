@@ -457,8 +457,9 @@ class ApiController {
     /** A query parameter that is not what it must be (a number): the same 400 as every other invalid request. */
     @ExceptionHandler(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> badParameter(org.springframework.web.method.annotation.MethodArgumentTypeMismatchException e) {
-        return invalid(e.getName() + " must be " + (e.getRequiredType() == null ? "valid"
-                : "a " + e.getRequiredType().getSimpleName().toLowerCase(java.util.Locale.ROOT).replace("int", "integer")));
+        Class<?> type = e.getRequiredType();
+        boolean number = type == int.class || type == long.class || type == Integer.class || type == Long.class;
+        return invalid(e.getName() + " must be " + (number ? "a whole number within range" : "valid"));
     }
 
     @ExceptionHandler(RestClientException.class)
