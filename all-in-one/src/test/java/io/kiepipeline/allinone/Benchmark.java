@@ -210,10 +210,12 @@ public final class Benchmark {
                 return null;
             });
         }
-        Thread.sleep(20_000);
-        stop.set(true);
+        // the clients run for 20 s: a timer ends them, and the benchmark waits for them to finish
+        var timer = Executors.newSingleThreadScheduledExecutor();
+        timer.schedule(() -> stop.set(true), 20, TimeUnit.SECONDS);
+        timer.shutdown();
         clients.shutdown();
-        clients.awaitTermination(10, TimeUnit.SECONDS);
+        clients.awaitTermination(40, TimeUnit.SECONDS);
         return done.get() / 20.0;
     }
 

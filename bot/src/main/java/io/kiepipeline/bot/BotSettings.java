@@ -38,8 +38,8 @@ public record BotSettings(String orchestratorUrl, String ledgerUrl, Duration cal
         adminUserIds = adminUserIds == null ? "" : adminUserIds;
         topup = topup == null ? new Topup(List.of(50L, 100L, 250L, 500L), 200, 10_000, List.of()) : topup;
         bonus = bonus == null ? new Bonus(0, 0) : bonus;
-        urls(orchestratorUrl, "orchestrator-url");
-        urls(ledgerUrl, "ledger-url");
+        io.kiepipeline.platform.config.InvalidSettingException.requireUrls(orchestratorUrl, "orchestrator-url");
+        io.kiepipeline.platform.config.InvalidSettingException.requireUrls(ledgerUrl, "ledger-url");
         require(telegramBaseUrl != null && telegramBaseUrl.matches("https?://\\S+"), "telegram-base-url",
                 "must be an http(s) URL", telegramBaseUrl);
         require(callTimeout != null && callTimeout.compareTo(Duration.ofMillis(100)) >= 0
@@ -66,11 +66,6 @@ public record BotSettings(String orchestratorUrl, String ledgerUrl, Duration cal
                 .map(Long::parseLong).collect(Collectors.toUnmodifiableSet());
     }
 
-    private static void urls(String value, String property) {
-        require(value != null && !value.isBlank() && Arrays.stream(value.split(",")).map(String::trim)
-                .allMatch(u -> u.matches("https?://[^\\s/,]+(/\\S*)?")), property,
-                "must be one or more comma-separated http(s) URLs", value);
-    }
 
     /**
      * @param starPackages Stars packages /topup offers (TOPUP_STAR_PACKAGES; empty: none)

@@ -45,10 +45,10 @@ public record GatewaySettings(String apiToken, String adminToken, String callbac
         require(webhookMaxSkew.isPositive() && webhookMaxSkew.compareTo(Duration.ofHours(1)) <= 0,
                 "webhook-max-skew", "must be more than zero and at most 1h (a replayed callback is older)",
                 webhookMaxSkew);
-        urls(orchestratorUrl, "orchestrator-url");
-        urls(ledgerUrl, "ledger-url");
-        urls(analyticsUrl, "analytics-url");
-        urls(botUrl, "bot-url");
+        io.kiepipeline.platform.config.InvalidSettingException.requireUrls(orchestratorUrl, "orchestrator-url");
+        io.kiepipeline.platform.config.InvalidSettingException.requireUrls(ledgerUrl, "ledger-url");
+        io.kiepipeline.platform.config.InvalidSettingException.requireUrls(analyticsUrl, "analytics-url");
+        io.kiepipeline.platform.config.InvalidSettingException.requireUrls(botUrl, "bot-url");
         require(sandboxTelegramUrl.isEmpty() || sandboxTelegramUrl.matches("https?://\\S+"), "sandbox-telegram-url",
                 "must be empty or an http(s) URL", sandboxTelegramUrl);
         require(publishTimeout.isPositive(), "publish-timeout", "must be more than zero", publishTimeout);
@@ -59,12 +59,5 @@ public record GatewaySettings(String apiToken, String adminToken, String callbac
         require(value == null || value.isEmpty() || value.length() >= 16, property,
                 "must be at least 16 characters (a guessable token opens the API)",
                 io.kiepipeline.platform.config.InvalidSettingException.secret(value));
-    }
-
-    /** One or several comma-separated http(s) base URLs. */
-    static void urls(String value, String property) {
-        require(value != null && !value.isBlank() && java.util.Arrays.stream(value.split(","))
-                .map(String::trim).allMatch(u -> u.matches("https?://[^\\s/,]+(/\\S*)?")), property,
-                "must be one or more comma-separated http(s) URLs", value);
     }
 }

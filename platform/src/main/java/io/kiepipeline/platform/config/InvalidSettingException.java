@@ -50,6 +50,13 @@ public class InvalidSettingException extends IllegalArgumentException {
         }
     }
 
+    /** One or several comma-separated http(s) base URLs: the instances of a service another one reads from. */
+    public static void requireUrls(String value, String property) {
+        require(value != null && !value.isBlank() && java.util.Arrays.stream(value.split(",")).map(String::trim)
+                .allMatch(u -> u.matches("https?://[^\\s/,]+(/\\S*)?")), property,
+                "must be one or more comma-separated http(s) URLs", value);
+    }
+
     /** Checks a rule of a settings record; {@code property} relative to the record, in kebab case. */
     public static void require(boolean ok, String property, String rule, Object value) {
         if (!ok) {
