@@ -78,6 +78,9 @@ final class TestPipeline {
                 env.put("TELEGRAM_RETRY_INITIAL", "100ms");
                 env.put("TELEGRAM_RETRY_MAX", "1s");
                 env.put("TELEGRAM_SCHEDULER_PERIOD", "100ms");
+                // Telegram's 1 s between two messages to one chat is kept by DeliveryQueueTest; here a test's chat
+                // with twenty messages would wait twenty seconds for nothing it checks
+                env.put("TELEGRAM_CHAT_INTERVAL", "100ms");
                 // longer than the outages the delivery tests stage (20 s), far shorter than production's 24 h
                 env.put("TELEGRAM_DELIVERY_PATIENCE", "90s");
                 env.put("TELEGRAM_LONG_POLL_TIMEOUT", "2");

@@ -68,6 +68,9 @@ public class AnalyticsApplication {
     @Bean
     StreamsBuilderFactoryBeanConfigurer analyticsStreamsConfigurer(AnalyticsSettings settings) {
         return factory -> {
+            // a stopped instance (a deploy, a restart) leaves the group at once: its tasks move now, not when its
+            // session expires (Streams otherwise stays silent on close, and the others wait the whole timeout)
+            factory.setLeaveGroupOnClose(true);
             factory.setStreamsUncaughtExceptionHandler(e -> {
                 log.atError().setCause(e).log("analytics.stream-thread-failed; replaced, resuming from the last commit");
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
