@@ -98,7 +98,7 @@ class OutboxRelayTest {
         assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
         second.wakeUp();
 
-        Map<String, List<Long>> received = consume(keys * perKey);
+        Map<String, List<Long>> received = consume(keys * perKey, "10");
         first.stop();
         second.stop();
 
@@ -155,6 +155,35 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aRunSendsAtMostSixteenMebibytesAndTheRestFollowsInItsOrder() {
+        javax.sql.DataSource dataSource = postgres.getPostgresDatabase();
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        OutboxRelay relay = new OutboxRelay(jdbc, tx, template(), new OutboxRelay.Settings("test", 2000,
+                Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofHours(1), true,
+                1_000_000));
+        OutboxWriter writer = new OutboxWriter(jdbc, relay, Clock.systemUTC(), 16);
+        long user = 8_001;
+        int rows = 20;
+        tx.executeWithoutResult(s -> {
+            for (int i = 0; i < rows; i++) {
+                writer.append(deposit(user, i + "-" + "x".repeat(950_000), i + 1), null, null);
+            }
+        });
+
+        int first = relay.publishOnce();
+        int second = relay.publishOnce();
+
+        assertThat(first).as("19 MB of rows: more than one run's 16 MiB").isBetween(1, rows - 1);
+        assertThat(first + second).isEqualTo(rows);
+        List<Long> expected = new ArrayList<>();
+        for (long i = 1; i <= rows; i++) {
+            expected.add(i);
+        }
+        assertThat(consume(rows, "8001").get("8001")).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void refusesToStartWithMoreLanesThanTheOutboxHas() {
         JdbcTemplate jdbc = new JdbcTemplate(postgres.getPostgresDatabase());
         new OutboxWriter(jdbc, null, Clock.systemUTC(), 16).verifyLanes();
@@ -174,7 +203,7 @@ class OutboxRelayTest {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)));
     }
 
-    private Map<String, List<Long>> consume(int total) {
+    private Map<String, List<Long>> consume(int total, String keyPrefix) {
         Map<String, List<Long>> byKey = new HashMap<>();
         Set<String> eventIds = new HashSet<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
@@ -187,7 +216,7 @@ class OutboxRelayTest {
             int[] count = {0};
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (!r.key().startsWith("10")) {
+                    if (!r.key().startsWith(keyPrefix)) {
                         return; // another test's key
                     }
                     String id = new String(r.headers().lastHeader(Headers.EVENT_ID).value(), StandardCharsets.UTF_8);
