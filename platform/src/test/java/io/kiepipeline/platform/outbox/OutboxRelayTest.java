@@ -47,10 +47,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 class OutboxRelayTest {
     private static EmbeddedPostgres postgres;
     private static EmbeddedKafkaKraftBroker kafka;
+    private static javax.sql.DataSource dataSource;
 
     @BeforeAll
     static void start() throws Exception {
         postgres = OutboxDatabase.start();
+        dataSource = postgres.getPostgresDatabase();
         kafka = new EmbeddedKafkaKraftBroker(1, 3, "ledger.commands");
         kafka.afterPropertiesSet();
     }
@@ -63,10 +65,8 @@ class OutboxRelayTest {
 
     @Test
     void twoRelaysPublishEveryMessageOnceInOrderPerKey() throws Exception {
-        // one DataSource for both, as in a service: the relay's queries must run in the transaction holding the locks
-        javax.sql.DataSource dataSource = postgres.getPostgresDatabase();
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        JdbcTemplate jdbc = jdbc();
+        TransactionTemplate tx = tx();
         KafkaTemplate<String, String> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
@@ -121,12 +121,9 @@ class OutboxRelayTest {
 
     @Test
     void parksARecordTooLargeForTheBrokerWhileEveryOtherKeyFlowsOn() {
-        javax.sql.DataSource dataSource = postgres.getPostgresDatabase();
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        OutboxRelay relay = new OutboxRelay(jdbc, tx, template(), new OutboxRelay.Settings("test", 50,
-                Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofHours(1), true,
-                1_000_000));
+        JdbcTemplate jdbc = jdbc();
+        TransactionTemplate tx = tx();
+        OutboxRelay relay = relay(jdbc, tx, 50);
         OutboxWriter writer = new OutboxWriter(jdbc, relay, Clock.systemUTC(), 16);
         long stuck = 7_001;
         long other = 7_002;
@@ -156,12 +153,9 @@ class OutboxRelayTest {
 
     @Test
     void aRunSendsAtMostSixteenMebibytesAndTheRestFollowsInItsOrder() {
-        javax.sql.DataSource dataSource = postgres.getPostgresDatabase();
-        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        OutboxRelay relay = new OutboxRelay(jdbc, tx, template(), new OutboxRelay.Settings("test", 2000,
-                Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofHours(1), true,
-                1_000_000));
+        JdbcTemplate jdbc = jdbc();
+        TransactionTemplate tx = tx();
+        OutboxRelay relay = relay(jdbc, tx, 2000);
         OutboxWriter writer = new OutboxWriter(jdbc, relay, Clock.systemUTC(), 16);
         long user = 8_001;
         int rows = 20;
@@ -193,6 +187,22 @@ class OutboxRelayTest {
 
     private static DepositRequested deposit(long user, String reference, long amount) {
         return new DepositRequested(Ids.depositIdForReference(reference), new UserId(user), amount, "RUB", reference);
+    }
+
+    /** Over one DataSource with {@link #tx()}, as in a service: the relay's queries run in its transaction. */
+    private static JdbcTemplate jdbc() {
+        return new JdbcTemplate(dataSource);
+    }
+
+    private static TransactionTemplate tx() {
+        return new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    /** A relay that is only started by its test, with a broker that takes records up to 1,000,000 bytes. */
+    private static OutboxRelay relay(JdbcTemplate jdbc, TransactionTemplate tx, int batchSize) {
+        return new OutboxRelay(jdbc, tx, template(), new OutboxRelay.Settings("test", batchSize,
+                Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofHours(1), true,
+                1_000_000));
     }
 
     private static KafkaTemplate<String, String> template() {
