@@ -58,7 +58,7 @@ class ClusterChaosTest {
         env.put("INSTANCES", "gateway=2,orchestrator=1,ledger=2,kie-worker=2,delivery-worker=2,analytics=0");
         env.put("CLUSTER_PORT_BASE", "29000");
         // a lost createTask answer ends at the job's deadline: short enough for the chaos run to settle in the suite
-        env.put("JOB_TIMEOUT", "70s");
+        env.put("JOB_TIMEOUT", "90s");
         // eleven JVMs starting at once on two cores: the client compiler only, which starts them in about 60 % of the
         // time (every start and restart here); the few hundred jobs of the suite never need the server compiler
         env.put("SERVICE_JAVA_OPTS", "-XX:TieredStopAtLevel=1");

@@ -1,39 +1,56 @@
 package io.kiepipeline.orchestrator.jobs;
 
+import io.kiepipeline.platform.consuming.BatchTransactions;
 import io.kiepipeline.platform.consuming.ContentRefusal;
 import io.kiepipeline.platform.messaging.Envelopes;
 import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** What the orchestrator consumes: requests and callbacks, the ledger's answers, KIE's answers, deliveries. */
+/**
+ * What the orchestrator consumes: requests and callbacks, the ledger's answers, KIE's answers, deliveries. Each
+ * polled batch is applied in one transaction (at most 100 records, so that no job row stays locked long), and again
+ * record by record when one of them fails ({@link BatchTransactions}).
+ */
 @Component
 class JobListeners {
     private final JobService jobs;
+    private final BatchTransactions batches;
 
-    JobListeners(JobService jobs) {
+    JobListeners(JobService jobs, BatchTransactions batches) {
         this.jobs = jobs;
+        this.batches = batches;
     }
 
-    @KafkaListener(id = "orchestrator-gateway-events", topics = "gateway.events")
-    void onGatewayEvent(ConsumerRecord<String, String> record) {
-        // a request whose content the database refuses would be refused on every try: reject the job instead
-        ContentRefusal.handle(Envelopes.read(record), jobs::handle, GenerationRequested.class, jobs::refuseRequest);
+    @KafkaListener(id = "orchestrator-gateway-events", topics = "gateway.events", batch = "true",
+            properties = "max.poll.records=100")
+    void onGatewayEvents(List<ConsumerRecord<String, String>> records) {
+        // alone, a request whose content the database refuses would be refused on every try: reject the job instead
+        batches.apply(records, r -> jobs.handleInBatch(Envelopes.read(r)), r -> ContentRefusal.handle(Envelopes.read(r),
+                jobs::handle, GenerationRequested.class, jobs::refuseRequest));
     }
 
-    @KafkaListener(id = "orchestrator-ledger-events", topics = "ledger.events")
-    void onLedgerEvent(ConsumerRecord<String, String> record) {
-        jobs.handle(Envelopes.read(record));
+    @KafkaListener(id = "orchestrator-ledger-events", topics = "ledger.events", batch = "true",
+            properties = "max.poll.records=100")
+    void onLedgerEvents(List<ConsumerRecord<String, String>> records) {
+        apply(records);
     }
 
-    @KafkaListener(id = "orchestrator-kie-events", topics = "kie-worker.events")
-    void onKieEvent(ConsumerRecord<String, String> record) {
-        jobs.handle(Envelopes.read(record));
+    @KafkaListener(id = "orchestrator-kie-events", topics = "kie-worker.events", batch = "true",
+            properties = "max.poll.records=100")
+    void onKieEvents(List<ConsumerRecord<String, String>> records) {
+        apply(records);
     }
 
-    @KafkaListener(id = "orchestrator-delivery-events", topics = "delivery-worker.events")
-    void onDeliveryEvent(ConsumerRecord<String, String> record) {
-        jobs.handle(Envelopes.read(record));
+    @KafkaListener(id = "orchestrator-delivery-events", topics = "delivery-worker.events", batch = "true",
+            properties = "max.poll.records=100")
+    void onDeliveryEvents(List<ConsumerRecord<String, String>> records) {
+        apply(records);
+    }
+
+    private void apply(List<ConsumerRecord<String, String>> records) {
+        batches.apply(records, r -> jobs.handleInBatch(Envelopes.read(r)), r -> jobs.handle(Envelopes.read(r)));
     }
 }

@@ -73,6 +73,16 @@ public class JobService {
         this.clock = clock;
     }
 
+    /**
+     * Applies a message inside a polled batch's transaction. Its writes are flushed before the next message of the
+     * batch is read: the usage limits count jobs over JDBC, and would not see a job Hibernate still holds back.
+     */
+    @Transactional
+    public void handleInBatch(Envelope envelope) {
+        handle(envelope);
+        jobs.flush();
+    }
+
     @Transactional
     public void handle(Envelope envelope) {
         if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {

@@ -115,6 +115,11 @@ public class PlatformAutoConfiguration {
         }
 
         @Bean
+        io.kiepipeline.platform.consuming.BatchTransactions batchTransactions(PlatformTransactionManager txManager) {
+            return new io.kiepipeline.platform.consuming.BatchTransactions(txManager);
+        }
+
+        @Bean
         Inbox inbox(JdbcTemplate jdbc) {
             return new Inbox(jdbc);
         }

@@ -1,0 +1,114 @@
+package io.kiepipeline.platform.consuming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kiepipeline.platform.inbox.Inbox;
+import io.kiepipeline.platform.testing.OutboxDatabase;
+import io.kiepipeline.schemas.EventId;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * A polled batch on real PostgreSQL: one transaction (one commit) for all its records when they all succeed; when one
+ * fails, nothing of the batch is kept, the ones before it commit on their own, and the error handler is told which.
+ */
+class BatchTransactionsTest {
+    private static EmbeddedPostgres postgres;
+    private static DataSource dataSource;
+    private JdbcTemplate jdbc;
+    private BatchTransactions batches;
+    private Inbox inbox;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = OutboxDatabase.start();
+        dataSource = postgres.getPostgresDatabase();
+        new JdbcTemplate(dataSource).execute("create table applied (value text primary key)");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        jdbc = new JdbcTemplate(dataSource);
+        jdbc.update("delete from applied");
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
+        batches = new BatchTransactions(transactions);
+        inbox = new Inbox(jdbc);
+        handlerTx = new TransactionTemplate(transactions);
+    }
+
+    private TransactionTemplate handlerTx;
+
+    /** A consumer as the services write one: its own transaction (joined by a batch's), the inbox, then its write. */
+    private final Consumer<ConsumerRecord<String, String>> handler = record -> handlerTx.executeWithoutResult(s -> {
+        if (inbox.firstDelivery("test", new EventId(UUID.fromString(record.key())))) {
+            jdbc.update("insert into applied (value) values (?)", record.value());
+        }
+    });
+
+    @Test
+    void appliesAWholeBatchInOneTransaction() {
+        List<ConsumerRecord<String, String>> records = records("a", "b", "c", "d");
+
+        batches.apply(records, handler, handler);
+
+        assertThat(jdbc.queryForList("select value from applied order by value", String.class))
+                .containsExactly("a", "b", "c", "d");
+        assertThat(jdbc.queryForObject("select count(distinct xmin::text) from applied", Long.class))
+                .as("transactions that wrote them").isEqualTo(1);
+    }
+
+    @Test
+    void aCopyLaterInTheSameBatchIsSkippedByTheInbox() {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>(records("a", "b"));
+        records.add(new ConsumerRecord<>("t", 0, 2, records.getFirst().key(), "a-again"));
+
+        batches.apply(records, handler, handler);
+
+        assertThat(jdbc.queryForList("select value from applied order by value", String.class))
+                .containsExactly("a", "b");
+    }
+
+    @Test
+    void whenOneFailsTheOnesBeforeItCommitAloneAndTheHandlerIsToldWhich() {
+        // "c" is refused by the database (a value already there): the batch rolls back, then one by one
+        jdbc.update("insert into applied (value) values ('c')");
+        List<ConsumerRecord<String, String>> records = records("a", "b", "c", "d");
+
+        assertThatThrownBy(() -> batches.apply(records, handler, handler))
+                .isInstanceOfSatisfying(BatchListenerFailedException.class, e -> assertThat(e.getIndex()).isEqualTo(2));
+
+        assertThat(jdbc.queryForList("select value from applied order by value", String.class))
+                .as("a and b applied, d left for the next poll").containsExactly("a", "b", "c");
+        assertThat(jdbc.queryForObject("select count(distinct xmin::text) from applied where value in ('a', 'b')",
+                Long.class)).as("each in its own transaction").isEqualTo(2);
+        assertThat(jdbc.queryForObject("select count(*) from processed_event where consumer = 'test' and event_id = ?",
+                Long.class, UUID.fromString(records.get(3).key()))).as("nothing of the rolled-back batch").isZero();
+    }
+
+    private static List<ConsumerRecord<String, String>> records(String... values) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            records.add(new ConsumerRecord<>("t", 0, i, UUID.randomUUID().toString(), values[i]));
+        }
+        return records;
+    }
+}
