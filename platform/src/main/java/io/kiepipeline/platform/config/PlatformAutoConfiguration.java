@@ -230,6 +230,10 @@ public class PlatformAutoConfiguration {
         }
         DefaultErrorHandler handler = new DefaultErrorHandler((record, e) -> {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof org.springframework.kafka.listener.BatchListenerFailedException batch
+                    && batch.getCause() != null) {
+                cause = batch.getCause(); // a batch listener's record: the handler's own failure is the reason
+            }
             Failures.Kind kind = Failures.classify(e);
             meterRegistry.counter("pipeline.messages.dead-lettered", "topic", record.topic(), "kind", kind.name())
                     .increment();

@@ -53,7 +53,10 @@ public class OutboxRelay implements SmartLifecycle {
     private final java.util.concurrent.atomic.AtomicReference<Double> oldestAgeSeconds =
             new java.util.concurrent.atomic.AtomicReference<>(0.0);
     private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
-    /** What one run sends at most (a few large rows never fill the producer's 32 MiB buffer in one go). */
+    /**
+     * What one run reads and sends at most: a backlog of large rows is neither read into memory two thousand at a
+     * time nor fills the producer's 32 MiB buffer in one go.
+     */
     private static final long MAX_RUN_BYTES = 16L * 1024 * 1024;
     private volatile long lastSample = System.nanoTime() - SAMPLE_EVERY.toNanos();
     /** When the relay last read its backlog (epoch seconds): a relay that stopped, or hangs, stops moving it. */
@@ -169,19 +172,27 @@ public class OutboxRelay implements SmartLifecycle {
                 return 0;
             }
             List<Row> rows = jdbc.query(con -> {
+                // at most batchSize rows, and no more of them than fit in MAX_RUN_BYTES (the first always does):
+                // a backlog of large rows is never read into memory two thousand at a time
                 var ps = con.prepareStatement("""
                         select id, event_id, topic, message_key, event_type, payload, correlation_id, causation_id,
                                occurred_at
-                        from outbox_message m
-                        where m.lane = any(?) and m.published_at is null and m.parked_at is null
-                          and not exists (select 1 from outbox_message p
-                                          where p.lane = m.lane and p.message_key = m.message_key
-                                            and p.parked_at is not null and p.published_at is null)
-                        order by m.id
-                        limit ?""");
+                        from (select q.*, sum(octet_length(q.payload)) over (order by q.id) as upto
+                              from (select m.id, m.event_id, m.topic, m.message_key, m.event_type, m.payload,
+                                           m.correlation_id, m.causation_id, m.occurred_at
+                                    from outbox_message m
+                                    where m.lane = any(?) and m.published_at is null and m.parked_at is null
+                                      and not exists (select 1 from outbox_message p
+                                                      where p.lane = m.lane and p.message_key = m.message_key
+                                                        and p.parked_at is not null and p.published_at is null)
+                                    order by m.id
+                                    limit ?) q) w
+                        where w.upto - octet_length(w.payload) < ?
+                        order by w.id""");
                 Array array = con.createArrayOf("integer", lanes.toArray());
                 ps.setArray(1, array);
                 ps.setInt(2, settings.batchSize());
+                ps.setLong(3, MAX_RUN_BYTES);
                 return ps;
             }, (rs, n) -> new Row(rs.getLong("id"), rs.getObject("event_id", UUID.class), rs.getString("topic"),
                     rs.getString("message_key"), rs.getString("event_type"), rs.getString("payload"),

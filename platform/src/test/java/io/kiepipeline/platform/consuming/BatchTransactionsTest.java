@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kiepipeline.platform.inbox.Inbox;
+import io.kiepipeline.schemas.MessageCodec.UnreadableMessageException;
 import io.kiepipeline.platform.testing.OutboxDatabase;
 import io.kiepipeline.schemas.EventId;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -94,7 +94,10 @@ class BatchTransactionsTest {
         List<ConsumerRecord<String, String>> records = records("a", "b", "c", "d");
 
         assertThatThrownBy(() -> batches.apply(records, handler, handler))
-                .isInstanceOfSatisfying(BatchListenerFailedException.class, e -> assertThat(e.getIndex()).isEqualTo(2));
+                .isInstanceOfSatisfying(BatchTransactions.UnknownFailure.class, e -> {
+                    assertThat(e.getIndex()).isEqualTo(2);
+                    assertThat(e.getCause()).isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
+                });
 
         assertThat(jdbc.queryForList("select value from applied order by value", String.class))
                 .as("a and b applied, d left for the next poll").containsExactly("a", "b", "c");
@@ -102,6 +105,28 @@ class BatchTransactionsTest {
                 Long.class)).as("each in its own transaction").isEqualTo(2);
         assertThat(jdbc.queryForObject("select count(*) from processed_event where consumer = 'test' and event_id = ?",
                 Long.class, UUID.fromString(records.get(3).key()))).as("nothing of the rolled-back batch").isZero();
+    }
+
+    @Test
+    void eachKindOfFailureReachesTheErrorHandlerAsItsOwnClassSoThatItsRetriesStartOverWhenTheKindChanges() {
+        // the error handler starts a record's retries over when the exception's class changes (a failure during a
+        // database restart, then a bug): every failure of a batch listener is a BatchListenerFailedException, so
+        // the kinds must be classes of their own
+        class TooSoon extends RuntimeException implements io.kiepipeline.platform.messaging.RetryAfter {
+            @Override
+            public java.time.Duration retryAfter() {
+                return java.time.Duration.ofSeconds(3);
+            }
+        }
+        assertThat(BatchTransactions.failed(new IllegalStateException("a bug"), 0))
+                .isInstanceOf(BatchTransactions.UnknownFailure.class);
+        assertThat(BatchTransactions.failed(new org.springframework.dao.DataAccessResourceFailureException("down",
+                new java.sql.SQLException("connection refused", "08001")), 0))
+                .isInstanceOf(BatchTransactions.TransientFailure.class);
+        assertThat(BatchTransactions.failed(new RuntimeException(new UnreadableMessageException("not json")), 0))
+                .isInstanceOf(BatchTransactions.PoisonFailure.class);
+        assertThat(BatchTransactions.failed(new TooSoon(), 1)).isInstanceOf(BatchTransactions.RetryLater.class)
+                .satisfies(e -> assertThat(e.getIndex()).isEqualTo(1));
     }
 
     private static List<ConsumerRecord<String, String>> records(String... values) {
