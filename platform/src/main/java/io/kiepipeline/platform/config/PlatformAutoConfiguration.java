@@ -115,8 +115,10 @@ public class PlatformAutoConfiguration {
         }
 
         @Bean
-        io.kiepipeline.platform.consuming.BatchTransactions batchTransactions(PlatformTransactionManager txManager) {
-            return new io.kiepipeline.platform.consuming.BatchTransactions(txManager);
+        io.kiepipeline.platform.consuming.BatchTransactions batchTransactions(PlatformTransactionManager txManager,
+                                                                              ObjectProvider<MeterRegistry> meters) {
+            return new io.kiepipeline.platform.consuming.BatchTransactions(txManager,
+                    meters.getIfAvailable(SimpleMeterRegistry::new));
         }
 
         @Bean

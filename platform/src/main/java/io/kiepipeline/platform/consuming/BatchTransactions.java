@@ -35,9 +35,19 @@ public final class BatchTransactions {
             Comparator.comparing(ConsumerRecord::key, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private final TransactionTemplate tx;
+    private final io.micrometer.core.instrument.Counter rolledBack;
 
     public BatchTransactions(PlatformTransactionManager transactions) {
+        this(transactions, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    /** Counts {@code pipeline_batches_rolled_back_total}: batches applied one by one after a failure. */
+    public BatchTransactions(PlatformTransactionManager transactions,
+                             io.micrometer.core.instrument.MeterRegistry meters) {
         this.tx = new TransactionTemplate(transactions);
+        this.rolledBack = io.micrometer.core.instrument.Counter.builder("pipeline.batches.rolled-back")
+                .description("polled batches whose transaction rolled back, applied again record by record")
+                .register(meters);
     }
 
     /**
@@ -65,6 +75,7 @@ public final class BatchTransactions {
                             .log("batch.after-commit-failed; the batch stays applied");
                     return;
                 }
+                rolledBack.increment();
                 log.atWarn().addKeyValue("records", records.size()).addKeyValue("topic", records.getFirst().topic())
                         .addKeyValue("reason", e.getClass().getSimpleName() + ": " + e.getMessage())
                         .log("batch.rolled-back; applying its records one by one");

@@ -50,12 +50,14 @@ class BatchTransactionsTest {
         jdbc = new JdbcTemplate(dataSource);
         jdbc.update("delete from applied");
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
-        batches = new BatchTransactions(transactions);
+        meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        batches = new BatchTransactions(transactions, meters);
         inbox = new Inbox(jdbc);
         handlerTx = new TransactionTemplate(transactions);
     }
 
     private TransactionTemplate handlerTx;
+    private io.micrometer.core.instrument.MeterRegistry meters;
 
     /** A consumer as the services write one: its own transaction (joined by a batch's), the inbox, then its write. */
     private final Consumer<ConsumerRecord<String, String>> handler = record -> handlerTx.executeWithoutResult(s -> {
@@ -74,6 +76,7 @@ class BatchTransactionsTest {
                 .containsExactly("a", "b", "c", "d");
         assertThat(jdbc.queryForObject("select count(distinct xmin::text) from applied", Long.class))
                 .as("transactions that wrote them").isEqualTo(1);
+        assertThat(meters.get("pipeline.batches.rolled-back").counter().count()).isZero();
     }
 
     @Test
@@ -101,6 +104,7 @@ class BatchTransactionsTest {
 
         assertThat(jdbc.queryForList("select value from applied order by value", String.class))
                 .as("a and b applied, d left for the next poll").containsExactly("a", "b", "c");
+        assertThat(meters.get("pipeline.batches.rolled-back").counter().count()).isEqualTo(1);
         assertThat(jdbc.queryForObject("select count(distinct xmin::text) from applied where value in ('a', 'b')",
                 Long.class)).as("each in its own transaction").isEqualTo(2);
         assertThat(jdbc.queryForObject("select count(*) from processed_event where consumer = 'test' and event_id = ?",
