@@ -355,29 +355,25 @@ public final class Benchmark {
     /** The process's resident set, sampled every half second. */
     static final class Rss {
         private final AtomicLong maxKib = new AtomicLong();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private Thread sampler;
+        private final java.util.concurrent.ScheduledExecutorService sampler =
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
 
         void start() {
-            sampler = Thread.ofPlatform().daemon().start(() -> {
-                while (!stop.get()) {
-                    try {
-                        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                            if (line.startsWith("VmRSS:")) {
-                                long kib = Long.parseLong(line.replaceAll("\\D", ""));
-                                maxKib.accumulateAndGet(kib, Math::max);
-                            }
+            sampler.scheduleAtFixedRate(() -> {
+                try {
+                    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                        if (line.startsWith("VmRSS:")) {
+                            maxKib.accumulateAndGet(Long.parseLong(line.replaceAll("\\D", "")), Math::max);
                         }
-                        Thread.sleep(500);
-                    } catch (IOException | InterruptedException e) {
-                        return;
                     }
+                } catch (IOException e) {
+                    // not Linux: no figure
                 }
-            });
+            }, 0, 500, TimeUnit.MILLISECONDS);
         }
 
         void stop() {
-            stop.set(true);
+            sampler.shutdownNow();
         }
 
         long maxMib() {

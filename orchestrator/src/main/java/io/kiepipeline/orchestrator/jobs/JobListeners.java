@@ -16,6 +16,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class JobListeners {
+    /** At most this many records a batch: no job row stays locked long. */
+    private static final String BATCH = "max.poll.records=100";
     private final JobService jobs;
     private final BatchTransactions batches;
 
@@ -25,7 +27,7 @@ class JobListeners {
     }
 
     @KafkaListener(id = "orchestrator-gateway-events", topics = "gateway.events", batch = "true",
-            properties = "max.poll.records=100")
+            properties = BATCH)
     void onGatewayEvents(List<ConsumerRecord<String, String>> records) {
         // alone, a request whose content the database refuses would be refused on every try: reject the job instead
         batches.apply(records, r -> jobs.handleInBatch(Envelopes.read(r)), r -> ContentRefusal.handle(Envelopes.read(r),
@@ -33,19 +35,19 @@ class JobListeners {
     }
 
     @KafkaListener(id = "orchestrator-ledger-events", topics = "ledger.events", batch = "true",
-            properties = "max.poll.records=100")
+            properties = BATCH)
     void onLedgerEvents(List<ConsumerRecord<String, String>> records) {
         apply(records);
     }
 
     @KafkaListener(id = "orchestrator-kie-events", topics = "kie-worker.events", batch = "true",
-            properties = "max.poll.records=100")
+            properties = BATCH)
     void onKieEvents(List<ConsumerRecord<String, String>> records) {
         apply(records);
     }
 
     @KafkaListener(id = "orchestrator-delivery-events", topics = "delivery-worker.events", batch = "true",
-            properties = "max.poll.records=100")
+            properties = BATCH)
     void onDeliveryEvents(List<ConsumerRecord<String, String>> records) {
         apply(records);
     }

@@ -251,10 +251,9 @@ public class PlatformAutoConfiguration {
         handler.setResetStateOnExceptionChange(true);
         handler.setLogLevel(org.springframework.kafka.KafkaException.Level.DEBUG);
         handler.setBackOffFunction((record, e) -> {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof RetryAfter ra) {
-                    return new FixedBackOff(Math.max(ra.retryAfter().toMillis(), 10), props.retry().maxAttempts());
-                }
+            var wait = RetryAfter.in(e);
+            if (wait.isPresent()) {
+                return new FixedBackOff(Math.max(wait.get().retryAfter().toMillis(), 10), props.retry().maxAttempts());
             }
             return switch (Failures.classify(e)) {
                 case TRANSIENT -> transientBackOff(props.retry());

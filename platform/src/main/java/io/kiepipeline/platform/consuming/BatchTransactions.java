@@ -37,10 +37,6 @@ public final class BatchTransactions {
     private final TransactionTemplate tx;
     private final io.micrometer.core.instrument.Counter rolledBack;
 
-    public BatchTransactions(PlatformTransactionManager transactions) {
-        this(transactions, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    }
-
     /** Counts {@code pipeline_batches_rolled_back_total}: batches applied one by one after a failure. */
     public BatchTransactions(PlatformTransactionManager transactions,
                              io.micrometer.core.instrument.MeterRegistry meters) {
@@ -92,10 +88,8 @@ public final class BatchTransactions {
 
     /** The failure of record {@code index}, as a class of its kind (see the class comment). */
     static BatchListenerFailedException failed(RuntimeException e, int index) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RetryAfter) {
-                return new RetryLater(e, index);
-            }
+        if (RetryAfter.in(e).isPresent()) {
+            return new RetryLater(e, index);
         }
         return switch (Failures.classify(e)) {
             case TRANSIENT -> new TransientFailure(e, index);

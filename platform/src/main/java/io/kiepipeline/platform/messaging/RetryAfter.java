@@ -8,4 +8,14 @@ import java.time.Duration;
  */
 public interface RetryAfter {
     Duration retryAfter();
+
+    /** The wait a failure or one of its causes asks for, if any. */
+    static java.util.Optional<RetryAfter> in(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RetryAfter ra) {
+                return java.util.Optional.of(ra);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

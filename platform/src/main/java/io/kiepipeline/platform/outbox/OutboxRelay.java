@@ -204,11 +204,7 @@ public class OutboxRelay implements SmartLifecycle {
             List<Row> sent = new ArrayList<>(rows.size());
             List<CompletableFuture<?>> acks = new ArrayList<>(rows.size());
             Set<String> parkedKeys = new HashSet<>();
-            long bytes = 0;
             for (Row row : rows) {
-                if (bytes >= MAX_RUN_BYTES) {
-                    break; // the rest waits for the next run, behind what went out: each key keeps its order
-                }
                 if (parkedKeys.contains(row.key())) {
                     continue; // an earlier row of this key was parked: the rest of the key waits behind it
                 }
@@ -234,7 +230,6 @@ public class OutboxRelay implements SmartLifecycle {
                 }
                 sent.add(row);
                 acks.add(ack);
-                bytes += size;
             }
             kafka.flush();
             List<Long> published = new ArrayList<>(sent.size());
