@@ -70,6 +70,7 @@ public final class Benchmark {
 
     private static void run() throws Exception {
         int jobs = Integer.parseInt(setting("BENCH_JOBS", "2000"));
+        int warmup = Integer.parseInt(setting("BENCH_WARMUP", "1000"));
         long kieMs = Long.parseLong(setting("BENCH_KIE_MS", "0"));
         int pacedSeconds = Integer.parseInt(setting("BENCH_PACED_SECONDS", "30"));
         int outboxRows = Integer.parseInt(setting("BENCH_OUTBOX_ROWS", "100000"));
@@ -109,6 +110,11 @@ public final class Benchmark {
 
             // BENCH_PARTS: a subset of throughput,paced,outbox while working on one of them (all by default)
             Set<String> parts = Set.of(setting("BENCH_PARTS", "throughput,paced,outbox").split(","));
+            // a service runs for days: the figures are the warm JVM's, after BENCH_WARMUP jobs that are not measured
+            if (warmup > 0) {
+                load(api, db, warmup, 0, 32);
+                System.out.printf("warm-up of %d jobs done at %s%n", warmup, java.time.LocalTime.now());
+            }
             Load max = parts.contains("throughput") ? load(api, db, jobs, 0, 32) : null;
             Load slow = parts.contains("paced") ? paced(api, db, 10, pacedSeconds) : null;
             double half = max == null ? 10 : Math.max(1, max.jobsPerSecond() / 2);
@@ -132,6 +138,11 @@ public final class Benchmark {
                         halfLoad.p(50) / (1000 / reference.tps()), "goal p50 <= 100 ms");
                 row(String.format("added latency p99 at %.0f jobs/s (half), ms", half), "%d", halfLoad.p(99),
                         halfLoad.p(99) / (1000 / reference.tps()), "goal p99 <= 500 ms");
+            }
+            if (max != null && max.cpu() != null) {
+                row("CPU per job, ms: this JVM (services, broker, emulators)", "%.1f", max.cpu().jvmMsPerJob(), 0, "");
+                row("CPU per job, ms: the whole machine (with PostgreSQL)", "%.1f", max.cpu().machineMsPerJob(), 0,
+                        "");
             }
             if (max != null) {
                 row("added latency p50 at full load, ms", "%d", max.p(50), max.p(50) / (1000 / reference.tps()),
@@ -231,7 +242,7 @@ public final class Benchmark {
     }
 
     /** One load's figures: jobs delivered per second, and each job's created → delivered less the KIE time. */
-    record Load(double jobsPerSecond, List<Long> addedMs) {
+    record Load(double jobsPerSecond, List<Long> addedMs, Cpu cpu) {
         long p(int percentile) {
             return pct(addedMs, percentile);
         }
@@ -241,6 +252,7 @@ public final class Benchmark {
     static Load load(Api api, Db db, int count, long kieMs, int clients) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        Cpu.Mark cpu = Cpu.mark();
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             int n = i;
@@ -250,7 +262,7 @@ public final class Benchmark {
         pool.awaitTermination(10, TimeUnit.MINUTES);
         waitFor(() -> delivered(db, ids) >= count, 900);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Load(count / seconds, added(db, ids, kieMs));
+        return new Load(count / seconds, added(db, ids, kieMs), cpu.per(count));
     }
 
     /** Requests at a steady {@code perSecond} for {@code seconds} (an open load: one does not wait for another). */
@@ -267,7 +279,7 @@ public final class Benchmark {
         timer.shutdown();
         timer.awaitTermination(seconds + 120L, TimeUnit.SECONDS);
         waitFor(() -> delivered(db, ids) >= count, 600);
-        return new Load(count / ((System.nanoTime() - start) / 1e9), added(db, ids, 0));
+        return new Load(count / ((System.nanoTime() - start) / 1e9), added(db, ids, 0), null);
     }
 
     private static String request(Api api, int n) {
@@ -291,6 +303,37 @@ public final class Benchmark {
                     ((java.sql.Timestamp) row.get("delivered_at")).toInstant()).toMillis() - kieMs);
         }
         return out;
+    }
+
+    /**
+     * CPU time per job: this JVM's (the services, the broker, the emulators, the load) and the whole machine's (with
+     * PostgreSQL), in milliseconds. Steadier than a throughput on a shared machine, and what a change to the hot path
+     * moves.
+     */
+    record Cpu(double jvmMsPerJob, double machineMsPerJob) {
+        record Mark(long jvmNanos, long machineTicks) {
+            Cpu per(int jobs) {
+                Mark end = mark();
+                // /proc/stat counts in USER_HZ ticks (100 a second on Linux)
+                return new Cpu((end.jvmNanos - jvmNanos) / 1e6 / jobs,
+                        machineTicks < 0 ? -1 : (end.machineTicks - machineTicks) * 10.0 / jobs);
+            }
+        }
+
+        static Mark mark() {
+            long jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            long busy = -1;
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+                // cpu user nice system idle iowait irq softirq steal: busy is all but idle and iowait
+                busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                        + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+            } catch (IOException | RuntimeException e) {
+                // not Linux: the JVM's figure only
+            }
+            return new Mark(jvm, busy);
+        }
     }
 
     /** The outbox relay's drain of a backlog, and whether every key's messages arrived in order. */

@@ -15,6 +15,7 @@ import io.kiepipeline.schemas.LedgerCommand.PlaceHold;
 import io.kiepipeline.schemas.LedgerCommand.ReleaseHold;
 import io.kiepipeline.schemas.ReleaseReason;
 import io.kiepipeline.schemas.UserId;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,8 @@ class LedgerGuaranteesTest {
 
     @Autowired
     Ledger ledger;
+    @Autowired
+    LedgerCommandListener listener;
     @Autowired
     AccountRepository accounts;
     @Autowired
@@ -177,6 +180,55 @@ class LedgerGuaranteesTest {
         assertThat(apply(new CaptureHold(Ids.holdIdForJob(job), job, user)))
                 .isEqualTo(LedgerOutcome.HOLD_WAS_REJECTED);
         assertThat(accounts.findById(user.value()).orElseThrow().capturedMinor()).isZero();
+    }
+
+    @Test
+    void aPolledBatchMovesBalancesAsItsCommandsWouldOneByOneInOneTransaction() {
+        UserId user = aUserWith(1_000);
+        JobId first = aJob();
+        JobId second = aJob();
+        JobId third = aJob();
+
+        listener.on(List.of(record(new PlaceHold(Ids.holdIdForJob(first), first, user, 300, "RUB")),
+                record(new PlaceHold(Ids.holdIdForJob(second), second, user, 800, "RUB")),
+                record(new CaptureHold(Ids.holdIdForJob(first), first, user)),
+                record(new PlaceHold(Ids.holdIdForJob(third), third, user, 500, "RUB"))));
+
+        Account a = accounts.findById(user.value()).orElseThrow();
+        assertThat(a.availableMinor()).isEqualTo(200);
+        assertThat(a.heldMinor()).isEqualTo(500);
+        assertThat(a.capturedMinor()).isEqualTo(300);
+        assertThat(count("select count(*) from outbox_message where correlation_id = ? "
+                + "and event_type = 'ledger.hold-rejected.v1'", second.toString())).as("over the balance").isEqualTo(1);
+        assertThat(count("select count(distinct xmin::text) from ledger_transaction where user_id = ? "
+                + "and kind <> 'DEPOSIT'", user.value())).as("transactions that wrote the batch").isEqualTo(1);
+    }
+
+    @Test
+    void aTopUpTheDatabaseRefusesInABatchIsRefusedAndTheBatchsOtherCommandsApply() {
+        UserId user = aUserWith(1_000);
+        UserId other = new UserId(USERS.incrementAndGet());
+        JobId first = aJob();
+        JobId second = aJob();
+        String refused = "ref-with-a-nul-\u0000-" + other;
+
+        listener.on(List.of(record(new PlaceHold(Ids.holdIdForJob(first), first, user, 100, "RUB")),
+                record(new DepositRequested(Ids.depositIdForReference(refused), other, 500, "RUB", refused)),
+                record(new PlaceHold(Ids.holdIdForJob(second), second, user, 200, "RUB"))));
+
+        assertThat(accounts.findById(user.value()).orElseThrow().heldMinor()).isEqualTo(300);
+        assertThat(accounts.findById(other.value()).map(Account::availableMinor).orElse(0L)).isZero();
+        assertThat(count("select count(*) from outbox_message where event_type = 'ledger.deposit-refused.v1' "
+                + "and message_key = ?", Long.toString(other.value()))).isEqualTo(1);
+    }
+
+    private static org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record(
+            io.kiepipeline.schemas.LedgerCommand command) {
+        var produced = io.kiepipeline.platform.messaging.Envelopes.record(command, null);
+        var record = new org.apache.kafka.clients.consumer.ConsumerRecord<>(produced.topic(), 0, 0, produced.key(),
+                produced.value());
+        produced.headers().forEach(h -> record.headers().add(h));
+        return record;
     }
 
     private LedgerOutcome apply(io.kiepipeline.schemas.LedgerCommand command) {

@@ -16,18 +16,22 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.data.domain.Persistable;
 
 /** The stored job: {@link JobState} plus what operators and the read API want (timestamps, failure details). */
 @Entity
 @Table(name = "job")
-public class JobRecord {
+public class JobRecord implements Persistable<UUID> {
     @Id
     @Column(name = "job_id")
     private UUID jobId;
@@ -92,6 +96,9 @@ public class JobRecord {
     private Instant statusSince;
     @Version
     private long version;
+    /** A job made here and not yet stored: saved with an insert, not a merge (which would first look for the row). */
+    @Transient
+    private boolean fresh;
 
     protected JobRecord() {
     }
@@ -102,8 +109,25 @@ public class JobRecord {
         r.idempotencyKey = idempotencyKey;
         r.source = source;
         r.createdAt = now;
+        r.fresh = true;
         r.apply(s, now);
         return r;
+    }
+
+    @Override
+    public UUID getId() {
+        return jobId;
+    }
+
+    @Override
+    public boolean isNew() {
+        return fresh;
+    }
+
+    @PostPersist
+    @PostLoad
+    void stored() {
+        fresh = false;
     }
 
     /** A change of status: the one left, the one entered, and how long the job was in the one it left. */

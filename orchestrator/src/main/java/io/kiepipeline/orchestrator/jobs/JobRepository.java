@@ -4,7 +4,6 @@ package io.kiepipeline.orchestrator.jobs;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
@@ -16,11 +15,6 @@ public interface JobRepository extends JpaRepository<JobRecord, UUID> {
     /** A user's latest jobs, newest first (the index job_user serves it). */
     @Query("select j from JobRecord j where j.userId = :userId order by j.createdAt desc")
     List<JobRecord> latestOf(long userId, org.springframework.data.domain.Limit limit);
-
-    /** Loads a job and locks its row: events for one job arrive on several topics, and are applied one at a time. */
-    @Lock(LockModeType.PESSIMISTIC_WRITE)
-    @Query("select j from JobRecord j where j.jobId = :jobId")
-    Optional<JobRecord> lockById(UUID jobId);
 
     /**
      * Jobs with something due (a poll, a ledger command to send again, a deadline), locked and skipped by other

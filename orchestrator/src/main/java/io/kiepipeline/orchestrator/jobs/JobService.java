@@ -56,10 +56,12 @@ public class JobService {
     private final Clock clock;
     private final UsageCounter usageCounter;
     private final JobMetrics metrics;
+    private final jakarta.persistence.EntityManager entities;
 
-    JobService(JobRepository jobs, JobSaga saga, JobIntake intake, Quotes quotes, KieAvailability kie,
+    JobService(jakarta.persistence.EntityManager entities, JobRepository jobs, JobSaga saga, JobIntake intake, Quotes quotes, KieAvailability kie,
                ModelCatalog catalog, Inbox inbox, OutboxWriter outbox, Clock clock, UsageCounter usageCounter,
                JobMetrics metrics) {
+        this.entities = entities;
         this.metrics = metrics;
         this.usageCounter = usageCounter;
         this.kie = kie;
@@ -74,13 +76,13 @@ public class JobService {
     }
 
     /**
-     * Applies a message inside a polled batch's transaction. Its writes are flushed before the next message of the
-     * batch is read: the usage limits count jobs over JDBC, and would not see a job Hibernate still holds back.
+     * Applies a message inside a polled batch's transaction. Hibernate writes the batch's job changes when the batch
+     * commits (a job met twice in a batch is the same managed record, its row locked since its first read); the usage
+     * limits, which count jobs over JDBC, first have Hibernate write what it holds ({@link UsageCounter}).
      */
     @Transactional
     public void handleInBatch(Envelope envelope) {
         handle(envelope);
-        jobs.flush();
     }
 
     @Transactional
@@ -99,7 +101,10 @@ public class JobService {
         if (jobId.isEmpty()) {
             return;
         }
-        Optional<JobRecord> found = jobs.lockById(jobId.get().value());
+        // loaded and its row locked: events for one job arrive on several topics, and are applied one at a time (by
+        // id, not by a query: a query first checks every entity in the persistence context for changes)
+        Optional<JobRecord> found = Optional.ofNullable(entities.find(JobRecord.class, jobId.get().value(),
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
         if (found.isEmpty()) {
             if (message instanceof LedgerEvent.HoldPlaced placed) {
                 // Money held for a job this service does not know (its record was lost, e.g. a database restored
@@ -197,7 +202,8 @@ public class JobService {
     }
 
     private void create(GenerationRequested request, Envelope envelope, Instant now) {
-        if (jobs.existsById(request.jobId().value())) {
+        // by id: a query would first have Hibernate write everything it holds, one statement at a time
+        if (entities.find(JobRecord.class, request.jobId().value()) != null) {
             log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
                     .log("job.duplicate-request; same idempotency key, same job");
             return;
@@ -240,8 +246,8 @@ public class JobService {
                     .addKeyValue("status", reaction.next().status()).log(reaction.step());
             return;
         }
+        // the record is managed (loaded in this transaction): its changes are written when the transaction flushes
         JobRecord.Transition transition = record.apply(reaction.next(), now);
-        jobs.save(record);
         metrics.changed(reaction.next().model(), reaction.emit(), reaction.step(), transition);
         emit(reaction, causation);
         logStep(reaction);

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.core.Ordered;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -18,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Applies a polled batch of records in one database transaction, so that one durable commit serves them all instead
  * of one commit (and one wait for the disk) per record. Each record is still deduplicated by the inbox, inside that
  * transaction (a copy later in the same batch sees the first one's row). Inside the batch the records are taken in the
- * order of their keys (each key's records keep their order), so that two batches lock the same rows in the same order.
+ * order of the rows they lock (their keys, unless the consumer names another order; records with the same lock key
+ * keep their order), so that two batches, of two topics or two instances, lock the same rows in the same order.
  *
  * <p>When any record of the batch fails, the whole transaction rolls back and the batch is applied again one record
  * at a time, in poll order, each in its own transaction, exactly as a record listener would: the records before a
@@ -31,8 +33,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class BatchTransactions {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchTransactions.class);
-    private static final Comparator<ConsumerRecord<String, String>> BY_KEY =
-            Comparator.comparing(ConsumerRecord::key, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private final TransactionTemplate tx;
     private final io.micrometer.core.instrument.Counter rolledBack;
@@ -53,9 +53,20 @@ public final class BatchTransactions {
      */
     public void apply(List<ConsumerRecord<String, String>> records, Consumer<ConsumerRecord<String, String>> inBatch,
                       Consumer<ConsumerRecord<String, String>> alone) {
+        apply(records, ConsumerRecord::key, inBatch, alone);
+    }
+
+    /**
+     * @param lockKey what a record locks (a job id where records of one topic name jobs but are keyed by user): the
+     *                batch is applied in this order
+     */
+    public void apply(List<ConsumerRecord<String, String>> records,
+                      Function<ConsumerRecord<String, String>, String> lockKey,
+                      Consumer<ConsumerRecord<String, String>> inBatch, Consumer<ConsumerRecord<String, String>> alone) {
         if (records.size() > 1) {
             List<ConsumerRecord<String, String>> byKey = new ArrayList<>(records);
-            byKey.sort(BY_KEY); // stable: a key's records stay in their order
+            // stable: the records of one lock key stay in their order
+            byKey.sort(Comparator.comparing(lockKey, Comparator.nullsFirst(Comparator.naturalOrder())));
             AtomicBoolean committed = new AtomicBoolean();
             try {
                 tx.executeWithoutResult(status -> {

@@ -133,6 +133,60 @@ class BatchTransactionsTest {
                 .satisfies(e -> assertThat(e.getIndex()).isEqualTo(1));
     }
 
+    @Test
+    void appliesABatchInTheOrderOfWhatItsRecordsLockAndKeepsTheOrderOfRecordsThatLockTheSameRow() {
+        // a topic keyed by user whose records each name a job (the value here): applied in the jobs' order
+        List<ConsumerRecord<String, String>> records = List.of(new ConsumerRecord<>("t", 0, 0, "u1", "j3"),
+                new ConsumerRecord<>("t", 0, 1, "u2", "j1"), new ConsumerRecord<>("t", 0, 2, "u1", "j2"),
+                new ConsumerRecord<>("t", 0, 3, "u3", "j1"));
+        List<Long> order = new ArrayList<>();
+
+        batches.apply(records, ConsumerRecord::value, r -> order.add(r.offset()), r -> order.add(r.offset()));
+
+        assertThat(order).containsExactly(1L, 3L, 2L, 0L);
+    }
+
+    @Test
+    void twoBatchesOfDifferentlyKeyedTopicsLockTheSameRowsInOneOrderSoNeitherDeadlocks() throws Exception {
+        // the orchestrator's case: ledger events keyed by user, KIE events keyed by job, both locking job rows. In
+        // key order, batch A would lock j2 then j1 and batch B j1 then j2: each takes its first row, waits for the
+        // other at the barrier, then for the other's row (a deadlock). In the rows' order the second one waits for
+        // the first row instead, the barrier times out, and both commit.
+        jdbc.execute("create table if not exists locked_row (id text primary key)");
+        jdbc.update("insert into locked_row values ('j1'), ('j2') on conflict do nothing");
+        java.util.concurrent.CyclicBarrier bothHoldTheirFirstRow = new java.util.concurrent.CyclicBarrier(2);
+        java.util.Set<Thread> waited = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Consumer<ConsumerRecord<String, String>> lock = r -> handlerTx.executeWithoutResult(s -> {
+            jdbc.queryForList("select id from locked_row where id = ? for update", String.class, r.value());
+            if (waited.add(Thread.currentThread())) {
+                try {
+                    bothHoldTheirFirstRow.await(2, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.BrokenBarrierException e) {
+                    // the other batch waits for this row: go on
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        List<ConsumerRecord<String, String>> byUser = List.of(new ConsumerRecord<>("ledger", 0, 0, "u1", "j2"),
+                new ConsumerRecord<>("ledger", 0, 1, "u2", "j1"));
+        List<ConsumerRecord<String, String>> byJob = List.of(new ConsumerRecord<>("kie", 0, 0, "j1", "j1"),
+                new ConsumerRecord<>("kie", 0, 1, "j2", "j2"));
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var a = pool.submit(() -> batches.apply(byUser, ConsumerRecord::value, lock, lock));
+            var b = pool.submit(() -> batches.apply(byJob, ConsumerRecord::value, lock, lock));
+            a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(meters.get("pipeline.batches.rolled-back").counter().count())
+                .as("batches rolled back by a deadlock").isZero();
+    }
+
     private static List<ConsumerRecord<String, String>> records(String... values) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
