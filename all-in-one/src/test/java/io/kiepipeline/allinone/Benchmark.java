@@ -41,8 +41,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <ol>
  *   <li>Reference: {@code pgbench -N} (simple updates, 8 clients) on the embedded PostgreSQL, or the same workload
  *       over JDBC where pgbench is not installed.</li>
+ *   <li>Warm-up: {@code BENCH_WARMUP} jobs sent as the throughput's are, not measured (a service runs warm).</li>
  *   <li>Throughput: {@code BENCH_JOBS} requests (half free, half paid) from 32 clients as fast as they are taken; jobs
- *       delivered per second.</li>
+ *       delivered per second, and the CPU time per job (this JVM's, the whole machine's).</li>
  *   <li>Added latency (created → delivered, less the emulated KIE task time; the emulated Telegram answers at once)
  *       at 10 jobs/s and at half the throughput measured, each for {@code BENCH_PACED_SECONDS}.</li>
  *   <li>The outbox relay draining a backlog of {@code BENCH_OUTBOX_ROWS} rows, checking each key's order.</li>

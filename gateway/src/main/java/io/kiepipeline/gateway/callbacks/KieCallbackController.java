@@ -108,7 +108,8 @@ class KieCallbackController {
             return answer(HttpStatus.UNAUTHORIZED, 401, "bad webhook signature");
         }
         try {
-            publisher.publish(received, jobId);
+            // the job's id as every other message names it (the path's spelling may differ: upper case, say)
+            publisher.publish(received, job.toString());
         } catch (Publisher.Unavailable e) {
             log.atError().addKeyValue("jobId", jobId).setCause(e).log("callback.not-accepted; Kafka unavailable");
             return answer(HttpStatus.SERVICE_UNAVAILABLE, 503, "unavailable, retry later");

@@ -13,8 +13,9 @@ import org.springframework.stereotype.Component;
  * Consumes {@code ledger.commands}: one partition per group of users, so one balance is changed by one thread. Each
  * polled batch (at most 100 commands) is applied in one transaction, and again command by command when one of them
  * fails ({@link BatchTransactions}). A user's account stays managed across the batch: its second command in a batch
- * reads no row. The batch's records are taken in the order of their keys (the user ids), so that two ledger instances
- * meeting the same accounts during a rebalance lock them in the same order.
+ * reads no row. The batch's records are taken in the order of their keys (the user ids; a user's commands keep their
+ * order). Accounts are guarded by their version, written when the batch commits: two ledger instances meeting one
+ * account during a rebalance cost one of them a rollback and a retry, never a wrong balance.
  */
 @Component
 class LedgerCommandListener {

@@ -31,7 +31,7 @@ class JobListeners {
             properties = BATCH)
     void onGatewayEvents(List<ConsumerRecord<String, String>> records) {
         // alone, a request whose content the database refuses would be refused on every try: reject the job instead
-        batches.apply(records, JobListeners::jobOf, r -> jobs.handleInBatch(Envelopes.read(r)),
+        batches.apply(records, JobListeners::jobOf, r -> jobs.handle(Envelopes.read(r)),
                 r -> ContentRefusal.handle(Envelopes.read(r), jobs::handle, GenerationRequested.class,
                         jobs::refuseRequest));
     }
@@ -55,7 +55,7 @@ class JobListeners {
     }
 
     private void apply(List<ConsumerRecord<String, String>> records) {
-        batches.apply(records, JobListeners::jobOf, r -> jobs.handleInBatch(Envelopes.read(r)),
+        batches.apply(records, JobListeners::jobOf, r -> jobs.handle(Envelopes.read(r)),
                 r -> jobs.handle(Envelopes.read(r)));
     }
 
@@ -63,11 +63,20 @@ class JobListeners {
      * The job a record locks, so that every batch locks job rows in one order: its correlation id (the job's id on
      * every message about a job), else its key. The ledger's events are keyed by user, and a batch of them taken in
      * users' order would lock jobs in another order than a batch of KIE's events does (a deadlock, seen in the
-     * benchmark). A record without the header only costs a deadlock's retry, never a wrong result.
+     * benchmark). The header is read as a UUID and written back in its one spelling, so that a job's records sort
+     * together whatever spelling a producer used; a record without it (or with no UUID in it) is ordered by its key,
+     * which only risks a deadlock's retry.
      */
     static String jobOf(ConsumerRecord<String, String> record) {
         org.apache.kafka.common.header.Header correlation = record.headers().lastHeader(Headers.CORRELATION_ID);
-        return correlation == null || correlation.value() == null ? record.key()
-                : new String(correlation.value(), java.nio.charset.StandardCharsets.UTF_8);
+        if (correlation != null && correlation.value() != null) {
+            try {
+                return java.util.UUID.fromString(new String(correlation.value(),
+                        java.nio.charset.StandardCharsets.UTF_8)).toString();
+            } catch (IllegalArgumentException e) {
+                // not a job's id: the key's order
+            }
+        }
+        return record.key();
     }
 }

@@ -18,6 +18,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.PostLoad;
 import jakarta.persistence.PostPersist;
+import jakarta.persistence.PrePersist;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
@@ -124,6 +125,7 @@ public class JobRecord implements Persistable<UUID> {
         return fresh;
     }
 
+    @PrePersist
     @PostPersist
     @PostLoad
     void stored() {

@@ -58,9 +58,9 @@ public class JobService {
     private final JobMetrics metrics;
     private final jakarta.persistence.EntityManager entities;
 
-    JobService(jakarta.persistence.EntityManager entities, JobRepository jobs, JobSaga saga, JobIntake intake, Quotes quotes, KieAvailability kie,
-               ModelCatalog catalog, Inbox inbox, OutboxWriter outbox, Clock clock, UsageCounter usageCounter,
-               JobMetrics metrics) {
+    JobService(jakarta.persistence.EntityManager entities, JobRepository jobs, JobSaga saga, JobIntake intake,
+               Quotes quotes, KieAvailability kie, ModelCatalog catalog, Inbox inbox, OutboxWriter outbox, Clock clock,
+               UsageCounter usageCounter, JobMetrics metrics) {
         this.entities = entities;
         this.metrics = metrics;
         this.usageCounter = usageCounter;
@@ -76,15 +76,11 @@ public class JobService {
     }
 
     /**
-     * Applies a message inside a polled batch's transaction. Hibernate writes the batch's job changes when the batch
-     * commits (a job met twice in a batch is the same managed record, its row locked since its first read); the usage
-     * limits, which count jobs over JDBC, first have Hibernate write what it holds ({@link UsageCounter}).
+     * Applies a message in one transaction, its own or a polled batch's. A job is read by id with its row locked
+     * before anything changes it; in a batch, a job met twice is the same managed record, and Hibernate writes the
+     * batch's job changes when the batch commits (the usage limits, which count jobs over JDBC, first have it write
+     * what it holds: {@link UsageCounter}).
      */
-    @Transactional
-    public void handleInBatch(Envelope envelope) {
-        handle(envelope);
-    }
-
     @Transactional
     public void handle(Envelope envelope) {
         if (!inbox.firstDelivery(CONSUMER, envelope.eventId())) {
@@ -202,7 +198,8 @@ public class JobService {
     }
 
     private void create(GenerationRequested request, Envelope envelope, Instant now) {
-        // by id: a query would first have Hibernate write everything it holds, one statement at a time
+        // by id (a query would first have Hibernate write everything it holds), and without a lock: a copy of a request
+        // made earlier in the same batch is found in the persistence context before its row is written
         if (entities.find(JobRecord.class, request.jobId().value()) != null) {
             log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
                     .log("job.duplicate-request; same idempotency key, same job");

@@ -19,10 +19,23 @@ class JobListenersTest {
     }
 
     @Test
+    void aJobsIdSpelledInCapitalsSortsWithItsOtherRecords() {
+        // a callback's correlation id came from the URL's path as it was posted (UUID.fromString takes capitals)
+        ConsumerRecord<String, String> record = new ConsumerRecord<>("gateway.events", 0, 0,
+                "7f1c0000-0000-0000-0000-00000000000a", "{}");
+        record.headers().add(Headers.CORRELATION_ID, "7F1C0000-0000-0000-0000-00000000000A"
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(JobListeners.jobOf(record)).isEqualTo("7f1c0000-0000-0000-0000-00000000000a");
+    }
+
+    @Test
     void aRecordWithoutACorrelationIdIsOrderedByItsKey() {
         ConsumerRecord<String, String> record = new ConsumerRecord<>("kie-worker.events", 0, 0,
                 "7f1c0000-0000-0000-0000-000000000002", "{}");
 
+        assertThat(JobListeners.jobOf(record)).isEqualTo("7f1c0000-0000-0000-0000-000000000002");
+        record.headers().add(Headers.CORRELATION_ID, "not a job".getBytes(StandardCharsets.UTF_8));
         assertThat(JobListeners.jobOf(record)).isEqualTo("7f1c0000-0000-0000-0000-000000000002");
     }
 }

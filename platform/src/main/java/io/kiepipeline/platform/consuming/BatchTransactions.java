@@ -64,9 +64,11 @@ public final class BatchTransactions {
                       Function<ConsumerRecord<String, String>, String> lockKey,
                       Consumer<ConsumerRecord<String, String>> inBatch, Consumer<ConsumerRecord<String, String>> alone) {
         if (records.size() > 1) {
-            List<ConsumerRecord<String, String>> byKey = new ArrayList<>(records);
-            // stable: the records of one lock key stay in their order
-            byKey.sort(Comparator.comparing(lockKey, Comparator.nullsFirst(Comparator.naturalOrder())));
+            // each record's lock key worked out once; the sort is stable: the records of one lock key keep their order
+            List<Keyed> keyed = new ArrayList<>(records.size());
+            records.forEach(r -> keyed.add(new Keyed(lockKey.apply(r), r)));
+            keyed.sort(Comparator.comparing(Keyed::key, Comparator.nullsFirst(Comparator.naturalOrder())));
+            List<ConsumerRecord<String, String>> byKey = keyed.stream().map(Keyed::record).toList();
             AtomicBoolean committed = new AtomicBoolean();
             try {
                 tx.executeWithoutResult(status -> {
@@ -135,6 +137,9 @@ public final class BatchTransactions {
         RetryLater(RuntimeException cause, int index) {
             super(String.valueOf(cause.getMessage()), cause, index);
         }
+    }
+
+    private record Keyed(String key, ConsumerRecord<String, String> record) {
     }
 
     /** Notes that the batch's transaction committed, before any other after-commit action runs. */
