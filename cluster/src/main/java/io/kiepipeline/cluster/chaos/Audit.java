@@ -42,8 +42,11 @@ final class Audit {
     private final ClusterControl cluster;
     private final Pattern marker;
 
-    /** A job row of orchestrator.job. */
-    /** @param lateResult the job timed out, then KIE finished its task: the result is sent free (ADR 0010) */
+    /**
+     * A job row of orchestrator.job.
+     *
+     * @param lateResult the job timed out, then KIE finished its task: the result is sent free (ADR 0010)
+     */
     record JobRow(String jobId, int n, String status, String holdState, long priceMinor, long chatId,
                   String deliveryFailure, String reason, boolean lateResult) {
         boolean isFinal() {

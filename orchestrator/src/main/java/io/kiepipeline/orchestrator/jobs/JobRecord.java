@@ -17,7 +17,6 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.PostLoad;
-import jakarta.persistence.PostPersist;
 import jakarta.persistence.PrePersist;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
@@ -126,7 +125,6 @@ public class JobRecord implements Persistable<UUID> {
     }
 
     @PrePersist
-    @PostPersist
     @PostLoad
     void stored() {
         fresh = false;
