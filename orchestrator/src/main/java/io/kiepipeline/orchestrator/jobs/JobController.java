@@ -16,10 +16,10 @@ import org.springframework.web.bind.annotation.RestController;
 /** Read side for the gateway: one job as the API shows it, and a user's history. */
 @RestController
 class JobController {
-    private final JobRepository jobs;
+    private final JobStore jobs;
     private final Quotes quotes;
 
-    JobController(JobRepository jobs, Quotes quotes) {
+    JobController(JobStore jobs, Quotes quotes) {
         this.jobs = jobs;
         this.quotes = quotes;
     }
@@ -31,7 +31,7 @@ class JobController {
                                                 @org.springframework.web.bind.annotation.RequestParam(
                                                         defaultValue = "10") int limit) {
         int bounded = Math.max(1, Math.min(limit, MAX_HISTORY));
-        return jobs.latestOf(userId, org.springframework.data.domain.Limit.of(bounded)).stream().map(r -> {
+        return jobs.latestOf(userId, bounded).stream().map(r -> {
             JobState s = r.state();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("jobId", s.jobId().toString());
@@ -54,7 +54,7 @@ class JobController {
     @GetMapping("/internal/jobs/{jobId}")
     @Transactional(readOnly = true)
     ResponseEntity<Map<String, Object>> job(@PathVariable UUID jobId) {
-        return jobs.findById(jobId).map(r -> {
+        return jobs.find(jobId).map(r -> {
             JobState s = r.state();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("jobId", s.jobId().toString());

@@ -11,96 +11,69 @@ import io.kiepipeline.schemas.MessageCodec;
 import io.kiepipeline.schemas.OutputType;
 import io.kiepipeline.schemas.RequestSource;
 import io.kiepipeline.schemas.UserId;
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
-import jakarta.persistence.PostLoad;
-import jakarta.persistence.PrePersist;
-import jakarta.persistence.Table;
-import jakarta.persistence.Transient;
-import jakarta.persistence.Version;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.data.domain.Persistable;
 
-/** The stored job: {@link JobState} plus what operators and the read API want (timestamps, failure details). */
-@Entity
-@Table(name = "job")
-public class JobRecord implements Persistable<UUID> {
-    @Id
-    @Column(name = "job_id")
+/**
+ * The stored job: {@link JobState} plus what operators and the read API want (timestamps, failure details). A row of
+ * the job table, read and written by {@link JobStore} over JDBC; {@link #changed()} says whether it needs writing.
+ */
+public class JobRecord {
+    /** The job table's columns, in the order {@link #from(ResultSet)} reads and {@link #values()} gives them. */
+    static final List<String> COLUMNS = List.of("job_id", "idempotency_key", "user_id", "chat_id", "model", "input",
+            "output_type", "price_minor", "currency", "source", "status", "hold_state", "task_id",
+            "candidate_task_id", "callback_expected", "result_urls", "reason", "detail", "poll_attempts",
+            "next_poll_at", "deadline_at", "catalog_version", "kie_credits", "quote_id", "delivery_failure",
+            "created_at", "updated_at", "submitted_at", "finished_at", "delivered_at", "notified_at", "status_since",
+            "version");
+
     private UUID jobId;
-    @Column(name = "idempotency_key")
     private String idempotencyKey;
-    @Column(name = "user_id")
     private long userId;
-    @Column(name = "chat_id")
     private long chatId;
     private String model;
     private String input;
-    @Enumerated(EnumType.STRING)
-    @Column(name = "output_type")
     private OutputType outputType;
-    @Column(name = "price_minor")
     private long priceMinor;
     private String currency;
-    @Enumerated(EnumType.STRING)
     private RequestSource source;
-    @Enumerated(EnumType.STRING)
     private JobStatus status;
-    @Enumerated(EnumType.STRING)
-    @Column(name = "hold_state")
     private HoldState holdState;
-    @Column(name = "task_id")
     private String taskId;
-    @Column(name = "candidate_task_id")
     private String candidateTaskId;
-    @Column(name = "callback_expected")
     private boolean callbackExpected;
-    @Column(name = "result_urls")
     private String resultUrls;
     private String reason;
     private String detail;
-    @Column(name = "poll_attempts")
     private int pollAttempts;
-    @Column(name = "next_poll_at")
     private Instant nextPollAt;
-    @Column(name = "deadline_at")
     private Instant deadlineAt;
-    @Column(name = "catalog_version")
     private String catalogVersion;
-    @Column(name = "kie_credits")
     private Long kieCredits;
-    @Column(name = "quote_id")
     private UUID quoteId;
-    @Column(name = "delivery_failure")
     private String deliveryFailure;
-    @Column(name = "created_at")
     private Instant createdAt;
-    @Column(name = "updated_at")
     private Instant updatedAt;
-    @Column(name = "submitted_at")
     private Instant submittedAt;
-    @Column(name = "finished_at")
     private Instant finishedAt;
-    @Column(name = "delivered_at")
     private Instant deliveredAt;
-    @Column(name = "notified_at")
     private Instant notifiedAt;
-    @Column(name = "status_since")
     private Instant statusSince;
-    @Version
+    /** The row's version as read: a write names it, and fails when another writer changed the row since. */
     private long version;
-    /** A job made here and not yet stored: saved with an insert, not a merge (which would first look for the row). */
-    @Transient
-    private boolean fresh;
+    /** Changed since read (or made here): {@link JobStore#update} writes it. */
+    private boolean changed;
+    /** The state as read: the input and result columns are JSON, parsed once. */
+    private JobState state;
 
-    protected JobRecord() {
+    private JobRecord() {
     }
 
     static JobRecord create(JobState s, String idempotencyKey, RequestSource source, Instant now) {
@@ -109,25 +82,88 @@ public class JobRecord implements Persistable<UUID> {
         r.idempotencyKey = idempotencyKey;
         r.source = source;
         r.createdAt = now;
-        r.fresh = true;
         r.apply(s, now);
         return r;
     }
 
-    @Override
-    public UUID getId() {
-        return jobId;
+    /** The row the result set is on, its columns as {@link #COLUMNS} names them. */
+    static JobRecord from(ResultSet rs) throws SQLException {
+        JobRecord r = new JobRecord();
+        r.jobId = rs.getObject("job_id", UUID.class);
+        r.idempotencyKey = rs.getString("idempotency_key");
+        r.userId = rs.getLong("user_id");
+        r.chatId = rs.getLong("chat_id");
+        r.model = rs.getString("model");
+        r.input = rs.getString("input");
+        r.outputType = named(OutputType.class, rs.getString("output_type"));
+        r.priceMinor = rs.getLong("price_minor");
+        r.currency = rs.getString("currency");
+        r.source = named(RequestSource.class, rs.getString("source"));
+        r.status = named(JobStatus.class, rs.getString("status"));
+        r.holdState = named(HoldState.class, rs.getString("hold_state"));
+        r.taskId = rs.getString("task_id");
+        r.candidateTaskId = rs.getString("candidate_task_id");
+        r.callbackExpected = rs.getBoolean("callback_expected");
+        r.resultUrls = rs.getString("result_urls");
+        r.reason = rs.getString("reason");
+        r.detail = rs.getString("detail");
+        r.pollAttempts = rs.getInt("poll_attempts");
+        r.nextPollAt = instant(rs, "next_poll_at");
+        r.deadlineAt = instant(rs, "deadline_at");
+        r.catalogVersion = rs.getString("catalog_version");
+        r.kieCredits = rs.getObject("kie_credits", Long.class);
+        r.quoteId = rs.getObject("quote_id", UUID.class);
+        r.deliveryFailure = rs.getString("delivery_failure");
+        r.createdAt = instant(rs, "created_at");
+        r.updatedAt = instant(rs, "updated_at");
+        r.submittedAt = instant(rs, "submitted_at");
+        r.finishedAt = instant(rs, "finished_at");
+        r.deliveredAt = instant(rs, "delivered_at");
+        r.notifiedAt = instant(rs, "notified_at");
+        r.statusSince = instant(rs, "status_since");
+        r.version = rs.getLong("version");
+        return r;
     }
 
-    @Override
-    public boolean isNew() {
-        return fresh;
+    /** The values of {@link #COLUMNS}, in their order, as JDBC parameters. */
+    Object[] values() {
+        return new Object[] {jobId, idempotencyKey, userId, chatId, model, input, name(outputType), priceMinor,
+                currency, name(source), name(status), name(holdState), taskId, candidateTaskId, callbackExpected,
+                resultUrls, reason, detail, pollAttempts, timestamp(nextPollAt), timestamp(deadlineAt),
+                catalogVersion, kieCredits, quoteId, deliveryFailure, timestamp(createdAt), timestamp(updatedAt),
+                timestamp(submittedAt), timestamp(finishedAt), timestamp(deliveredAt), timestamp(notifiedAt),
+                timestamp(statusSince), version};
     }
 
-    @PrePersist
-    @PostLoad
-    void stored() {
-        fresh = false;
+    long version() {
+        return version;
+    }
+
+    boolean changed() {
+        return changed;
+    }
+
+    /** Written: the row now holds this version. */
+    void stored(long version) {
+        this.version = version;
+        this.changed = false;
+    }
+
+    private static <E extends Enum<E>> E named(Class<E> type, String name) {
+        return name == null ? null : Enum.valueOf(type, name);
+    }
+
+    private static String name(Enum<?> value) {
+        return value == null ? null : value.name();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     /** A change of status: the one left, the one entered, and how long the job was in the one it left. */
@@ -136,12 +172,16 @@ public class JobRecord implements Persistable<UUID> {
 
     @SuppressWarnings("unchecked")
     JobState state() {
+        if (state != null) {
+            return state;
+        }
         Map<String, Object> in = MessageCodec.mapper().readValue(input, Map.class);
         List<String> urls = resultUrls == null ? List.of()
                 : Arrays.asList(MessageCodec.mapper().readValue(resultUrls, String[].class));
-        return new JobState(new JobId(jobId), new UserId(userId), new ChatId(chatId), model, in, outputType,
+        state = new JobState(new JobId(jobId), new UserId(userId), new ChatId(chatId), model, in, outputType,
                 priceMinor, currency, status, holdState, taskId, callbackExpected, urls, reason, detail,
                 pollAttempts, nextPollAt, deadlineAt, candidateTaskId);
+        return state;
     }
 
     /** Takes the job's new state; returns the change of status it made, if it made one (not for a new job). */
@@ -151,7 +191,9 @@ public class JobRecord implements Persistable<UUID> {
         userId = s.userId().value();
         chatId = s.chatId().value();
         model = s.model();
-        input = MessageCodec.mapper().writeValueAsString(s.input());
+        if (state == null || !state.input().equals(s.input())) { // the input as read: the column holds it already
+            input = MessageCodec.mapper().writeValueAsString(s.input());
+        }
         outputType = s.outputType();
         priceMinor = s.priceMinor();
         currency = s.currency();
@@ -170,6 +212,8 @@ public class JobRecord implements Persistable<UUID> {
         nextPollAt = watched ? s.nextPollAt() : null;
         deadlineAt = s.deadlineAt();
         updatedAt = now;
+        state = null; // read again from the columns (the detail is cut to its column's size)
+        changed = true;
         if (before == status) {
             return null;
         }
@@ -187,12 +231,14 @@ public class JobRecord implements Persistable<UUID> {
 
     void postponeCheck(Instant next) {
         nextPollAt = next;
+        changed = true;
     }
 
     /** Where the price came from: the catalog version and, when the user confirmed one, the quote. */
     void priced(String catalogVersion, UUID quoteId) {
         this.catalogVersion = catalogVersion;
         this.quoteId = quoteId;
+        changed = true;
     }
 
     public String catalogVersion() {
@@ -201,7 +247,10 @@ public class JobRecord implements Persistable<UUID> {
 
     /** KIE's reported cost of the job's task, in credits (null until KIE reported one). */
     void kieCredits(long credits) {
-        this.kieCredits = credits;
+        if (kieCredits == null || kieCredits != credits) {
+            this.kieCredits = credits;
+            changed = true;
+        }
     }
 
     public Long kieCredits() {
@@ -215,11 +264,13 @@ public class JobRecord implements Persistable<UUID> {
     void deliveryFailed(String why, Instant now) {
         deliveryFailure = why;
         updatedAt = now;
+        changed = true;
     }
 
     void notified(Instant now) {
         notifiedAt = now;
         updatedAt = now;
+        changed = true;
     }
 
     public UUID jobId() {

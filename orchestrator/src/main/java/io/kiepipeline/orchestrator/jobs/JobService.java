@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -45,7 +44,7 @@ public class JobService {
     static final String CONSUMER = "orchestrator";
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
-    private final JobRepository jobs;
+    private final JobStore jobs;
     private final JobSaga saga;
     private final JobIntake intake;
     private final Quotes quotes;
@@ -56,12 +55,10 @@ public class JobService {
     private final Clock clock;
     private final UsageCounter usageCounter;
     private final JobMetrics metrics;
-    private final jakarta.persistence.EntityManager entities;
 
-    JobService(jakarta.persistence.EntityManager entities, JobRepository jobs, JobSaga saga, JobIntake intake,
+    JobService(JobStore jobs, JobSaga saga, JobIntake intake,
                Quotes quotes, KieAvailability kie, ModelCatalog catalog, Inbox inbox, OutboxWriter outbox, Clock clock,
                UsageCounter usageCounter, JobMetrics metrics) {
-        this.entities = entities;
         this.metrics = metrics;
         this.usageCounter = usageCounter;
         this.kie = kie;
@@ -77,9 +74,8 @@ public class JobService {
 
     /**
      * Applies a message in one transaction, its own or a polled batch's. A job is read by id with its row locked
-     * before anything changes it; in a batch, a job met twice is the same managed record, and Hibernate writes the
-     * batch's job changes when the batch commits (the usage limits, which count jobs over JDBC, first have it write
-     * what it holds: {@link UsageCounter}).
+     * before anything changes it, and written before the next message: in a batch, the next message of the same job
+     * reads what this one wrote.
      */
     @Transactional
     public void handle(Envelope envelope) {
@@ -97,10 +93,8 @@ public class JobService {
         if (jobId.isEmpty()) {
             return;
         }
-        // loaded and its row locked: events for one job arrive on several topics, and are applied one at a time (by
-        // id, not by a query: a query first checks every entity in the persistence context for changes)
-        Optional<JobRecord> found = Optional.ofNullable(entities.find(JobRecord.class, jobId.get().value(),
-                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+        // loaded and its row locked: events for one job arrive on several topics, and are applied one at a time
+        Optional<JobRecord> found = jobs.lock(jobId.get().value());
         if (found.isEmpty()) {
             if (message instanceof LedgerEvent.HoldPlaced placed) {
                 // Money held for a job this service does not know (its record was lost, e.g. a database restored
@@ -130,6 +124,7 @@ public class JobService {
         }
         recordKieCost(record, message);
         apply(record, reaction, envelope.eventId().toString(), now);
+        jobs.update(record);
     }
 
     /**
@@ -179,7 +174,7 @@ public class JobService {
     @Transactional
     public int tick(int batch) {
         Instant now = clock.instant();
-        List<JobRecord> due = jobs.lockDue(now, Limit.of(batch));
+        List<JobRecord> due = jobs.lockDue(now, batch);
         for (JobRecord record : due) {
             Reaction reaction;
             try {
@@ -187,20 +182,20 @@ public class JobService {
             } catch (RuntimeException e) {
                 // One job the saga cannot read must not stop the timer for every other job: look again later.
                 record.postponeCheck(now.plus(java.time.Duration.ofMinutes(5)));
-                jobs.save(record);
+                jobs.update(record);
                 log.atError().addKeyValue("jobId", record.jobId()).setCause(e)
                         .log("job.tick-failed; operator: this job needs a look, checked again in 5 minutes");
                 continue;
             }
             apply(record, reaction, null, now);
+            jobs.update(record);
         }
         return due.size();
     }
 
     private void create(GenerationRequested request, Envelope envelope, Instant now) {
-        // by id (a query would first have Hibernate write everything it holds), and without a lock: a copy of a request
-        // made earlier in the same batch is found in the persistence context before its row is written
-        if (entities.find(JobRecord.class, request.jobId().value()) != null) {
+        // a copy of a request made earlier in the same batch is found too: its row is written already
+        if (jobs.exists(request.jobId().value())) {
             log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
                     .log("job.duplicate-request; same idempotency key, same job");
             return;
@@ -221,7 +216,7 @@ public class JobService {
         JobRecord record = JobRecord.create(reaction.next(), Limits.cap(request.idempotencyKey(),
                 Limits.IDEMPOTENCY_KEY), request.source(), now);
         record.priced(decision.catalogVersion(), decision.usedQuote());
-        jobs.save(record);
+        jobs.insert(record);
         metrics.created(request.model(), request.source());
         metrics.changed(request.model(), reaction.emit(), reaction.step(), null);
         log.atInfo().addKeyValue("jobId", request.jobId()).addKeyValue("userId", request.userId())
@@ -243,7 +238,7 @@ public class JobService {
                     .addKeyValue("status", reaction.next().status()).log(reaction.step());
             return;
         }
-        // the record is managed (loaded in this transaction): its changes are written when the transaction flushes
+        // written by the caller, with what else the message changed
         JobRecord.Transition transition = record.apply(reaction.next(), now);
         metrics.changed(reaction.next().model(), reaction.emit(), reaction.step(), transition);
         emit(reaction, causation);

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
  * Counts what a user (and, for a free model, everyone) has used, for the intake's limits. It takes a transaction
  * lock first, the user's (and the free tier's for a free model), so that requests at the same moment are counted one
  * after another and cannot all slip under a limit; the lock ends with the intake's transaction, after the new job is
- * stored. The counts read the job table: a job is the record of a request. They read it over JDBC, so the jobs this
- * transaction made or changed (a polled batch's, still held by Hibernate) are written first.
+ * stored. The counts read the job table: a job is the record of a request (the jobs this transaction made, a polled
+ * batch's, are written already: {@link JobStore}).
  */
 @Component
 class UsageCounter {
@@ -23,13 +23,10 @@ class UsageCounter {
     private static final ResultSetExtractor<Void> NOTHING = rs -> null;
 
     private final JdbcTemplate jdbc;
-    private final jakarta.persistence.EntityManager entities;
     private final JobIntake.UsageLimits limits;
 
-    UsageCounter(JdbcTemplate jdbc, jakarta.persistence.EntityManager entities,
-                 io.kiepipeline.orchestrator.OrchestratorSettings settings) {
+    UsageCounter(JdbcTemplate jdbc, io.kiepipeline.orchestrator.OrchestratorSettings settings) {
         this.jdbc = jdbc;
-        this.entities = entities;
         var l = settings.limits();
         this.limits = new JobIntake.UsageLimits(l.maxRunningPerUser(), l.requestsPerMinute(), l.freeDailyPerUser(),
                 l.freeDailyBudget());
@@ -46,7 +43,6 @@ class UsageCounter {
         if (!perUser && !everyone) {
             return JobIntake.Usage.NONE;
         }
-        entities.flush();
         Timestamp dayStart = Timestamp.from(now.atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant());
         Timestamp minuteAgo = Timestamp.from(now.minus(Duration.ofMinutes(1)));
         int running = 0;

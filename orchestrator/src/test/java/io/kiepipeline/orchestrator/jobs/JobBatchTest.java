@@ -2,7 +2,6 @@ package io.kiepipeline.orchestrator.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kiepipeline.orchestrator.OrchestratorApplication;
 import io.kiepipeline.platform.messaging.Envelopes;
 import io.kiepipeline.schemas.ChatId;
 import io.kiepipeline.schemas.GatewayEvent.GenerationRequested;
@@ -11,9 +10,6 @@ import io.kiepipeline.schemas.Language;
 import io.kiepipeline.schemas.Message;
 import io.kiepipeline.schemas.RequestSource;
 import io.kiepipeline.schemas.UserId;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,41 +18,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The orchestrator's polled batches on a real PostgreSQL, without Kafka: the listener is handed a batch as the
  * container would hand it. What a batch must keep from one record at a time: the usage limits see the jobs made
- * earlier in the same batch (Hibernate writes them only at the commit, and the limits count over JDBC), and a copy
- * of a request in the same batch makes one job.
+ * earlier in the same batch, and a copy of a request in the same batch makes one job.
  */
-@SpringBootTest(classes = OrchestratorApplication.class, properties = "spring.config.name=orchestrator")
-class JobBatchTest {
+class JobBatchTest extends OrchestratorDatabaseTest {
     private static final AtomicLong USERS = new AtomicLong(2_000);
-    private static EmbeddedPostgres postgres;
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        synchronized (JobBatchTest.class) {
-            if (postgres == null) {
-                try {
-                    postgres = EmbeddedPostgres.builder().start();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        registry.add("DATABASE_URL", () -> postgres.getJdbcUrl("postgres", "postgres"));
-        registry.add("DATABASE_USER", () -> "postgres");
-        registry.add("KAFKA_BOOTSTRAP_SERVERS", () -> "127.0.0.1:1");
-        registry.add("spring.kafka.listener.auto-startup", () -> "false");
-        registry.add("spring.kafka.admin.auto-create", () -> "false");
-        registry.add("pipeline.outbox.enabled", () -> "false");
-        registry.add("USER_MAX_RUNNING_JOBS", () -> "1");
-    }
 
     @Autowired
     JobListeners listeners;

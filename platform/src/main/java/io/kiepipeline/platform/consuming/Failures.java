@@ -39,7 +39,34 @@ public final class Failures {
     private static final Set<String> TRANSIENT_SQL_CLASSES = Set.of("08", "40", "53");
     private static final Set<String> TRANSIENT_SQL_STATES = Set.of("57P01", "57P02", "57P03", "55P03", "57014");
 
+    /**
+     * Whether this process has Hibernate: a service that reads its tables over plain JDBC has neither it nor JPA, and
+     * a check against one of their classes would fail to load it there.
+     */
+    private static final boolean HIBERNATE = isPresent("org.hibernate.StaleStateException")
+            && isPresent("jakarta.persistence.OptimisticLockException");
+
     private Failures() {
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, Failures.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Hibernate's and JPA's "try again" failures; loaded only where Hibernate is. */
+    private static final class HibernateFailures {
+        static boolean isTransient(Throwable t) {
+            return t instanceof org.hibernate.exception.JDBCConnectionException
+                    || t instanceof org.hibernate.exception.LockAcquisitionException
+                    || t instanceof org.hibernate.PessimisticLockException
+                    || t instanceof jakarta.persistence.OptimisticLockException
+                    || t instanceof org.hibernate.StaleStateException;
+        }
     }
 
     public static Kind classify(Throwable failure) {
@@ -82,11 +109,7 @@ public final class Failures {
                 || t instanceof RetriableException || t instanceof ConnectException
                 || t instanceof SocketTimeoutException
                 || t instanceof org.apache.kafka.common.errors.TimeoutException
-                || t instanceof org.hibernate.exception.JDBCConnectionException
-                || t instanceof org.hibernate.exception.LockAcquisitionException
-                || t instanceof org.hibernate.PessimisticLockException
-                || t instanceof jakarta.persistence.OptimisticLockException
-                || t instanceof org.hibernate.StaleStateException) {
+                || HIBERNATE && HibernateFailures.isTransient(t)) {
             return true;
         }
         if (t instanceof SQLException sql && sql.getSQLState() != null) {
