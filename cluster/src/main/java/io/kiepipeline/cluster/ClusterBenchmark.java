@@ -34,15 +34,25 @@ import java.util.stream.Stream;
  *   against 2 delivery-workers. (At 1 s per send, two delivery-workers could do 8/s, more than a cluster of one
  *   orchestrator and one kie-worker passes on 2 cores, which then capped the figure instead.)</li>
  *   <li>Instant emulators, two instances of every service: what the whole cluster does.</li>
+ *   <li>Memory: one instance of every service (the script's default heap), 2,000 jobs through them, then each
+ *   service's peak resident set against the goal of 384 MiB for a service run alone.</li>
  * </ul>
  * KIE's account limit is raised for the benchmark (it would cap everything at 2 jobs/s); Telegram's are kept.
  */
 public final class ClusterBenchmark {
-    record Scenario(String name, String instances, Map<String, String> env, int jobs) {
+    /** {@code memory}: report each service's peak resident set (meaningful with one instance of each). */
+    record Scenario(String name, String instances, Map<String, String> env, int jobs, boolean memory) {
+        Scenario(String name, String instances, Map<String, String> env, int jobs) {
+            this(name, instances, env, jobs, false);
+        }
     }
 
-    record Result(Scenario scenario, double jobsPerSecond, long p50Ms, long p95Ms, int delivered) {
+    record Result(Scenario scenario, double jobsPerSecond, long p50Ms, long p95Ms, int delivered,
+                  Map<String, Long> peakMiB) {
     }
+
+    /** Each service run alone must stay under this resident set (issue 10). */
+    static final long SERVICE_MEMORY_GOAL_MIB = 384;
 
     private ClusterBenchmark() {
     }
@@ -60,7 +70,10 @@ public final class ClusterBenchmark {
                 new Scenario("Telegram-bound (send 2 s), 2 delivery-workers", one + "kie-worker=1,delivery-worker=2",
                         Map.of("TELEGRAM_EMULATOR_SEND_LATENCY_MS", "2000"), 200),
                 new Scenario("instant emulators, 2 instances of every service",
-                        "gateway=2,orchestrator=2,ledger=2,kie-worker=2,delivery-worker=2", Map.of(), 600));
+                        "gateway=2,orchestrator=2,ledger=2,kie-worker=2,delivery-worker=2", Map.of(), 600),
+                new Scenario("memory: 1 instance of every service, default heap",
+                        "gateway=1,orchestrator=1,ledger=1,kie-worker=1,delivery-worker=1,bot=1,analytics=1",
+                        Map.of("SERVICE_HEAP", "320m", "TELEGRAM_GLOBAL_PER_SECOND", "1000"), 2000, true));
         String only = System.getenv("BENCHMARK_SCENARIOS");
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < scenarios.size(); i++) {
@@ -82,6 +95,15 @@ public final class ClusterBenchmark {
         for (Result r : results) {
             s.append(String.format("| %-50s | %8d | %10.1f | %9d | %9d |%n", r.scenario().name(), r.delivered(),
                     r.jobsPerSecond(), r.p50Ms(), r.p95Ms()));
+        }
+        for (Result r : results) {
+            if (r.peakMiB().isEmpty()) {
+                continue;
+            }
+            s.append(String.format("%npeak resident memory of each service (VmHWM, MiB) after %d jobs, %s;"
+                    + " goal <= %d%n", r.delivered(), r.scenario().name(), SERVICE_MEMORY_GOAL_MIB));
+            r.peakMiB().forEach((name, mib) -> s.append(String.format("  %-20s %6d  %s%n", name, mib,
+                    mib < 0 ? "not measured" : mib <= SERVICE_MEMORY_GOAL_MIB ? "met" : "NOT MET")));
         }
         return s.toString();
     }
@@ -113,7 +135,8 @@ public final class ClusterBenchmark {
             awaitDelivered(jdbc, "warm-" + n + "-%", 40, Duration.ofMinutes(3));
             send(gateway, token, "bench-" + n, scenario.jobs());
             awaitDelivered(jdbc, "bench-" + n + "-%", scenario.jobs(), Duration.ofMinutes(10));
-            return measure(jdbc, scenario, "bench-" + n + "-%");
+            Map<String, Long> peaks = scenario.memory() ? cluster.peakResidentMiB() : Map.of(); // before it stops
+            return measure(jdbc, scenario, "bench-" + n + "-%", peaks);
         } finally {
             cluster.down();
         }
@@ -167,7 +190,8 @@ public final class ClusterBenchmark {
         throw new IllegalStateException("not every job was delivered within " + patience);
     }
 
-    private static Result measure(String jdbc, Scenario scenario, String keys) throws Exception {
+    private static Result measure(String jdbc, Scenario scenario, String keys, Map<String, Long> peaks)
+            throws Exception {
         List<Long> latencies = new ArrayList<>();
         long first = Long.MAX_VALUE;
         long last = 0;
@@ -188,6 +212,6 @@ public final class ClusterBenchmark {
         Collections.sort(latencies);
         double seconds = Math.max(0.001, (last - first) / 1000.0);
         return new Result(scenario, latencies.size() / seconds, latencies.get(latencies.size() / 2),
-                latencies.get((int) (latencies.size() * 0.95)), latencies.size());
+                latencies.get((int) (latencies.size() * 0.95)), latencies.size(), peaks);
     }
 }

@@ -96,6 +96,30 @@ public record ClusterControl(Path root, Map<String, String> environment) {
         return s;
     }
 
+    /**
+     * The peak resident set ({@code VmHWM}, MiB) of each running service instance (not PostgreSQL, the brokers or the
+     * emulators), by name, as Linux counts it for the process since it started.
+     */
+    public Map<String, Long> peakResidentMiB() {
+        Map<String, Long> peaks = new LinkedHashMap<>();
+        for (String name : names()) {
+            if (name.equals("postgres") || name.startsWith("kafka-") || name.equals("emulators")) {
+                continue;
+            }
+            try {
+                String pid = Files.readString(dir().resolve("pids").resolve(name + ".pid")).trim();
+                for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                    if (line.startsWith("VmHWM:")) {
+                        peaks.put(name, Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                peaks.put(name, -1L); // not running, or not on Linux
+            }
+        }
+        return peaks;
+    }
+
     public Path log(String name) {
         return dir().resolve("logs").resolve(name + ".log");
     }
