@@ -42,9 +42,14 @@ mkdir -p "$OUT/lib64"
 [ -e "$OUT/lib64/ld-linux-x86-64.so.2" ] || cp "$(readlink -f /lib64/ld-linux-x86-64.so.2)" "$OUT/lib64/ld-linux-x86-64.so.2"
 
 # busybox (static) for the health checks of docker-compose: the image has no shell otherwise
-if ! [ -x "$ROOT/target/image-base-work/busybox" ]; then
+# (a mirror that fails once is tried again, the second time with fresh package lists: a CI run failed on one)
+fetch_busybox() {
   (cd "$ROOT/target/image-base-work" && apt-get download -q busybox-static >/dev/null 2>&1 \
-    && dpkg-deb -x busybox-static_*.deb extracted && cp extracted/bin/busybox busybox) \
+    && dpkg-deb -x busybox-static_*.deb extracted && cp extracted/bin/busybox busybox)
+}
+if ! [ -x "$ROOT/target/image-base-work/busybox" ]; then
+  fetch_busybox || { sleep 5; fetch_busybox; } \
+    || { { apt-get update -qq || sudo -n apt-get update -qq; } >/dev/null 2>&1; fetch_busybox; } \
     || { echo "image-base: could not fetch Debian's busybox-static (apt-get download busybox-static)" >&2; exit 1; }
 fi
 cp "$ROOT/target/image-base-work/busybox" "$OUT/bin/busybox"
