@@ -290,11 +290,12 @@ final class Audit {
         report.figure("share of the workload inside a declared outage (a gateway down)",
                 String.format("%.0f %%", 100 * run.outageShare(run.workloadMs)));
         // the check below needs a subject: enough hostile requests while every gateway was up. The gateways' outages
-        // last as long as a restart takes, which on a slow host is twice as long (a quarter of the requests, not half)
+        // last as long as a restart takes, which on a slow host is twice as long: 29-35 % of the requests came outside
+        // them there (about 60 % on a normal one), so a sixth (100 of 600) is asked, not half
         long outside = outcomes.stream().filter(o -> !run.inOutage(o.at())).count();
         report.figure("hostile requests sent outside any declared outage", outside);
-        report.invariant("hostile requests outside outages under a quarter (the check below would have no subject)",
-                outside >= outcomes.size() / 4 ? 0 : 1, 0);
+        report.invariant("hostile requests outside outages under a sixth (the check below would have no subject)",
+                outside >= outcomes.size() / 6 ? 0 : 1, 0);
         report.invariant("hostile requests accepted (2xx)", accepted, 0);
         report.invariant("hostile requests answered 5xx or not at all outside a declared outage", failed.size(), 0);
         report.figure("hostile requests answered 5xx or not at all during outages", outcomes.stream()
