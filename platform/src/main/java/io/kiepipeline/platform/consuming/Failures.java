@@ -12,6 +12,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.util.ClassUtils;
 
 /**
  * Decides once, for every consumer, whether a failure is worth trying again. The decision walks the whole cause
@@ -43,19 +44,11 @@ public final class Failures {
      * Whether this process has Hibernate: a service that reads its tables over plain JDBC has neither it nor JPA, and
      * a check against one of their classes would fail to load it there.
      */
-    private static final boolean HIBERNATE = isPresent("org.hibernate.StaleStateException")
-            && isPresent("jakarta.persistence.OptimisticLockException");
+    private static final boolean HIBERNATE =
+            ClassUtils.isPresent("org.hibernate.StaleStateException", Failures.class.getClassLoader())
+            && ClassUtils.isPresent("jakarta.persistence.OptimisticLockException", Failures.class.getClassLoader());
 
     private Failures() {
-    }
-
-    private static boolean isPresent(String className) {
-        try {
-            Class.forName(className, false, Failures.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError e) {
-            return false;
-        }
     }
 
     /** Hibernate's and JPA's "try again" failures; loaded only where Hibernate is. */
