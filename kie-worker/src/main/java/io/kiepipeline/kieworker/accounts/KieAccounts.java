@@ -37,6 +37,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * <p>Keys are known by a fingerprint ({@code k} + 8 hex digits of their SHA-256), never by their value.
  */
 public class KieAccounts {
+    /** How long the start's registration waits for the locks a twin starting at the same time holds. */
+    static final Duration REGISTER_WAIT = Duration.ofMinutes(2);
+
     private static final Logger log = LoggerFactory.getLogger(KieAccounts.class);
 
     /** One KIE API key. {@link #toString()} never shows the key. */
@@ -111,8 +114,15 @@ public class KieAccounts {
     /**
      * Makes sure every configured key has its row (a new key is available until KIE says otherwise), and publishes
      * the state once, so that a reader that missed or lost it learns it at every start.
+     *
+     * <p>Run at start, in the caller's transaction. The instances of a deploy start at once and each registers; one
+     * then waits for another's transaction, which on a loaded host can take longer than the connections' lock timeout
+     * ({@code DATABASE_LOCK_TIMEOUT}, 10 s), and a failure here stops the instance from starting. So this transaction
+     * alone waits up to {@link #REGISTER_WAIT} for its locks.
      */
     public void register() {
+        jdbc.queryForObject("select set_config('lock_timeout', ?, true)", String.class,
+                REGISTER_WAIT.toMillis() + "ms");
         for (Key key : keys) {
             jdbc.update("insert into kie_account (key_id) values (?) on conflict (key_id) do nothing", key.id());
         }

@@ -303,6 +303,39 @@ class SubmissionClaimTest {
         assertThat(row.taskId()).isNull();
     }
 
+    /**
+     * The instances of a deploy start at once and each registers the keys; one waits for the other's transaction,
+     * which on a loaded host outlasts the connections' lock timeout. The wait must not fail the start (a cluster start
+     * lost an instance so).
+     */
+    @Test
+    void registeringTheKeysAtStartWaitsForATwinLongerThanTheLockTimeout() throws Exception {
+        KieAccounts first = accounts(List.of("key"));
+        var twin = new KieAccounts(List.of("key"), jdbc, outboxWriter(new DataSourceTransactionManager(dataSource)),
+                clock, 1000, new SimpleMeterRegistry());
+        ExecutorService starting = Executors.newSingleThreadExecutor();
+        try (var held = dataSource.getConnection()) {
+            held.setAutoCommit(false);
+            held.createStatement().execute("update kie_account_version set version = version where id = 1");
+            Future<?> start = starting.submit(() -> tx.executeWithoutResult(s -> {
+                jdbc.execute("set local lock_timeout = '200ms'"); // the connections' own, short here
+                twin.register();
+            }));
+
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> start.isDone() || jdbc.queryForObject("select count(*) from pg_stat_activity where "
+                            + "wait_event_type = 'Lock' and now() - query_start > interval '800 milliseconds'",
+                            Long.class) > 0);
+            assertThat(start).as("still waiting for the twin, well past its lock timeout").isNotDone();
+            held.commit();
+
+            start.get();
+        } finally {
+            starting.shutdownNow();
+        }
+        assertThat(twin.usable()).containsExactlyElementsOf(first.keys());
+    }
+
     @Test
     void handsAPollToThePollersSoTheConsumerMovesOnWhileKieIsSlow() throws Exception {
         java.util.concurrent.CountDownLatch kieAnswers = new java.util.concurrent.CountDownLatch(1);

@@ -2,8 +2,10 @@ package io.kiepipeline.platform.config;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -19,8 +21,17 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
  * {@code create schema if not exists} nor Liquibase's first run (it creates its changelog table before it takes its
  * own lock) is safe against a twin doing the same at the same moment: the loser fails to start with "already
  * exists". A PostgreSQL advisory lock per schema makes them take turns; the second finds the work done.
+ *
+ * <p>The second waits for the first's whole migration, which on a loaded host takes longer than the connections' own
+ * {@code lock_timeout} ({@code DATABASE_LOCK_TIMEOUT}, 10 s, which applies to advisory locks too). So the wait for this
+ * lock gets {@link #MIGRATION_WAIT} instead, as Liquibase's own lock does, and the session's setting is put back after.
  */
 class SchemaCreatingPostProcessor implements BeanPostProcessor {
+    /** How long an instance waits for a twin's migration: Liquibase's own changelog lock waits as long. */
+    static final Duration MIGRATION_WAIT = Duration.ofMinutes(5);
+    /** PostgreSQL's SQLState for a lock not granted within {@code lock_timeout}. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
     private final String schema;
 
     SchemaCreatingPostProcessor(String schema) {
@@ -36,18 +47,55 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
         if (bean instanceof SpringLiquibase liquibase && liquibase.getDataSource() != null) {
+            Connection c;
             try {
-                Connection c = liquibase.getDataSource().getConnection();
-                try (PreparedStatement lock = c.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
-                    lock.setString(1, migrationLock());
-                    lock.execute();
-                }
-                migrating.put(beanName, c);
+                c = liquibase.getDataSource().getConnection();
             } catch (SQLException e) {
                 throw new CannotGetJdbcConnectionException("cannot take the migration lock of " + schema, e);
             }
+            try {
+                lockForMigration(c);
+                migrating.put(beanName, c);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // the connection is gone either way
+                }
+                if (e instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
+                    throw new IllegalStateException("another instance of this service has held the migration lock of "
+                            + "schema " + schema + " for " + MIGRATION_WAIT.toMinutes() + " minutes; is its migration "
+                            + "stuck? (see pg_locks, locktype 'advisory')", e);
+                }
+                throw e instanceof SQLException sql
+                        ? new CannotGetJdbcConnectionException("cannot take the migration lock of " + schema, sql)
+                        : (RuntimeException) e;
+            }
         }
         return bean;
+    }
+
+    /** Waits up to {@link #MIGRATION_WAIT} for the lock, then gives the session its own lock timeout back. */
+    private void lockForMigration(Connection c) throws SQLException {
+        String lockTimeout;
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select current_setting('lock_timeout')")) {
+            r.next();
+            lockTimeout = r.getString(1);
+        }
+        setLockTimeout(c, MIGRATION_WAIT.toMillis() + "ms");
+        try (PreparedStatement lock = c.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
+            lock.setString(1, migrationLock());
+            lock.execute();
+        } finally {
+            setLockTimeout(c, lockTimeout);
+        }
+    }
+
+    private static void setLockTimeout(Connection c, String value) throws SQLException {
+        try (PreparedStatement set = c.prepareStatement("select set_config('lock_timeout', ?, false)")) {
+            set.setString(1, value);
+            set.execute();
+        }
     }
 
     @Override
@@ -103,8 +151,11 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
     static void createSchema(Connection c, String schema) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
-        try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(hashtext(?))");
+        try (PreparedStatement wait = c.prepareStatement("select set_config('lock_timeout', ?, true)");
+             PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(hashtext(?))");
              Statement s = c.createStatement()) {
+            wait.setString(1, MIGRATION_WAIT.toMillis() + "ms"); // this transaction only
+            wait.execute();
             lock.setString(1, "kie-pipeline:schema:" + schema);
             lock.execute();
             s.execute("create schema if not exists " + schema);

@@ -1,10 +1,14 @@
 package io.kiepipeline.platform.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,6 +20,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 class SchemaCreationTest {
     private static EmbeddedPostgres postgres;
@@ -59,6 +65,61 @@ class SchemaCreationTest {
                 r.next();
                 assertThat(r.getInt(1)).isPositive();
             }
+        }
+    }
+
+    /**
+     * A twin's migration on a loaded host takes longer than the connections' lock timeout (10 s in production, 200 ms
+     * here); the waiting instance must not fail to start for it (it did: a cluster start lost a kie-worker so).
+     */
+    @Test
+    void anInstanceWaitsForItsTwinsMigrationLongerThanTheLockTimeout() throws Exception {
+        PGSimpleDataSource shortLocks = new PGSimpleDataSource();
+        shortLocks.setUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        shortLocks.setOptions("-c lock_timeout=200ms");
+        String schema = "slow_twin";
+        ExecutorService starting = Executors.newSingleThreadExecutor();
+        try (Connection twin = postgres.getPostgresDatabase().getConnection();
+             Connection own = shortLocks.getConnection()) {
+            try (PreparedStatement lock = twin.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
+                lock.setString(1, "kie-pipeline:migration:" + schema);
+                lock.execute();
+            }
+            SingleConnectionDataSource ds = new SingleConnectionDataSource(own, true);
+            liquibase.integration.spring.SpringLiquibase liquibase = new liquibase.integration.spring.SpringLiquibase();
+            liquibase.setDataSource(ds);
+            SchemaCreatingPostProcessor processor = new SchemaCreatingPostProcessor(schema);
+            Future<Object> start = starting.submit(() -> processor.postProcessBeforeInitialization(liquibase, "lb"));
+
+            // waiting on the twin for well over its lock timeout, and not given up
+            await().atMost(Duration.ofSeconds(20)).until(() -> start.isDone() || waitingLongerThan(shortLocks, 800));
+            assertThat(start).isNotDone();
+            try (Statement unlock = twin.createStatement()) {
+                unlock.execute("select pg_advisory_unlock_all()");
+            }
+
+            assertThat(start.get()).isSameAs(liquibase);
+            try (Statement s = own.createStatement(); ResultSet r = s.executeQuery("show lock_timeout")) {
+                r.next();
+                assertThat(r.getString(1)).as("the session's own lock timeout, given back").isEqualTo("200ms");
+            }
+            processor.postProcessAfterInitialization(liquibase, "lb");
+            try (Statement s = twin.createStatement(); ResultSet r = s.executeQuery(
+                    "select count(*) from pg_locks where locktype = 'advisory'")) {
+                r.next();
+                assertThat(r.getInt(1)).as("the migration lock, released").isZero();
+            }
+        } finally {
+            starting.shutdownNow();
+        }
+    }
+
+    private static boolean waitingLongerThan(DataSource ds, long millis) throws Exception {
+        try (Connection c = ds.getConnection(); ResultSet r = c.createStatement().executeQuery(
+                "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%pg_advisory_lock%'"
+                        + " and now() - query_start > interval '" + millis + " milliseconds'")) {
+            r.next();
+            return r.getInt(1) > 0;
         }
     }
 
