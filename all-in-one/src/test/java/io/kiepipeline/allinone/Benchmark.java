@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -118,6 +119,9 @@ public final class Benchmark {
                 System.out.printf("warm-up of %d jobs done at %s%n", warmup, java.time.LocalTime.now());
             }
             Load max = parts.contains("throughput") ? load(api, db, jobs, 0, 32) : null;
+            // what the load left behind (the analytics' streams catching up, the relays' cleanup, PostgreSQL's
+            // autovacuum) is done before a paced load starts: its latency is the steady state's at that rate
+            Settle settled = parts.contains("paced") ? settle(180) : null;
             Load slow = parts.contains("paced") ? paced(api, db, 10, pacedSeconds) : null;
             double half = max == null ? 10 : Math.max(1, max.jobsPerSecond() / 2);
             Load halfLoad = parts.contains("paced") ? paced(api, db, half, pacedSeconds) : null;
@@ -140,6 +144,11 @@ public final class Benchmark {
                         halfLoad.p(50) / (1000 / reference.tps()), "goal p50 <= 100 ms");
                 row(String.format("added latency p99 at %.0f jobs/s (half), ms", half), "%d", halfLoad.p(99),
                         halfLoad.p(99) / (1000 / reference.tps()), "goal p99 <= 500 ms");
+                System.out.printf("  before the paced loads: quiet after %.0f s; the busiest meanwhile: %s%n",
+                        settled.seconds(), settled.busiest());
+                System.out.printf("  hops, ms, created → submitted / → finished / → delivered: at 10 jobs/s p50 %s, "
+                        + "p99 %s; at half p50 %s, p99 %s%n", slow.hops().p(50), slow.hops().p(99),
+                        halfLoad.hops().p(50), halfLoad.hops().p(99));
             }
             if (max != null && max.cpu() != null) {
                 row("CPU per job, ms: this JVM (services, broker, emulators)", "%.1f", max.cpu().jvmMsPerJob(), 0, "");
@@ -244,9 +253,21 @@ public final class Benchmark {
     }
 
     /** One load's figures: jobs delivered per second, and each job's created → delivered less the KIE time. */
-    record Load(double jobsPerSecond, List<Long> addedMs, Cpu cpu) {
+    record Load(double jobsPerSecond, List<Long> addedMs, Cpu cpu, Hops hops) {
         long p(int percentile) {
             return pct(addedMs, percentile);
+        }
+    }
+
+    /**
+     * Where a job's added latency goes, each hop's times in ms: created → submitted (the request through the
+     * orchestrator and the kie-worker to KIE's createTask), submitted → finished (KIE's task, its callback or poll, the
+     * orchestrator), finished → delivered (the ledger's capture and the delivery-worker's send).
+     */
+    record Hops(List<Long> toSubmitted, List<Long> toFinished, List<Long> toDelivered) {
+        String p(int percentile) {
+            return pct(toSubmitted, percentile) + " / " + pct(toFinished, percentile) + " / "
+                    + pct(toDelivered, percentile);
         }
     }
 
@@ -264,7 +285,7 @@ public final class Benchmark {
         pool.awaitTermination(10, TimeUnit.MINUTES);
         waitFor(() -> delivered(db, ids) >= count, 900);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Load(count / seconds, added(db, ids, kieMs), cpu.per(count));
+        return new Load(count / seconds, added(db, ids, kieMs), cpu.per(count), hops(db, ids));
     }
 
     /** Requests at a steady {@code perSecond} for {@code seconds} (an open load: one does not wait for another). */
@@ -281,7 +302,7 @@ public final class Benchmark {
         timer.shutdown();
         timer.awaitTermination(seconds + 120L, TimeUnit.SECONDS);
         waitFor(() -> delivered(db, ids) >= count, 600);
-        return new Load(count / ((System.nanoTime() - start) / 1e9), added(db, ids, 0), null);
+        return new Load(count / ((System.nanoTime() - start) / 1e9), added(db, ids, 0), null, hops(db, ids));
     }
 
     private static String request(Api api, int n) {
@@ -295,6 +316,22 @@ public final class Benchmark {
     private static long delivered(Db db, List<String> ids) {
         return db.count("select count(*) from orchestrator.job where status = 'DELIVERED' and job_id = any(?::uuid[])",
                 (Object) ids.toArray(String[]::new));
+    }
+
+    private static Hops hops(Db db, List<String> ids) {
+        Hops hops = new Hops(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (var row : db.rows("select created_at, submitted_at, finished_at, delivered_at from orchestrator.job "
+                + "where job_id = any(?::uuid[]) and submitted_at is not null and finished_at is not null",
+                (Object) ids.toArray(String[]::new))) {
+            Instant created = ((java.sql.Timestamp) row.get("created_at")).toInstant();
+            Instant submitted = ((java.sql.Timestamp) row.get("submitted_at")).toInstant();
+            Instant finished = ((java.sql.Timestamp) row.get("finished_at")).toInstant();
+            Instant delivered = ((java.sql.Timestamp) row.get("delivered_at")).toInstant();
+            hops.toSubmitted().add(Duration.between(created, submitted).toMillis());
+            hops.toFinished().add(Duration.between(submitted, finished).toMillis());
+            hops.toDelivered().add(Duration.between(finished, delivered).toMillis());
+        }
+        return hops;
     }
 
     private static List<Long> added(Db db, List<String> ids, long kieMs) {
@@ -336,6 +373,51 @@ public final class Benchmark {
             }
             return new Mark(jvm, busy);
         }
+    }
+
+    /** How long the machine took to fall quiet, and this JVM's threads that used the most CPU meanwhile. */
+    record Settle(double seconds, String busiest) {
+    }
+
+    /**
+     * Waits until the whole machine (with PostgreSQL) is under a tenth of its CPU for two seconds in a row, at most
+     * {@code maxSeconds}; and names this JVM's busiest threads meanwhile, by name without their numbers.
+     */
+    static Settle settle(int maxSeconds) throws Exception {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> before = new java.util.HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            before.put(id, threads.getThreadCpuTime(id));
+        }
+        long start = System.nanoTime();
+        int quiet = 0;
+        Cpu.Mark last = Cpu.mark();
+        long total = 0;
+        while (quiet < 2 && System.nanoTime() - start < maxSeconds * 1_000_000_000L) {
+            Thread.sleep(1000); // a harness's sampling period, not a service's wait
+            Cpu.Mark now = Cpu.mark();
+            long ticks = now.machineTicks() - last.machineTicks();
+            // 100 ticks a second per core
+            quiet = last.machineTicks() >= 0 && ticks < 0.1 * 100 * Runtime.getRuntime().availableProcessors()
+                    ? quiet + 1 : 0;
+            last = now;
+        }
+        Map<String, Long> byName = new java.util.TreeMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            var info = threads.getThreadInfo(id);
+            long cpu = threads.getThreadCpuTime(id);
+            if (info == null || cpu < 0) {
+                continue;
+            }
+            long used = cpu - before.getOrDefault(id, 0L);
+            total += used;
+            byName.merge(info.getThreadName().replaceAll("[-#]?\\d+", "").replaceAll("-+$", ""), used, Long::sum);
+        }
+        long all = Math.max(1, total);
+        String busiest = byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(6).map(e -> String.format("%s %.0f%%", e.getKey(), 100.0 * e.getValue() / all))
+                .collect(java.util.stream.Collectors.joining(", "));
+        return new Settle((System.nanoTime() - start) / 1e9, String.format("%.1f s of CPU: %s", total / 1e9, busiest));
     }
 
     /** The outbox relay's drain of a backlog, and whether every key's messages arrived in order. */
