@@ -397,9 +397,8 @@ public final class Benchmark {
             Thread.sleep(1000); // a harness's sampling period, not a service's wait
             Cpu.Mark now = Cpu.mark();
             long ticks = now.machineTicks() - last.machineTicks();
-            // 100 ticks a second per core
-            quiet = last.machineTicks() >= 0 && ticks < 0.1 * 100 * Runtime.getRuntime().availableProcessors()
-                    ? quiet + 1 : 0;
+            // 100 ticks a second per core of the machine (/proc/stat's, not this JVM's share of them)
+            quiet = last.machineTicks() >= 0 && ticks < 0.1 * 100 * machineCores() ? quiet + 1 : 0;
             last = now;
         }
         Map<String, Long> byName = new java.util.TreeMap<>();
@@ -418,6 +417,16 @@ public final class Benchmark {
                 .limit(6).map(e -> String.format("%s %.0f%%", e.getKey(), 100.0 * e.getValue() / all))
                 .collect(java.util.stream.Collectors.joining(", "));
         return new Settle((System.nanoTime() - start) / 1e9, String.format("%.1f s of CPU: %s", total / 1e9, busiest));
+    }
+
+    /** The cores /proc/stat counts (its cpuN lines); this JVM's own count where it cannot be read. */
+    private static int machineCores() {
+        try {
+            return (int) Math.max(1, Files.readAllLines(Path.of("/proc/stat")).stream()
+                    .filter(l -> l.matches("cpu\\d+ .*")).count());
+        } catch (IOException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
     }
 
     /** The outbox relay's drain of a backlog, and whether every key's messages arrived in order. */

@@ -1,6 +1,7 @@
 package io.kiepipeline.kieworker.accounts;
 
 import io.kiepipeline.kieworker.client.KieResponse;
+import io.kiepipeline.platform.config.LockWaits;
 import io.kiepipeline.platform.outbox.OutboxWriter;
 import io.kiepipeline.schemas.KieAccountEvent;
 import io.kiepipeline.schemas.KieAccountEvent.KieKeyState;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -118,11 +120,13 @@ public class KieAccounts {
      * <p>Run at start, in the caller's transaction. The instances of a deploy start at once and each registers; one
      * then waits for another's transaction, which on a loaded host can take longer than the connections' lock timeout
      * ({@code DATABASE_LOCK_TIMEOUT}, 10 s), and a failure here stops the instance from starting. So this transaction
-     * alone waits up to {@link #REGISTER_WAIT} for its locks.
+     * alone waits at least {@link #REGISTER_WAIT} for its locks.
      */
     public void register() {
-        jdbc.queryForObject("select set_config('lock_timeout', ?, true)", String.class,
-                REGISTER_WAIT.toMillis() + "ms");
+        jdbc.execute((ConnectionCallback<Void>) c -> {
+            LockWaits.atLeast(c, REGISTER_WAIT, true);
+            return null;
+        });
         for (Key key : keys) {
             jdbc.update("insert into kie_account (key_id) values (?) on conflict (key_id) do nothing", key.id());
         }

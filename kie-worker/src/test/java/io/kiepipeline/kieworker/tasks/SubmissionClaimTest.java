@@ -324,7 +324,8 @@ class SubmissionClaimTest {
 
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
                     .until(() -> start.isDone() || jdbc.queryForObject("select count(*) from pg_stat_activity where "
-                            + "wait_event_type = 'Lock' and now() - query_start > interval '800 milliseconds'",
+                            + "wait_event_type = 'Lock' and query like '%kie_account_version%' "
+                            + "and now() - query_start > interval '800 milliseconds'",
                             Long.class) > 0);
             assertThat(start).as("still waiting for the twin, well past its lock timeout").isNotDone();
             held.commit();

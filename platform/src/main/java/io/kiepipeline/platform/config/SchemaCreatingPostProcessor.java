@@ -2,7 +2,6 @@ package io.kiepipeline.platform.config;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -24,7 +23,7 @@ import org.springframework.jdbc.CannotGetJdbcConnectionException;
  *
  * <p>The second waits for the first's whole migration, which on a loaded host takes longer than the connections' own
  * {@code lock_timeout} ({@code DATABASE_LOCK_TIMEOUT}, 10 s, which applies to advisory locks too). So the wait for this
- * lock gets {@link #MIGRATION_WAIT} instead, as Liquibase's own lock does, and the session's setting is put back after.
+ * lock gets at least {@link #MIGRATION_WAIT}, as Liquibase's own lock does, and the session's setting is put back after.
  */
 class SchemaCreatingPostProcessor implements BeanPostProcessor {
     /** How long an instance waits for a twin's migration: Liquibase's own changelog lock waits as long. */
@@ -57,14 +56,11 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
                 lockForMigration(c);
                 migrating.put(beanName, c);
             } catch (SQLException | RuntimeException e) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // the connection is gone either way
-                }
+                // evicted, not handed back: it may hold the lock (taken, then its lock timeout not put back)
+                discard(c, liquibase.getDataSource());
                 if (e instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
                     throw new IllegalStateException("another instance of this service has held the migration lock of "
-                            + "schema " + schema + " for " + MIGRATION_WAIT.toMinutes() + " minutes; is its migration "
+                            + "schema " + schema + " for " + MIGRATION_WAIT.toMinutes() + " minutes or more; is its migration "
                             + "stuck? (see pg_locks, locktype 'advisory')", e);
                 }
                 throw e instanceof SQLException sql
@@ -75,26 +71,15 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
         return bean;
     }
 
-    /** Waits up to {@link #MIGRATION_WAIT} for the lock, then gives the session its own lock timeout back. */
+    /** Waits at least {@link #MIGRATION_WAIT} for the lock, then gives the session its own lock timeout back. */
     private void lockForMigration(Connection c) throws SQLException {
-        String lockTimeout;
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select current_setting('lock_timeout')")) {
-            r.next();
-            lockTimeout = r.getString(1);
-        }
-        setLockTimeout(c, MIGRATION_WAIT.toMillis() + "ms");
+        String lockTimeout = LockWaits.current(c);
+        LockWaits.atLeast(c, MIGRATION_WAIT, false);
         try (PreparedStatement lock = c.prepareStatement("select pg_advisory_lock(hashtext(?))")) {
             lock.setString(1, migrationLock());
             lock.execute();
         } finally {
-            setLockTimeout(c, lockTimeout);
-        }
-    }
-
-    private static void setLockTimeout(Connection c, String value) throws SQLException {
-        try (PreparedStatement set = c.prepareStatement("select set_config('lock_timeout', ?, false)")) {
-            set.setString(1, value);
-            set.execute();
+            LockWaits.restore(c, lockTimeout);
         }
     }
 
@@ -126,16 +111,21 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
             unlock.execute();
             held.close();
         } catch (SQLException e) {
-            if (dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari) {
-                hikari.evictConnection(held);
-            } else {
-                try {
-                    held.close();
-                } catch (SQLException ignored) {
-                    // the connection is gone either way
-                }
-            }
+            discard(held, dataSource);
             throw new CannotGetJdbcConnectionException("cannot release the migration lock of " + schema, e);
+        }
+    }
+
+    /** Ends a connection's session (and so its locks) instead of handing it back to the pool. */
+    private static void discard(Connection c, DataSource dataSource) {
+        if (dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari) {
+            hikari.evictConnection(c);
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // the connection is gone either way
         }
     }
 
@@ -151,11 +141,9 @@ class SchemaCreatingPostProcessor implements BeanPostProcessor {
     static void createSchema(Connection c, String schema) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
-        try (PreparedStatement wait = c.prepareStatement("select set_config('lock_timeout', ?, true)");
-             PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(hashtext(?))");
+        try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(hashtext(?))");
              Statement s = c.createStatement()) {
-            wait.setString(1, MIGRATION_WAIT.toMillis() + "ms"); // this transaction only
-            wait.execute();
+            LockWaits.atLeast(c, MIGRATION_WAIT, true);
             lock.setString(1, "kie-pipeline:schema:" + schema);
             lock.execute();
             s.execute("create schema if not exists " + schema);

@@ -114,6 +114,24 @@ class SchemaCreationTest {
         }
     }
 
+    @Test
+    void aLongerLockWaitNeverShortensTheConnectionsOwn() throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            for (String[] own : new String[][] {{"200ms", "5min"}, {"10min", "10min"}, {"0", "0"}}) {
+                LockWaits.restore(c, own[0]);
+                LockWaits.atLeast(c, Duration.ofMinutes(5), false);
+                assertThat(LockWaits.current(c)).as("the session's %s, made at least 5 minutes", own[0])
+                        .isEqualTo(own[1]);
+            }
+            LockWaits.restore(c, "200ms");
+            c.setAutoCommit(false);
+            LockWaits.atLeast(c, Duration.ofMinutes(2), true);
+            assertThat(LockWaits.current(c)).isEqualTo("2min");
+            c.commit();
+            assertThat(LockWaits.current(c)).as("for that transaction only").isEqualTo("200ms");
+        }
+    }
+
     private static boolean waitingLongerThan(DataSource ds, long millis) throws Exception {
         try (Connection c = ds.getConnection(); ResultSet r = c.createStatement().executeQuery(
                 "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%pg_advisory_lock%'"
