@@ -157,6 +157,9 @@ class TelegramBotPipelineTest extends PipelineTest {
         tap(user, awaitButton(user, "d:nano-banana-pro"));
         tap(user, awaitButton(user, "ok:"));
         await().atMost(PATIENCE).until(() -> held(user) == 0 && available(user) == 10_000 - 1500);
+        // the ledger's capture comes before the orchestrator learns of it: the history shows the orchestrator's job
+        await().atMost(PATIENCE).until(() -> db.count("select count(*) from orchestrator.job where user_id = ? "
+                + "and status in ('SUCCEEDED', 'DELIVERED')", user) == 1);
 
         telegram.userSays(user, user, "/history");
 
