@@ -63,8 +63,10 @@ class KieAccountsPipelineTest extends PipelineTest {
             kie.setCredits(TestPipeline.KIE_KEY, 5_000);
             poller.start();
 
-            JsonNode done = awaitStatus(waiting, "DELIVERED");
-            assertThat(done.path("holdState").asString()).isEqualTo("CAPTURED");
+            awaitStatus(waiting, "DELIVERED");
+            // the ledger's answer and the delivery's reach the orchestrator by two topics, in either order
+            await().atMost(PATIENCE).untilAsserted(() ->
+                    assertThat(api.job(waiting).body().path("holdState").asString()).isEqualTo("CAPTURED"));
             assertThat(capturesOf(waiting)).isEqualTo(1);
             await().atMost(PATIENCE).until(() -> kieAdmin().path("available").asBoolean(false));
         } finally {

@@ -76,7 +76,7 @@ class KieFamiliesPipelineTest extends PipelineTest {
         JsonNode job = awaitStatus(jobId, "FAILED");
         assertThat(job.path("failureReason").asString()).isEqualTo("TASK_FAILED");
         assertThat(job.path("failureDetail").asString()).contains("400");
-        await().atMost(PATIENCE).until(() -> available(user) == 100_000 && held(user) == 0);
+        await().atMost(PATIENCE).until(() -> settled(user, 100_000));
         assertThat(releasesOf(jobId)).isEqualTo(1);
         assertThat(capturesOf(jobId)).isZero();
     }

@@ -31,7 +31,7 @@ class KieRecordInfoPipelineTest extends PipelineTest {
 
         JsonNode failed = awaitStatus(jobId, "FAILED");
         assertThat(failed.path("failureReason").asString()).isEqualTo("TASK_FAILED");
-        await().atMost(PATIENCE).until(() -> available(user) == 10_000 && held(user) == 0);
+        await().atMost(PATIENCE).until(() -> settled(user, 10_000));
         assertThat(capturesOf(jobId)).isZero();
         assertThat(releasesOf(jobId)).isEqualTo(1);
     }

@@ -27,7 +27,7 @@ class LateResultPipelineTest extends PipelineTest {
 
         JsonNode failed = awaitStatus(jobId, "FAILED");
         assertThat(failed.path("failureReason").asString()).isEqualTo("TIMED_OUT");
-        await().atMost(PATIENCE).until(() -> available(user) == 100_000 && held(user) == 0);
+        await().atMost(PATIENCE).until(() -> settled(user, 100_000));
         assertThat(awaitMessages(user, 1).getFirst().text()).contains("took too long").contains("Nothing was charged");
 
         await().atMost(PATIENCE).until(() -> api.job(jobId).body().path("lateResult").asBoolean());

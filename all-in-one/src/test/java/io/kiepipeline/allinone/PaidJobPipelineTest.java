@@ -29,8 +29,10 @@ class PaidJobPipelineTest extends PipelineTest {
         assertThat(kie.callsFor(prompt)).singleElement()
                 .satisfies(call -> assertThat(call.at()).isGreaterThanOrEqualTo(holdPlacedAt.getTime()));
 
-        var job = awaitStatus(jobId, "DELIVERED");
-        assertThat(job.path("holdState").asString()).isEqualTo("CAPTURED");
+        awaitStatus(jobId, "DELIVERED");
+        // the ledger's answer and the delivery's reach the orchestrator by two topics, in either order
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(api.job(jobId).body().path("holdState").asString()).isEqualTo("CAPTURED"));
         await().atMost(PATIENCE).until(() -> held(user) == 0);
         assertThat(available(user)).isEqualTo(10_000 - PRICE);
         assertThat(capturesOf(jobId)).isEqualTo(1);
@@ -49,7 +51,7 @@ class PaidJobPipelineTest extends PipelineTest {
         var job = awaitStatus(jobId, "FAILED");
         assertThat(job.path("failureReason").asString()).isEqualTo("KIE_REJECTED");
         assertThat(job.path("failureDetail").asString()).contains("422").contains("prohibited content");
-        await().atMost(PATIENCE).until(() -> available(user) == 5_000 && held(user) == 0);
+        await().atMost(PATIENCE).until(() -> settled(user, 5_000));
         assertThat(releasesOf(jobId)).isEqualTo(1);
         assertThat(capturesOf(jobId)).isZero();
         assertThat(awaitMessages(user, 1).getFirst().text()).contains("refused").contains("Nothing was charged");
@@ -65,7 +67,7 @@ class PaidJobPipelineTest extends PipelineTest {
 
         var job = awaitStatus(jobId, "FAILED");
         assertThat(job.path("failureReason").asString()).isEqualTo("TASK_FAILED");
-        await().atMost(PATIENCE).until(() -> available(user) == 5_000 && held(user) == 0);
+        await().atMost(PATIENCE).until(() -> settled(user, 5_000));
         assertThat(releasesOf(jobId)).isEqualTo(1);
         assertThat(capturesOf(jobId)).isZero();
         assertThat(awaitMessages(user, 1).getFirst().text()).contains("generation failed")

@@ -77,6 +77,15 @@ abstract class PipelineTest {
         return api.account(user).body().path("heldMinor").asLong();
     }
 
+    /**
+     * Nothing held, and this much available, in one read of the account: {@code held(u) == 0 && available(u) == x}
+     * reads twice, and a hold placed between the reads makes it true before the hold's capture or release.
+     */
+    boolean settled(long user, long availableMinor) {
+        JsonNode account = api.account(user).body();
+        return account.path("heldMinor").asLong() == 0 && account.path("availableMinor").asLong() == availableMinor;
+    }
+
     List<TelegramEmulator.Sent> awaitMessages(long chat, int count) {
         await().atMost(PATIENCE).until(() -> telegram.sentTo(chat).size() >= count);
         return telegram.sentTo(chat);

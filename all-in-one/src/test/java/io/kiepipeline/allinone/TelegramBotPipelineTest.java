@@ -156,10 +156,8 @@ class TelegramBotPipelineTest extends PipelineTest {
         telegram.userSays(user, user, "/generate nano-banana-pro " + prompt);
         tap(user, awaitButton(user, "d:nano-banana-pro"));
         tap(user, awaitButton(user, "ok:"));
-        await().atMost(PATIENCE).until(() -> held(user) == 0 && available(user) == 10_000 - 1500);
-        // the ledger's capture comes before the orchestrator learns of it: the history shows the orchestrator's job
-        await().atMost(PATIENCE).until(() -> db.count("select count(*) from orchestrator.job where user_id = ? "
-                + "and status in ('SUCCEEDED', 'DELIVERED')", user) == 1);
+        // the capture: the orchestrator's job, which the history shows, is SUCCEEDED from the moment it asked for it
+        await().atMost(PATIENCE).until(() -> settled(user, 10_000 - 1500));
 
         telegram.userSays(user, user, "/history");
 
